@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeridianPostgres
+
+/// Where the database is: `--database-url`, `MERIDIAN_DATABASE_URL`, or the embedded cluster.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "A PostgreSQL URL (postgresql://USER@HOST:PORT/DB). Default: MERIDIAN_DATABASE_URL, else the private cluster.",
+            valueName: "url"
+        )
+    )
+    var databaseURL: String?
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp(
+            "The private cluster's folder. Default: MERIDIAN_DATA_DIR, else /var/lib/meridian/postgres as root, else ~/.local/share/meridian/postgres.",
+            valueName: "path"
+        )
+    )
+    var dataDirectory: String?
+
+    @Flag(name: .shortAndLong, help: "Log what meridian does to standard error.")
+    var verbose = false
+
+    var logger: Logger {
+        var logger = Logger(label: "meridian")
+        logger.logLevel = verbose ? .info : .warning
+        return logger
+    }
+
+    /// The external database URL, if one is configured.
+    var externalURL: String? {
+        if let databaseURL { return databaseURL }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["MERIDIAN_DATABASE_URL"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return nil
+    }
+
+    /// The embedded cluster these options point at (whether or not it exists yet).
+    func embeddedCluster() throws -> EmbeddedCluster {
+        var configuration = EmbeddedCluster.Configuration.default()
+        if let dataDirectory { configuration.directory = dataDirectory }
+        return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate())
+    }
+
+    /// Connection settings for the configured database, starting the embedded cluster
+    /// (and bringing its schema up to date) when no external one is configured.
+    ///
+    /// An external database is never migrated implicitly: when its schema is behind, the
+    /// command stops and says to run `meridian db migrate`.
+    func connect() async throws -> ConnectionSettings {
+        let logger = self.logger
+        if let url = externalURL {
+            let settings = try ConnectionSettings(url: url)
+            let pending = try await Migrator.bundled().pending(settings, logger: logger)
+            guard pending.isEmpty else {
+                throw DatabaseError(
+                    .migrationsPending,
+                    "the database at \(settings.url) lacks \(pending.count) migration(s), starting with \(pending[0].fileName)",
+                    hint: "run `meridian db migrate` against it first"
+                )
+            }
+            return settings
+        }
+        let cluster = try embeddedCluster()
+        try await cluster.start(logger: logger)
+        try await Migrator.bundled().migrate(cluster.connection, logger: logger)
+        return cluster.connection
+    }
+}

@@ -1,0 +1,116 @@
+// swift-tools-version: 6.1
+
+import PackageDescription
+
+let package = Package(
+    name: "meridian",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "meridian", targets: ["meridian"]),
+        .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
+        .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
+        .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libxml2, through pkg-config, for hardened parsing and XSD validation.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // The files of Schemas/ (workflow.xsd, numbered SQL migrations) as bundled resources.
+        .target(
+            name: "MeridianSchemas",
+            path: "Schemas",
+            exclude: ["README.md", "workflow-language.md"],
+            resources: [.copy("migrations"), .copy("workflow.xsd")]
+        ),
+        .target(
+            name: "MeridianWorkflow",
+            dependencies: [
+                "CLibXML2",
+                "MeridianSchemas",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "MeridianPostgres",
+            dependencies: [
+                "MeridianSchemas",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
+            name: "MeridianQueue",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test-only: one private cluster per test run, a fresh database per suite.
+        .target(
+            name: "MeridianTestSupport",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "meridian",
+            dependencies: [
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianQueue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Admin"
+        ),
+        .testTarget(
+            name: "MeridianPostgresTests",
+            dependencies: ["MeridianPostgres", "MeridianTestSupport"]
+        ),
+        .testTarget(
+            name: "MeridianWorkflowTests",
+            dependencies: [
+                "MeridianWorkflow",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Corpus")]
+        ),
+        .testTarget(
+            name: "MeridianQueueTests",
+            dependencies: ["MeridianQueue", "MeridianTestSupport"]
+        ),
+        .testTarget(
+            name: "MeridianCLITests",
+            dependencies: ["MeridianTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

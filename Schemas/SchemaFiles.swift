@@ -1,0 +1,17 @@
+import Foundation
+
+/// Locates the files of `Schemas/` that ship inside the build as resources.
+///
+/// The SQL migrations and the workflow XSD live in `Schemas/` so that operators can read
+/// them as plain files; this module makes the same files available to the code at run time.
+public enum SchemaFiles {
+    /// The folder holding the numbered SQL migrations (`0001_name.sql`, …).
+    public static var migrationsDirectory: URL {
+        Bundle.module.url(forResource: "migrations", withExtension: nil)!
+    }
+
+    /// The XML Schema of the workflow language.
+    public static var workflowXSD: URL {
+        Bundle.module.url(forResource: "workflow", withExtension: "xsd")!
+    }
+}

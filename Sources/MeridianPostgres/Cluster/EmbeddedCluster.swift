@@ -1,0 +1,314 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private PostgreSQL cluster in a folder of Meridian's own: the default database for a
+/// laptop, a demo and the tests.
+///
+/// The folder holds `data/` (the cluster), `run/` (its Unix socket, the only way in: the
+/// server listens on no TCP port), `server.log` and `cluster.lock`. Every operation takes the
+/// lock first, so concurrent `meridian db start` calls wait for each other. A cluster whose
+/// creation was interrupted (no `data/meridian-ready` marker) is wiped and created again: it
+/// never held data. A server left running by a killed process is found and reused; a stale
+/// `postmaster.pid` of a crashed server is handled by PostgreSQL's own start-up.
+public struct EmbeddedCluster: Sendable {
+    /// Where the cluster lives and how it runs.
+    public struct Configuration: Sendable {
+        /// The cluster's folder.
+        public var directory: String
+        /// The unprivileged user that owns and runs the server, or `nil` for the current user.
+        /// PostgreSQL refuses to run as root, so as root this defaults to `postgres`.
+        public var serverUser: String?
+        /// Extra `postgresql.conf` settings, written when the cluster is created.
+        public var settings: [String: String]
+        /// The superuser role and the database Meridian uses.
+        public var role: String
+        public var database: String
+
+        public init(
+            directory: String,
+            serverUser: String? = EmbeddedCluster.defaultServerUser(),
+            settings: [String: String] = [:],
+            role: String = "meridian",
+            database: String = "meridian"
+        ) {
+            self.directory = directory
+            self.serverUser = serverUser
+            self.settings = settings
+            self.role = role
+            self.database = database
+        }
+
+        /// The per-user default: `MERIDIAN_DATA_DIR`; as root `/var/lib/meridian/postgres`
+        /// (the server user must be able to reach it, which it cannot under `/root`);
+        /// otherwise `$XDG_DATA_HOME/meridian/postgres` or `~/.local/share/meridian/postgres`.
+        public static func `default`(environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
+            Configuration(directory: defaultDirectory(environment: environment))
+        }
+
+        static func defaultDirectory(environment: [String: String]) -> String {
+            if let explicit = environment["MERIDIAN_DATA_DIR"], !explicit.isEmpty { return explicit }
+            if geteuid() == 0 { return "/var/lib/meridian/postgres" }
+            if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/meridian/postgres" }
+            let home = environment["HOME"] ?? NSHomeDirectory()
+            return home + "/.local/share/meridian/postgres"
+        }
+    }
+
+    /// Whether the cluster exists and runs.
+    public enum Status: Sendable, Equatable {
+        case notCreated
+        case stopped
+        case running
+    }
+
+    public let configuration: Configuration
+    let binaries: ServerBinaries
+
+    /// The Unix socket port; the server opens no TCP port, so a fixed number cannot clash.
+    static let socketPort = 5432
+
+    public init(configuration: Configuration, binaries: ServerBinaries) {
+        var configuration = configuration
+        configuration.directory = URL(fileURLWithPath: configuration.directory).standardizedFileURL.path
+        self.configuration = configuration
+        self.binaries = binaries
+    }
+
+    /// `postgres` when running as root (PostgreSQL refuses root), otherwise `nil`.
+    public static func defaultServerUser() -> String? {
+        if let explicit = ProcessInfo.processInfo.environment["MERIDIAN_SERVER_USER"], !explicit.isEmpty {
+            return explicit
+        }
+        return geteuid() == 0 ? "postgres" : nil
+    }
+
+    var dataDirectory: String { configuration.directory + "/data" }
+    /// The folder holding the server's Unix socket.
+    public var socketDirectory: String { configuration.directory + "/run" }
+    var logFile: String { configuration.directory + "/server.log" }
+    var lockFile: String { configuration.directory + "/cluster.lock" }
+    var readyMarker: String { dataDirectory + "/meridian-ready" }
+    private var runner: ProcessRunner { ProcessRunner(runAsUser: configuration.serverUser) }
+
+    /// How to connect to the cluster's Meridian database.
+    public var connection: ConnectionSettings {
+        ConnectionSettings(
+            endpoint: .unixSocket(directory: socketDirectory, port: Self.socketPort),
+            username: configuration.role,
+            password: nil,
+            database: configuration.database,
+            tls: .disable
+        )
+    }
+
+    // MARK: Operations
+
+    /// The cluster's state, read without starting or changing anything.
+    public func status() throws -> Status {
+        guard FileManager.default.fileExists(atPath: readyMarker) else { return .notCreated }
+        let result = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
+        return result.status == 0 ? .running : .stopped
+    }
+
+    /// Creates the cluster if needed, starts it if it is not running, waits until it accepts
+    /// connections and makes sure the Meridian database exists.
+    public func start(logger: Logger) async throws {
+        try prepareDirectory()
+        try await FileLock.withExclusiveLockAsync(at: lockFile) {
+            if !FileManager.default.fileExists(atPath: readyMarker) {
+                try create(logger: logger)
+            }
+            try startServerIfNeeded(logger: logger)
+            try waitUntilReady()
+            try await ensureDatabase(logger: logger)
+        }
+    }
+
+    /// Stops the server (fast shutdown: sessions are disconnected, nothing is lost).
+    public func stop(logger: Logger) throws {
+        guard FileManager.default.fileExists(atPath: configuration.directory) else { return }
+        try FileLock.withExclusiveLock(at: lockFile) {
+            try stopServer(mode: "fast", logger: logger)
+        }
+    }
+
+    /// Stops the server and deletes the whole cluster, data included.
+    public func destroy(logger: Logger) throws {
+        guard FileManager.default.fileExists(atPath: configuration.directory) else { return }
+        try FileLock.withExclusiveLock(at: lockFile) {
+            try stopServer(mode: "immediate", logger: logger)
+            try removeContents(of: configuration.directory, keeping: ["cluster.lock"])
+        }
+    }
+
+    // MARK: Steps
+
+    private func create(logger: Logger) throws {
+        // A server started by an interrupted creation must go before its folder does.
+        try stopServer(mode: "immediate", logger: logger)
+        try removeContents(of: configuration.directory, keeping: ["cluster.lock"])
+        try makeDirectory(dataDirectory)
+        try makeDirectory(socketDirectory)
+        logger.info("creating the private PostgreSQL cluster", metadata: ["cluster.directory": "\(configuration.directory)"])
+        let result = try runner.run(binaries.initdb, [
+            "-D", dataDirectory, "-U", configuration.role, "--auth=trust",
+            "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+        ])
+        guard result.succeeded else {
+            throw DatabaseError(
+                .clusterFailed,
+                "initdb failed in \(dataDirectory): \(Self.lastLines(result.output))",
+                hint: "check that the folder is writable by \(configuration.serverUser ?? "the current user"), or choose another with --data-dir"
+            )
+        }
+        try appendSettings()
+        try Data().write(to: URL(fileURLWithPath: readyMarker))
+        try chownToServerUser(readyMarker)
+    }
+
+    private func appendSettings() throws {
+        var settings = [
+            "listen_addresses": "''",
+            "unix_socket_directories": "'\(socketDirectory)'",
+            "unix_socket_permissions": "0700",
+            "port": "\(Self.socketPort)",
+            "max_connections": "200",
+        ]
+        settings.merge(configuration.settings) { _, custom in custom }
+        let lines = settings.keys.sorted().map { "\($0) = \(settings[$0]!)" }
+        let text = "\n# Meridian's private cluster\n" + lines.joined(separator: "\n") + "\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/postgresql.conf"))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    private func startServerIfNeeded(logger: Logger) throws {
+        let status = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
+        if status.status == 0 { return }
+        logger.info("starting the private PostgreSQL server", metadata: ["cluster.directory": "\(configuration.directory)"])
+        let result = try runner.run(binaries.pgCtl, ["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "120", "-s"])
+        guard result.succeeded else {
+            throw DatabaseError(
+                .clusterFailed,
+                "the private PostgreSQL server did not start: \(Self.lastLines(result.output)) (log: \(logFile))",
+                hint: "read the log; `meridian db reset --yes` re-creates the cluster from nothing"
+            )
+        }
+    }
+
+    private func waitUntilReady() throws {
+        let deadline = Date().addingTimeInterval(120)
+        while true {
+            let result = try runner.run(binaries.pgIsReady, [
+                "-q", "-h", socketDirectory, "-p", "\(Self.socketPort)", "-d", "postgres", "-U", configuration.role,
+            ])
+            if result.succeeded { return }
+            guard Date() < deadline else {
+                throw DatabaseError(.clusterFailed, "the private PostgreSQL server does not accept connections (log: \(logFile))")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    private func ensureDatabase(logger: Logger) async throws {
+        var maintenance = connection
+        maintenance.database = "postgres"
+        try await withPostgresConnection(maintenance, logger: logger) { connection in
+            let existing = try await connection.query(
+                "SELECT 1 FROM pg_database WHERE datname = \(configuration.database)", logger: logger
+            ).collect()
+            guard existing.isEmpty else { return }
+            try await connection.query(
+                "CREATE DATABASE \(unescaped: ConnectionSettings.quoteIdentifier(configuration.database))", logger: logger
+            )
+        }
+    }
+
+    private func stopServer(mode: String, logger: Logger) throws {
+        guard FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
+        let status = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
+        guard status.status == 0 else { return }
+        logger.info("stopping the private PostgreSQL server", metadata: ["cluster.directory": "\(configuration.directory)"])
+        let result = try runner.run(binaries.pgCtl, ["stop", "-D", dataDirectory, "-m", mode, "-w", "-t", "60", "-s"])
+        guard result.succeeded else {
+            throw DatabaseError(.clusterFailed, "the private PostgreSQL server did not stop: \(Self.lastLines(result.output))")
+        }
+    }
+
+    // MARK: Files and ownership
+
+    /// Creates the cluster folder, owned by the server user, and checks that user can reach it.
+    private func prepareDirectory() throws {
+        let path = configuration.directory
+        guard (socketDirectory + "/.s.PGSQL.\(Self.socketPort)").utf8.count < 100 else {
+            throw DatabaseError(
+                .clusterFailed,
+                "the cluster folder \(path) is too long a path for a Unix socket",
+                hint: "choose a shorter one with --data-dir or MERIDIAN_DATA_DIR"
+            )
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        if !FileManager.default.fileExists(atPath: path) {
+            try makeDirectory(path)
+        }
+        if let user = configuration.serverUser {
+            try checkReachable(path, by: user)
+        }
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try chownToServerUser(path)
+    }
+
+    private func chownToServerUser(_ path: String) throws {
+        guard let user = configuration.serverUser else { return }
+        guard let entry = getpwnam(user) else {
+            throw DatabaseError(
+                .clusterFailed,
+                "the server user `\(user)` does not exist",
+                hint: "create it (`useradd --system \(user)`) or name another with MERIDIAN_SERVER_USER"
+            )
+        }
+        guard chown(path, entry.pointee.pw_uid, entry.pointee.pw_gid) == 0 else {
+            throw DatabaseError(.clusterFailed, "cannot give \(path) to `\(user)`: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Every folder above the cluster must let the server user through (`o+x`), or initdb
+    /// fails with a confusing message; say which folder is in the way instead.
+    private func checkReachable(_ path: String, by user: String) throws {
+        var folder = (path as NSString).deletingLastPathComponent
+        while folder != "/" && !folder.isEmpty {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder)
+            let mode = (attributes[.posixPermissions] as? Int) ?? 0
+            let owner = attributes[.ownerAccountName] as? String
+            if mode & 0o001 == 0 && owner != user {
+                throw DatabaseError(
+                    .clusterFailed,
+                    "the server user `\(user)` cannot reach \(path) because \(folder) is closed to other users",
+                    hint: "choose a data folder outside it with --data-dir or MERIDIAN_DATA_DIR (as root the default is /var/lib/meridian/postgres)"
+                )
+            }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+
+    private func removeContents(of path: String, keeping kept: Set<String>) throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where !kept.contains(name) {
+            try FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+    }
+
+    static func lastLines(_ text: String, count: Int = 3) -> String {
+        text.split(separator: "\n").suffix(count).joined(separator: " / ")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+extension ConnectionSettings {
+    /// Parses a libpq-style URL: `postgresql://user:password@host:port/database?sslmode=…`,
+    /// or a Unix socket as `postgresql://user@/database?host=/path/to/socket-folder`.
+    ///
+    /// Without `sslmode`, loopback hosts default to `disable` and others to `prefer`, as libpq
+    /// would behave against a server without certificates.
+    public init(url text: String) throws {
+        func invalid(_ why: String) -> DatabaseError {
+            DatabaseError(
+                .invalidURL,
+                "the database URL \(Self.redacted(text)) is not usable: \(why)",
+                hint: "write it as postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+            )
+        }
+        guard let components = URLComponents(string: text) else { throw invalid("it is not a URL") }
+        guard let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()) else {
+            throw invalid("the scheme must be postgresql://")
+        }
+        var query: [String: String] = [:]
+        for item in components.queryItems ?? [] {
+            query[item.name] = item.value ?? ""
+        }
+        let supported: Set = ["host", "port", "sslmode", "user", "password", "dbname", "application_name", "connect_timeout"]
+        if let unknown = query.keys.sorted().first(where: { !supported.contains($0) }) {
+            throw invalid("the parameter `\(unknown)` is not supported")
+        }
+
+        let portText = query["port"] ?? components.port.map(String.init) ?? "5432"
+        guard let port = Int(portText), (1...65535).contains(port) else { throw invalid("the port `\(portText)` is not a number from 1 to 65535") }
+
+        let host = query["host"] ?? components.percentEncodedHost.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 }
+        let endpoint: Endpoint
+        if let host, host.hasPrefix("/") {
+            endpoint = .unixSocket(directory: host, port: port)
+        } else if let host {
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            endpoint = .tcp(host: bare, port: port)
+        } else {
+            throw invalid("it names no host (for a Unix socket, add ?host=/path/to/socket-folder)")
+        }
+
+        let username = query["user"] ?? components.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        let password = query["password"] ?? components.password
+        var path = components.path
+        if path.hasPrefix("/") { path.removeFirst() }
+        let database = query["dbname"] ?? (path.isEmpty ? username : path)
+
+        let tls: TLSMode
+        switch query["sslmode"] {
+        case nil:
+            if case .tcp(let host, _) = endpoint, !["localhost", "127.0.0.1", "::1"].contains(host) {
+                tls = .prefer
+            } else {
+                tls = .disable
+            }
+        case "disable", "allow": tls = .disable
+        case "prefer": tls = .prefer
+        case "require", "verify-ca", "verify-full": tls = .require
+        case let other?: throw invalid("sslmode `\(other)` is not one of disable, prefer, require")
+        }
+        self.init(endpoint: endpoint, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// The URL with its password replaced, safe to print in errors and logs.
+    static func redacted(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "*****"
+        return components.string ?? text
+    }
+}
