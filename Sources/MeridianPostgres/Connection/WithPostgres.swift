@@ -7,6 +7,7 @@ import PostgresNIO
 /// A single probe connection is made first, so that a wrong URL or a server that is down
 /// fails at once with PostgreSQL's own reason instead of leaving queries waiting for a pool
 /// that keeps retrying.
+@discardableResult
 public func withPostgresClient<Result: Sendable>(
     _ settings: ConnectionSettings,
     logger: Logger,
@@ -26,6 +27,7 @@ public func withPostgresClient<Result: Sendable>(
 
 /// Runs `body` with one connection that is closed afterwards, for work that needs a single
 /// session (advisory locks, LISTEN, maintenance).
+@discardableResult
 public func withPostgresConnection<Result>(
     _ settings: ConnectionSettings,
     logger: Logger,

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import MeridianPostgres
+import PostgresNIO
+
+/// A migrated database of its own for one test or suite, copied from the test run's template
+/// and dropped afterwards.
+///
+/// ```swift
+/// try await TestDatabase.withFresh { database in
+///     try await withPostgresClient(database.settings, logger: database.logger) { client in … }
+/// }
+/// ```
+public struct TestDatabase: Sendable {
+    /// How to connect (for `withPostgresClient` and `withPostgresConnection`).
+    public let settings: ConnectionSettings
+    /// The same as a URL, for child processes (`meridian --database-url …`).
+    public var url: String { settings.url }
+    /// The database's name, unique in the test run.
+    public var name: String { settings.database }
+    /// A logger that stays quiet unless `MERIDIAN_TEST_LOG` is set.
+    public let logger: Logger
+
+    /// Creates a fresh database, runs `body` with it and drops it, even when `body` throws.
+    /// - Parameter migrated: `true` copies the migrated template; `false` gives an empty
+    ///   database (for tests of migrations themselves).
+    public static func withFresh<Result: Sendable>(
+        migrated: Bool = true,
+        _ body: (TestDatabase) async throws -> Result
+    ) async throws -> Result {
+        let cluster = try await TestCluster.shared.value
+        let logger = makeLogger()
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var maintenance = cluster.connection
+        maintenance.database = "postgres"
+        let quoted = ConnectionSettings.quoteIdentifier(name)
+        let template = ConnectionSettings.quoteIdentifier(migrated ? TestCluster.templateDatabase : "template0")
+        try await withPostgresConnection(maintenance, logger: logger) { connection in
+            try await connection.query("CREATE DATABASE \(unescaped: quoted) TEMPLATE \(unescaped: template)", logger: logger)
+        }
+        var settings = cluster.connection
+        settings.database = name
+        let database = TestDatabase(settings: settings, logger: logger)
+        let result: Result
+        do {
+            result = try await body(database)
+        } catch {
+            try? await drop(quoted, maintenance, logger)
+            throw error
+        }
+        try await drop(quoted, maintenance, logger)
+        return result
+    }
+
+    private static func drop(_ quoted: String, _ maintenance: ConnectionSettings, _ logger: Logger) async throws {
+        try await withPostgresConnection(maintenance, logger: logger) { connection in
+            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+        }
+    }
+
+    private static func makeLogger() -> Logger {
+        var logger = Logger(label: "meridian.tests")
+        logger.logLevel = ProcessInfo.processInfo.environment["MERIDIAN_TEST_LOG"] != nil ? .debug : .critical
+        return logger
+    }
+
+    /// The test run's cluster itself, for tests of the cluster and of migrations.
+    public static func cluster() async throws -> EmbeddedCluster {
+        try await TestCluster.shared.value
+    }
+}
