@@ -5,7 +5,8 @@
 /// So two transitions on one event with the same guards are ambiguous, and one without
 /// guards shadows every later one on the same event. A guarded transition followed by an
 /// unguarded one is the accepted "otherwise" form. An approval's vote events are handled by
-/// the approval and must not also be transitions of the state.
+/// the approval and must not also be transitions of the state. Transitions for different
+/// roles are told apart by the role (someone holding both takes the first).
 struct AmbiguousTransitionCheck: DefinitionCheck {
     func check(_ definition: WorkflowDefinition, in context: CheckContext) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
@@ -13,7 +14,8 @@ struct AmbiguousTransitionCheck: DefinitionCheck {
             var earlier: [String: [TransitionDefinition]] = [:]
             for transition in state.transitions {
                 let signature = Set(transition.guards.map(\.signature))
-                for previous in earlier[transition.event] ?? [] {
+                // Different roles tell transitions apart: a person takes the one for the role they hold.
+                for previous in earlier[transition.event] ?? [] where previous.role == transition.role {
                     let previousSignature = Set(previous.guards.map(\.signature))
                     if previous.guards.isEmpty {
                         diagnostics.append(context.diagnostic(.ambiguousTransition, at: transition.positions.of("event"),

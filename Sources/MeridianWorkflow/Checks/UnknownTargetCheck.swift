@@ -25,7 +25,7 @@ struct UnknownTargetCheck: DefinitionCheck {
 /// "did you mean" for a misspelt name.
 enum Suggestion {
     static func text(for name: String, among candidates: some Collection<String>) -> String {
-        let scored = candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= max(2, name.count / 4) }
+        let scored = candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= max(1, name.count / 3) && $0.1 < name.count }
         guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return "" }
         return "; did you mean '\(best.0)'?"
     }
