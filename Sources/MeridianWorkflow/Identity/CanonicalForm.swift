@@ -53,7 +53,7 @@ public enum CanonicalForm {
     }
 
     /// Quoted, with `\`, `"` and control characters escaped, so values cannot run into the next field.
-    static func escape(_ value: String) -> String {
+    public static func escape(_ value: String) -> String {
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

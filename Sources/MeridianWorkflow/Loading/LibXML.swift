@@ -19,11 +19,13 @@ enum LibXML {
     }
 
     /// A libxml2 message as one line: its trailing newline dropped and our namespace elided.
-    static func message(_ raw: UnsafeMutablePointer<CChar>?) -> String {
+    /// Long messages (libxml2 quotes whole attribute values) are cut to `maxLength` characters.
+    static func message(_ raw: UnsafeMutablePointer<CChar>?, maxLength: Int = 300) -> String {
         guard let raw else { return "unknown libxml2 error" }
-        return String(cString: raw)
+        let text = String(cString: raw)
             .replacingOccurrences(of: "{\(WorkflowNamespace.uri)}", with: "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.count > maxLength ? text.prefix(maxLength) + "…" : text
     }
 }
 

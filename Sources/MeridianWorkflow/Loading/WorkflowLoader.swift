@@ -46,6 +46,11 @@ public struct WorkflowLoader: Sendable {
                            message: "the file is larger than \(limits.maxBytes) bytes; definitions are small, so this is refused unread"),
             ])
         }
+        guard !bytes.isEmpty else {
+            return LoadResult(file: file, definition: nil, diagnostics: [
+                Diagnostic(file: file, location: .start, rule: .malformedXML, message: "the file is empty; a definition starts with <workflow xmlns=\"\(WorkflowNamespace.uri)\">"),
+            ])
+        }
         let source = SourceText(bytes: bytes)
         let parser = HardenedParser(file: file, limits: limits)
         var diagnostics = parser.precheck(source)

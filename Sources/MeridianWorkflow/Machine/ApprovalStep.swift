@@ -12,7 +12,7 @@ struct ApprovalStep<Guards: GuardEvaluator> {
     let decision: ApprovalVote.Decision
     let snapshot: InstanceSnapshot
     let event: WorkflowEvent
-    let actor: Actor
+    let actor: WorkflowActor
     let now: Date
     let guards: Guards
 

@@ -89,6 +89,12 @@ public struct TaskRequest: Sendable, Hashable, Codable {
     public var maxAttempts: Int
     /// The state the task belongs to (its result is only wanted while the instance is there).
     public var state: String
+
+    public init(name: String, maxAttempts: Int, state: String) {
+        self.name = name
+        self.maxAttempts = maxAttempts
+        self.state = state
+    }
 }
 
 /// Identifies a timer of a state: `state/index/event`. Stable across loads of one definition.
@@ -104,6 +110,12 @@ public struct TimerRequest: Sendable, Hashable, Codable {
     public var id: TimerID
     public var event: String
     public var due: Date
+
+    public init(id: TimerID, event: String, due: Date) {
+        self.id = id
+        self.event = event
+        self.due = due
+    }
 }
 
 /// The content of one history entry (the engine adds ids and the hash chain).
@@ -111,7 +123,7 @@ public struct HistoryEntry: Sendable, Hashable, Codable {
     public var event: String
     public var takenEvent: String
     public var actorID: String
-    public var actorKind: Actor.Kind
+    public var actorKind: WorkflowActor.Kind
     public var from: String
     public var to: String
     public var at: Date

@@ -15,7 +15,7 @@ public enum WorkflowMachine {
         definition: WorkflowDefinition,
         snapshot: InstanceSnapshot,
         event: WorkflowEvent,
-        actor: Actor,
+        actor: WorkflowActor,
         now: Date,
         guards: some GuardEvaluator
     ) -> StepResult {
@@ -58,7 +58,7 @@ public enum WorkflowMachine {
     /// The first candidate (in document order) the actor may fire and whose guards all hold.
     static func select(
         _ candidates: [TransitionDefinition], state: StateDefinition, snapshot: InstanceSnapshot,
-        event: WorkflowEvent, actor: Actor, guards: some GuardEvaluator
+        event: WorkflowEvent, actor: WorkflowActor, guards: some GuardEvaluator
     ) -> Result<TransitionDefinition, Rejection> {
         let permitted = candidates.filter { transition in
             switch (transition.role, actor.kind) {
@@ -93,7 +93,7 @@ public enum WorkflowMachine {
     /// The effects of taking `transition` out of `state`.
     static func take(
         _ transition: TransitionDefinition, from state: StateDefinition, definition: WorkflowDefinition,
-        snapshot: InstanceSnapshot, event: String, actor: Actor, now: Date, vote: ApprovalVote?, detail: String
+        snapshot: InstanceSnapshot, event: String, actor: WorkflowActor, now: Date, vote: ApprovalVote?, detail: String
     ) -> StepOutcome {
         var next = snapshot
         var tasks = transition.tasks.map { TaskRequest(name: $0.name, maxAttempts: $0.maxAttempts, state: state.id) }

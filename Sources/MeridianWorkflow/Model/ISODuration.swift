@@ -40,6 +40,7 @@ public struct ISODuration: Sendable, Hashable, CustomStringConvertible {
         guard !scalars.isEmpty else { throw fail("'P' needs at least one number and unit after it") }
         var inTime = false
         var sawComponent = false
+        var sawTimeComponent = false
         var lastOrder = -1
         var number = ""
         for scalar in scalars {
@@ -72,9 +73,10 @@ public struct ISODuration: Sendable, Hashable, CustomStringConvertible {
             lastOrder = order
             number = ""
             sawComponent = true
+            sawTimeComponent = sawTimeComponent || inTime
         }
         guard number.isEmpty else { throw fail("the number \(number) has no unit") }
-        guard sawComponent else { throw fail("'T' needs at least one of H, M or S after it") }
+        guard sawComponent, !inTime || sawTimeComponent else { throw fail("'T' needs at least one of H, M or S after it") }
     }
 
     /// Whether the duration is zero (a timer that fires at once is a mistake).

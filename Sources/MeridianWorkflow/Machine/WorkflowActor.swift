@@ -1,5 +1,5 @@
-/// Who fires an event: a person with roles, or the system (a task result, a timer, an approval).
-public struct Actor: Sendable, Hashable, Codable {
+/// Who fires an event (named so as not to shadow Swift's `Actor` protocol): a person with roles, or the system (a task result, a timer, an approval).
+public struct WorkflowActor: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case person
         case system
@@ -16,12 +16,12 @@ public struct Actor: Sendable, Hashable, Codable {
     }
 
     /// A person, identified by `id`, holding `roles`.
-    public static func person(_ id: String, roles: Set<String>) -> Actor {
-        Actor(id: id, kind: .person, roles: roles)
+    public static func person(_ id: String, roles: Set<String>) -> WorkflowActor {
+        WorkflowActor(id: id, kind: .person, roles: roles)
     }
 
     /// The system; `source` says which part (`timer`, `task:match-experiences`, …).
-    public static func system(_ source: String = "system") -> Actor {
-        Actor(id: source, kind: .system)
+    public static func system(_ source: String = "system") -> WorkflowActor {
+        WorkflowActor(id: source, kind: .system)
     }
 }
