@@ -54,14 +54,17 @@ struct HardenedParser {
 
     /// Parses checked bytes; returns the document, or the diagnostics that prevent one.
     func parse(_ source: SourceText) -> (Document?, [Diagnostic]) {
+        // The bytes stay pinned for the whole parse: whether libxml2 copies a memory input
+        // depends on its version, so no pointer into them may outlive this call.
+        source.bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { parse(source, buffer: $0) }
+        }
+    }
+
+    private func parse(_ source: SourceText, buffer: UnsafeBufferPointer<CChar>) -> (Document?, [Diagnostic]) {
         LibXML.ensureInitialized()
         let state = ParseState(limits: limits)
-        let context: xmlParserCtxtPtr? = source.bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                xmlCreateMemoryParserCtxt(pointer, Int32(buffer.count))
-            }
-        }
-        guard let context else {
+        guard let base = buffer.baseAddress, let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
             return (nil, [Diagnostic(file: file, location: .start, rule: .malformedXML, message: "libxml2 could not create a parser context")])
         }
         defer { xmlFreeParserCtxt(context) }

@@ -28,20 +28,23 @@ final class WorkflowSchema: @unchecked Sendable {
         let collector = Collector()
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
-        let parserContext: xmlSchemaParserCtxtPtr? = xsd.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        // libxml2 keeps pointing into the buffer until xmlSchemaParse returns, so all of it
+        // happens while the buffer is pinned.
+        let compiled: Result<xmlSchemaPtr, WorkflowLoadingError> = xsd.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let parserContext = base.withMemoryRebound(to: CChar.self, capacity: buffer.count, {
                 xmlSchemaNewMemParserCtxt($0, Int32(buffer.count))
+            }) else {
+                return .failure(WorkflowLoadingError(code: .schemaUnusable, message: "libxml2 could not read the workflow XSD"))
             }
+            defer { xmlSchemaFreeParserCtxt(parserContext) }
+            xmlSchemaSetParserStructuredErrors(parserContext, Self.collect, unmanaged.toOpaque())
+            guard let schema = xmlSchemaParse(parserContext) else {
+                let reasons = collector.violations.map(\.message).joined(separator: "; ")
+                return .failure(WorkflowLoadingError(code: .schemaUnusable, message: "the workflow XSD does not compile: \(reasons)"))
+            }
+            return .success(schema)
         }
-        guard let parserContext else {
-            throw WorkflowLoadingError(code: .schemaUnusable, message: "libxml2 could not read the workflow XSD")
-        }
-        defer { xmlSchemaFreeParserCtxt(parserContext) }
-        xmlSchemaSetParserStructuredErrors(parserContext, Self.collect, unmanaged.toOpaque())
-        guard let schema = xmlSchemaParse(parserContext) else {
-            let reasons = collector.violations.map(\.message).joined(separator: "; ")
-            throw WorkflowLoadingError(code: .schemaUnusable, message: "the workflow XSD does not compile: \(reasons)")
-        }
+        let schema = try compiled.get()
         self.schema = schema
     }
 
