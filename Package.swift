@@ -110,7 +110,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MeridianCLITests",
-            dependencies: ["MeridianTestSupport"]
+            dependencies: [
+                "MeridianTestSupport",
+                "MeridianPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -111,8 +111,7 @@ public struct EmbeddedCluster: Sendable {
     /// The cluster's state, read without starting or changing anything.
     public func status() throws -> Status {
         guard FileManager.default.fileExists(atPath: readyMarker) else { return .notCreated }
-        let result = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
-        return result.status == 0 ? .running : .stopped
+        return serverIsAlive() ? .running : .stopped
     }
 
     /// Creates the cluster if needed, starts it if it is not running, waits until it accepts
@@ -148,30 +147,35 @@ public struct EmbeddedCluster: Sendable {
 
     // MARK: Steps
 
+    /// Creates the cluster in a scratch folder and renames it into place only when complete,
+    /// so `data/` exists only whole. An `initdb` orphaned by a killed process keeps writing
+    /// into its own scratch folder, which is removed here the next time.
     private func create(logger: Logger) throws {
-        // A server started by an interrupted creation must go before its folder does.
         try stopServer(mode: "immediate", logger: logger)
         try removeContents(of: configuration.directory, keeping: ["cluster.lock"])
-        try makeDirectory(dataDirectory)
+        let scratch = configuration.directory + "/data.partial-\(getpid())"
+        try makeDirectory(scratch)
         try makeDirectory(socketDirectory)
         logger.info("creating the private PostgreSQL cluster", metadata: ["cluster.directory": "\(configuration.directory)"])
         let result = try runner.run(binaries.initdb, [
-            "-D", dataDirectory, "-U", configuration.role, "--auth=trust",
+            "-D", scratch, "-U", configuration.role, "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
         ])
         guard result.succeeded else {
             throw DatabaseError(
                 .clusterFailed,
-                "initdb failed in \(dataDirectory): \(Self.lastLines(result.output))",
+                "initdb failed in \(scratch): \(Self.lastLines(result.output))",
                 hint: "check that the folder is writable by \(configuration.serverUser ?? "the current user"), or choose another with --data-dir"
             )
         }
-        try appendSettings()
-        try Data().write(to: URL(fileURLWithPath: readyMarker))
-        try chownToServerUser(readyMarker)
+        try appendSettings(to: scratch)
+        let marker = scratch + "/meridian-ready"
+        try Data().write(to: URL(fileURLWithPath: marker))
+        try chownToServerUser(marker)
+        try FileManager.default.moveItem(atPath: scratch, toPath: dataDirectory)
     }
 
-    private func appendSettings() throws {
+    private func appendSettings(to dataDirectory: String) throws {
         var settings = [
             "listen_addresses": "''",
             "unix_socket_directories": "'\(socketDirectory)'",
@@ -189,16 +193,52 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func startServerIfNeeded(logger: Logger) throws {
-        let status = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
-        if status.status == 0 { return }
+        if serverIsAlive() { return }
+        clearStaleLockFiles()
         logger.info("starting the private PostgreSQL server", metadata: ["cluster.directory": "\(configuration.directory)"])
-        let result = try runner.run(binaries.pgCtl, ["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "120", "-s"])
-        guard result.succeeded else {
-            throw DatabaseError(
-                .clusterFailed,
-                "the private PostgreSQL server did not start: \(Self.lastLines(result.output)) (log: \(logFile))",
-                hint: "read the log; `meridian db reset --yes` re-creates the cluster from nothing"
-            )
+        // The backends of a crashed server notice its death within a moment and release its
+        // shared memory; until then a new server refuses to start, so try a few times.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let result = try runner.run(binaries.pgCtl, ["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "120", "-s"])
+            if result.succeeded { return }
+            guard attempt < 5 else {
+                throw DatabaseError(
+                    .clusterFailed,
+                    "the private PostgreSQL server did not start: \(Self.lastLines(result.output)) (log: \(logFile))",
+                    hint: "read the log; `meridian db reset --yes` re-creates the cluster from nothing"
+                )
+            }
+            Thread.sleep(forTimeInterval: 1)
+        }
+    }
+
+    /// Whether the server recorded in `postmaster.pid` is alive. A killed server can linger as
+    /// a zombie that nobody reaps (seen in containers whose init does not), which `kill(pid, 0)`
+    /// and so `pg_ctl status` take for a live one; `/proc` tells them apart.
+    func serverIsAlive() -> Bool {
+        guard let pid = serverPID() else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+            return kill(pid, 0) == 0
+        }
+        // The state letter follows the parenthesised command name: "PID (postgres) S …".
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != nil && state != "Z" && state != "X"
+    }
+
+    private func serverPID() -> pid_t? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+            let first = text.split(separator: "\n").first
+        else { return nil }
+        return pid_t(first.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Lock files of a server that is dead would make PostgreSQL believe it still runs.
+    private func clearStaleLockFiles() {
+        for path in [dataDirectory + "/postmaster.pid", socketDirectory + "/.s.PGSQL.\(Self.socketPort).lock"] {
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
@@ -231,9 +271,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func stopServer(mode: String, logger: Logger) throws {
-        guard FileManager.default.fileExists(atPath: dataDirectory + "/postmaster.pid") else { return }
-        let status = try runner.run(binaries.pgCtl, ["status", "-D", dataDirectory])
-        guard status.status == 0 else { return }
+        guard serverIsAlive() else { return }
         logger.info("stopping the private PostgreSQL server", metadata: ["cluster.directory": "\(configuration.directory)"])
         let result = try runner.run(binaries.pgCtl, ["stop", "-D", dataDirectory, "-m", mode, "-w", "-t", "60", "-s"])
         guard result.succeeded else {
@@ -304,7 +342,12 @@ public struct EmbeddedCluster: Sendable {
     private func removeContents(of path: String, keeping kept: Set<String>) throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for name in names where !kept.contains(name) {
-            try FileManager.default.removeItem(atPath: path + "/" + name)
+            if name.hasPrefix("data.partial-") {
+                // An orphaned initdb may still be writing there; what it leaves is removed next time.
+                try? FileManager.default.removeItem(atPath: path + "/" + name)
+            } else {
+                try FileManager.default.removeItem(atPath: path + "/" + name)
+            }
         }
     }
 

@@ -9,10 +9,21 @@ public struct ServerBinaries: Sendable, Equatable {
     var pgCtl: String { directory + "/pg_ctl" }
     var pgIsReady: String { directory + "/pg_isready" }
 
-    /// Looks for the server programs: `MERIDIAN_PG_BINDIR`, then `PATH`, then
+    /// Looks for the server programs: `MERIDIAN_PG_BINDIR` alone when it is set, else `PATH`, then
     /// `pg_config --bindir`, then the newest `/usr/lib/postgresql/*/bin`.
     /// - Throws: ``DatabaseError/Code/serverBinariesMissing`` with the package to install.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerBinaries {
+        if let explicit = environment["MERIDIAN_PG_BINDIR"], !explicit.isEmpty {
+            // An explicit choice that does not work is an error, not a reason to pick another.
+            guard isComplete(explicit) else {
+                throw DatabaseError(
+                    .serverBinariesMissing,
+                    "MERIDIAN_PG_BINDIR is \(explicit), which lacks initdb, pg_ctl, postgres or pg_isready",
+                    hint: "point it at a PostgreSQL bin folder (such as /usr/lib/postgresql/15/bin), or install the server (Debian/Ubuntu: `apt-get install postgresql`)"
+                )
+            }
+            return ServerBinaries(directory: explicit)
+        }
         for directory in candidateDirectories(environment: environment) where isComplete(directory) {
             return ServerBinaries(directory: directory)
         }
@@ -25,9 +36,6 @@ public struct ServerBinaries: Sendable, Equatable {
 
     static func candidateDirectories(environment: [String: String]) -> [String] {
         var candidates: [String] = []
-        if let explicit = environment["MERIDIAN_PG_BINDIR"], !explicit.isEmpty {
-            candidates.append(explicit)
-        }
         for entry in (environment["PATH"] ?? "").split(separator: ":") {
             candidates.append(String(entry))
         }
