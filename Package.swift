@@ -43,6 +43,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The workflow definitions that ship (Workflows/*.xml) as bundled resources.
+        .target(
+            name: "MeridianShippedWorkflows",
+            path: "Workflows",
+            resources: [.copy("knowledge-exchange.xml"), .copy("grant.xml")]
+        ),
         .target(
             name: "MeridianPostgres",
             dependencies: [
@@ -76,6 +82,7 @@ let package = Package(
             dependencies: [
                 "MeridianPostgres",
                 "MeridianWorkflow",
+                "MeridianShippedWorkflows",
                 "MeridianQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +99,7 @@ let package = Package(
             name: "MeridianWorkflowTests",
             dependencies: [
                 "MeridianWorkflow",
+                "MeridianShippedWorkflows",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Corpus")]

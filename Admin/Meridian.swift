@@ -18,6 +18,8 @@ struct Meridian: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             DBCommand.self,
+            WorkflowCommand.self,
+            BenchCommand.self,
         ]
     )
 

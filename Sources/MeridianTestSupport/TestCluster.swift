@@ -20,7 +20,7 @@ enum TestCluster {
     static let shared: Task<EmbeddedCluster, any Error> = Task { try await start() }
 
     private static func start() async throws -> EmbeddedCluster {
-        let logger = Logger(label: "meridian.tests")
+        let logger = TestDatabase.makeLogger()
         removeLeftoversOfKilledRuns()
         let directory = "\(temporaryRoot)/meridian-tests-\(getpid())"
         let cluster = EmbeddedCluster(
@@ -48,7 +48,7 @@ enum TestCluster {
             let directory = "\(temporaryRoot)/\(name)"
             guard let binaries = try? ServerBinaries.locate() else { return }
             let cluster = EmbeddedCluster(configuration: .init(directory: directory), binaries: binaries)
-            try? cluster.destroy(logger: Logger(label: "meridian.tests"))
+            try? cluster.destroy(logger: TestDatabase.makeLogger())
             try? FileManager.default.removeItem(atPath: directory)
         }
     }
@@ -62,7 +62,7 @@ private enum ClusterCleanup {
         Self.cluster = cluster
         atexit {
             guard let cluster = ClusterCleanup.cluster else { return }
-            try? cluster.destroy(logger: Logger(label: "meridian.tests"))
+            try? cluster.destroy(logger: TestDatabase.makeLogger())
             try? FileManager.default.removeItem(atPath: cluster.configuration.directory)
         }
     }

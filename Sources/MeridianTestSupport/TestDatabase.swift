@@ -58,7 +58,7 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    private static func makeLogger() -> Logger {
+    static func makeLogger() -> Logger {
         var logger = Logger(label: "meridian.tests")
         logger.logLevel = ProcessInfo.processInfo.environment["MERIDIAN_TEST_LOG"] != nil ? .debug : .critical
         return logger

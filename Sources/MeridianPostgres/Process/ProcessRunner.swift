@@ -1,6 +1,6 @@
 import Foundation
 
-/// The outcome of a finished child process.
+/// The outcome of a finished server tool.
 struct ProcessOutput: Sendable {
     var status: Int32
     var output: String
@@ -8,7 +8,7 @@ struct ProcessOutput: Sendable {
     var succeeded: Bool { status == 0 }
 }
 
-/// Runs server tools (initdb, pg_ctl, pg_isready) as child processes, optionally as another user.
+/// Runs server tools (initdb, pg_ctl, pg_isready) to completion, optionally as another user.
 ///
 /// When Meridian runs as root, PostgreSQL refuses to run as root, so every server tool is
 /// started through `runuser -u USER --` as the cluster's unprivileged owner.
@@ -16,29 +16,17 @@ struct ProcessRunner: Sendable {
     /// The user to run tools as, or `nil` to run them as the current user.
     var runAsUser: String?
 
-    /// Runs `executable` with `arguments`, waiting for it to end; standard output and error are
-    /// collected together (server tools interleave them) and returned.
+    /// Runs `executable` with `arguments` and waits for it; standard output and error are
+    /// collected together (server tools interleave them).
     func run(_ executable: String, _ arguments: [String]) throws -> ProcessOutput {
-        let process = Process()
+        let child: ChildProcess
         if let user = runAsUser {
-            process.executableURL = URL(fileURLWithPath: try Self.runuserPath())
-            process.arguments = ["-u", user, "--", executable] + arguments
+            child = try ChildProcess.spawn(try Self.runuserPath(), ["-u", user, "--", executable] + arguments)
         } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+            child = try ChildProcess.spawn(executable, arguments)
         }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting so that a chatty child never blocks on a full pipe.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessOutput(
-            status: process.terminationStatus,
-            output: String(decoding: data, as: UTF8.self)
-        )
+        let termination = child.wait()
+        return ProcessOutput(status: termination.status, output: termination.output)
     }
 
     private static func runuserPath() throws -> String {

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import MeridianWorkflow
+
+/// `meridian workflow …`: check and draw workflow definitions. Needs no database.
+struct WorkflowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflow",
+        abstract: "Validate workflow definitions and draw them as diagrams.",
+        discussion: """
+            Definitions are XML in the language of Schemas/workflow.xsd (see \
+            Schemas/workflow-language.md). Tasks and guards are checked against the handlers \
+            Meridian knows.
+
+            Example:
+              meridian workflow validate Workflows/*.xml
+            """,
+        subcommands: [ValidateWorkflows.self, GraphWorkflow.self]
+    )
+}
+
+extension WorkflowCommand {
+    /// Fails with exit status 66 when a named file does not exist.
+    static func requireFiles(_ paths: [String]) throws {
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CLIFailure("no such file: \(path); give the path of a workflow definition (.xml)", status: .notFound)
+            }
+            if isDirectory.boolValue {
+                throw CLIFailure("\(path) is a folder; give the definition files in it (e.g. \(path)/*.xml)", status: .usage)
+            }
+        }
+    }
+
+    static func loader() throws -> WorkflowLoader {
+        do {
+            return try WorkflowLoader(registry: .builtIn)
+        } catch {
+            throw CLIFailure("cannot load the workflow schema: \(error.message); the installation is broken, reinstall meridian", status: .unavailable)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// A failure to set up loading at all (as opposed to a problem in a definition, which is a
+/// `Diagnostic`).
+public struct WorkflowLoadingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An opaque code: new codes may be added without breaking callers.
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The bundled XSD is missing or does not compile (a broken build).
+        public static let schemaUnusable = Code(rawValue: "schema-unusable")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
