@@ -34,22 +34,22 @@ extension QueueStore {
                 lease_expires_at = now() + \(leaseMilliseconds)::bigint * interval '1 millisecond',
                 leased_by = \(workerID), attempted_at = now()
             FROM picked WHERE j.id = picked.id
-            RETURNING j.id, j.kind, j.payload::text, j.priority, j.attempt, j.max_attempts,
+            RETURNING j.id, j.kind, j.payload::text, j.priority, j.run_at, j.attempt, j.max_attempts,
                       j.lease_token, j.lease_expires_at, j.enqueued_at
             """,
             logger: logger
         )
         var jobs = try rows.map { row in
-            let (id, kind, payload, priority, attempt, maxAttempts, token, expires, enqueued) =
-                try row.decode((Int64, String, String, Int16, Int32, Int32, Int64, Date, Date).self)
+            let (id, kind, payload, priority, runAt, attempt, maxAttempts, token, expires, enqueued) =
+                try row.decode((Int64, String, String, Int16, Date, Int32, Int32, Int64, Date, Date).self)
             return ClaimedJob(
                 id: JobID(id), kind: JobKind(kind), queue: queue, payload: JobPayload(json: payload),
-                priority: priority, attempt: attempt, maxAttempts: maxAttempts,
+                priority: priority, runAt: runAt, attempt: attempt, maxAttempts: maxAttempts,
                 lease: Lease(id: JobID(id), token: LeaseToken(token)), leaseExpiresAt: expires, enqueuedAt: enqueued
             )
         }
         // UPDATE … RETURNING does not promise the sub-select's order.
-        jobs.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
+        jobs.sort { ($0.priority, $0.runAt, $0.id) < ($1.priority, $1.runAt, $1.id) }
         return jobs
     }
 
