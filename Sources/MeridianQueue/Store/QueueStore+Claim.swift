@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension QueueStore {
+    /// Claims up to `limit` available jobs of `queue`, by priority then run-at, skipping rows
+    /// other workers hold locked. Each gets a lease until `now() + leaseMilliseconds` and a
+    /// fresh fencing token; its attempt count goes up by one.
+    ///
+    /// - Parameter kinds: only jobs of these kinds (the ones the worker has handlers for);
+    ///   empty means any kind.
+    public func claim(
+        queue: QueueName,
+        limit: Int,
+        kinds: [JobKind] = [],
+        leaseMilliseconds: Int64,
+        workerID: String,
+        on database: some QueueDatabase
+    ) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let kindNames = kinds.map(\.rawValue)
+        let rows = try await database.queueRows(
+            """
+            WITH picked AS (
+                SELECT id FROM queue_jobs
+                WHERE queue = \(queue.rawValue) AND state = 'available' AND run_at <= now()
+                  AND (cardinality(\(kindNames)::text[]) = 0 OR kind = ANY(\(kindNames)::text[]))
+                ORDER BY priority, run_at, id
+                LIMIT \(Int64(limit))
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE queue_jobs j
+            SET state = 'running', attempt = j.attempt + 1, lease_token = nextval('queue_lease_token_seq'),
+                lease_expires_at = now() + \(leaseMilliseconds)::bigint * interval '1 millisecond',
+                leased_by = \(workerID), attempted_at = now()
+            FROM picked WHERE j.id = picked.id
+            RETURNING j.id, j.kind, j.payload::text, j.priority, j.run_at, j.attempt, j.max_attempts,
+                      j.lease_token, j.lease_expires_at, j.enqueued_at
+            """,
+            logger: logger
+        )
+        var jobs = try rows.map { row in
+            let (id, kind, payload, priority, runAt, attempt, maxAttempts, token, expires, enqueued) =
+                try row.decode((Int64, String, String, Int16, Date, Int32, Int32, Int64, Date, Date).self)
+            return ClaimedJob(
+                id: JobID(id), kind: JobKind(kind), queue: queue, payload: JobPayload(json: payload),
+                priority: priority, runAt: runAt, attempt: attempt, maxAttempts: maxAttempts,
+                lease: Lease(id: JobID(id), token: LeaseToken(token)), leaseExpiresAt: expires, enqueuedAt: enqueued
+            )
+        }
+        // UPDATE … RETURNING does not promise the sub-select's order.
+        jobs.sort { ($0.priority, $0.runAt, $0.id) < ($1.priority, $1.runAt, $1.id) }
+        return jobs
+    }
+
+    /// What ``promoteDue(queue:on:)`` did and found.
+    public struct Promotion: Sendable {
+        /// Scheduled jobs whose time had come and that are claimable now.
+        public var promoted: Int
+        /// The earliest run-at of the jobs still scheduled, if any.
+        public var nextRunAt: Date?
+    }
+
+    /// Makes the scheduled jobs of `queue` whose run-at has come claimable, and tells when the
+    /// next one is due (so a worker sleeps exactly until then).
+    public func promoteDue(queue: QueueName, on database: some QueueDatabase) async throws -> Promotion {
+        let rows = try await database.queueRows(
+            """
+            WITH promoted AS (
+                UPDATE queue_jobs SET state = 'available'
+                WHERE id IN (
+                    SELECT id FROM queue_jobs
+                    WHERE queue = \(queue.rawValue) AND state = 'scheduled' AND run_at <= now()
+                    ORDER BY run_at LIMIT 10000 FOR UPDATE SKIP LOCKED
+                )
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM promoted),
+                   (SELECT min(run_at) FROM queue_jobs WHERE queue = \(queue.rawValue) AND state = 'scheduled' AND run_at > now())
+            """,
+            logger: logger
+        )
+        let (count, next) = try rows[0].decode((Int64, Date?).self)
+        return Promotion(promoted: Int(count), nextRunAt: next)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension QueueStore {
+    /// Enqueues one job on `database`: inside the caller's transaction when it is a
+    /// connection in one, else in a transaction of its own.
+    ///
+    /// When a job of the same kind with the same unique key waits or runs, nothing is
+    /// inserted and that job's id comes back with `inserted == false`.
+    @discardableResult
+    public func enqueue(_ job: NewJob, on database: some QueueDatabase) async throws -> EnqueueResult {
+        try await enqueue([job], on: database)[0]
+    }
+
+    /// Enqueues many jobs in one statement (arrays bound through `unnest`), one result per
+    /// job in the order given. Duplicates of a waiting or running unique key, also within
+    /// `jobs` itself, return the job that holds the key.
+    public func enqueue(_ jobs: [NewJob], on database: some QueueDatabase) async throws -> [EnqueueResult] {
+        guard !jobs.isEmpty else { return [] }
+        try jobs.forEach(Self.validate)
+        var results = [EnqueueResult?](repeating: nil, count: jobs.count)
+        var pending = Array(jobs.indices)
+        // A key's holder may finish between the insert and the look-up; then the insert is
+        // tried again for those jobs. Two rounds settle it unless the holder keeps changing.
+        for _ in 0..<5 where !pending.isEmpty {
+            let batch = pending.map { jobs[$0] }
+            let inserted = try await insert(batch, on: database)
+            var keyed: [KeyRef: JobID] = [:]
+            var keyless: [JobID] = []
+            for row in inserted {
+                if let key = row.key { keyed[KeyRef(kind: row.kind, key: key)] = row.id } else { keyless.append(row.id) }
+            }
+            keyless.sort()
+            var nextKeyless = keyless.makeIterator()
+            var claimedKeys: Set<KeyRef> = []
+            var unresolved: [Int] = []
+            for index in pending {
+                let job = jobs[index]
+                if let key = job.uniqueKey {
+                    let ref = KeyRef(kind: job.kind.rawValue, key: key)
+                    if let id = keyed[ref] {
+                        results[index] = EnqueueResult(id: id, inserted: !claimedKeys.contains(ref))
+                        claimedKeys.insert(ref)
+                    } else {
+                        unresolved.append(index)
+                    }
+                } else {
+                    guard let id = nextKeyless.next() else {
+                        throw QueueError(.invalidArgument, "the database returned fewer jobs than were enqueued")
+                    }
+                    results[index] = EnqueueResult(id: id, inserted: true)
+                }
+            }
+            pending = []
+            guard !unresolved.isEmpty else { break }
+            let existing = try await holders(of: unresolved.map { jobs[$0] }, on: database)
+            for index in unresolved {
+                let job = jobs[index]
+                if let id = existing[KeyRef(kind: job.kind.rawValue, key: job.uniqueKey!)] {
+                    results[index] = EnqueueResult(id: id, inserted: false)
+                } else {
+                    pending.append(index)
+                }
+            }
+        }
+        guard pending.isEmpty else {
+            throw QueueError(.wrongState, "the unique keys of \(pending.count) job(s) kept changing hands during enqueue", hint: "enqueue them again")
+        }
+        return results.map { $0! }
+    }
+
+    private struct KeyRef: Hashable {
+        var kind: String
+        var key: String
+    }
+
+    private struct InsertedRow {
+        var id: JobID
+        var kind: String
+        var key: String?
+    }
+
+    private func insert(_ jobs: [NewJob], on database: some QueueDatabase) async throws -> [InsertedRow] {
+        let queues = jobs.map(\.queue.rawValue)
+        let kinds = jobs.map(\.kind.rawValue)
+        let payloads = jobs.map(\.payload.json)
+        let priorities = jobs.map(\.priority)
+        let hasRunAt = jobs.map { $0.runAt != nil }
+        let runAts = jobs.map { $0.runAt ?? Date(timeIntervalSince1970: 0) }
+        let maxAttempts = jobs.map(\.maxAttempts)
+        let keys = jobs.map { $0.uniqueKey ?? "" }
+        let rows = try await database.queueRows(
+            """
+            INSERT INTO queue_jobs (queue, kind, payload, priority, state, max_attempts, run_at, unique_key)
+            SELECT q, k, p::jsonb, pr,
+                   CASE WHEN hr AND r > now() THEN 'scheduled' ELSE 'available' END,
+                   ma, CASE WHEN hr THEN r ELSE now() END, NULLIF(u, '')
+            FROM unnest(\(queues)::text[], \(kinds)::text[], \(payloads)::text[], \(priorities)::int2[],
+                        \(hasRunAt)::bool[], \(runAts)::timestamptz[], \(maxAttempts)::int4[], \(keys)::text[])
+                 WITH ORDINALITY AS t(q, k, p, pr, hr, r, ma, u, ord)
+            ORDER BY ord
+            ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            RETURNING id, kind, unique_key
+            """,
+            logger: logger
+        )
+        return try rows.map { row in
+            let (id, kind, key) = try row.decode((Int64, String, String?).self)
+            return InsertedRow(id: JobID(id), kind: kind, key: key)
+        }
+    }
+
+    private func holders(of jobs: [NewJob], on database: some QueueDatabase) async throws -> [KeyRef: JobID] {
+        let kinds = jobs.map(\.kind.rawValue)
+        let keys = jobs.map { $0.uniqueKey ?? "" }
+        let rows = try await database.queueRows(
+            """
+            SELECT j.id, j.kind, j.unique_key FROM queue_jobs j
+            JOIN unnest(\(kinds)::text[], \(keys)::text[]) AS t(k, u) ON j.kind = t.k AND j.unique_key = t.u
+            """,
+            logger: logger
+        )
+        var result: [KeyRef: JobID] = [:]
+        for row in rows {
+            let (id, kind, key) = try row.decode((Int64, String, String).self)
+            result[KeyRef(kind: kind, key: key)] = JobID(id)
+        }
+        return result
+    }
+
+    static func validate(_ job: NewJob) throws {
+        if job.kind.rawValue.isEmpty { throw QueueError(.invalidArgument, "a job's kind must not be empty") }
+        if job.queue.rawValue.isEmpty { throw QueueError(.invalidArgument, "a job's queue name must not be empty") }
+        if job.maxAttempts < 1 {
+            throw QueueError(.invalidArgument, "max attempts of a \(job.kind) job is \(job.maxAttempts)", hint: "give every job at least 1 attempt")
+        }
+        if let key = job.uniqueKey, key.isEmpty {
+            throw QueueError(.invalidArgument, "a unique key must not be empty", hint: "pass nil for a job without a key")
+        }
+    }
+}
