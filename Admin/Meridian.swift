@@ -19,6 +19,7 @@ struct Meridian: AsyncParsableCommand {
             DemoCommand.self,
             DBCommand.self,
             WorkflowCommand.self,
+            KBCommand.self,
             BenchCommand.self,
         ]
     )
