@@ -8,7 +8,7 @@ struct KBMatch: AsyncParsableCommand {
         commandName: "match",
         abstract: "Propose the five best-matching countries (other than the requester) for a request.",
         discussion: """
-            Score = Σ weight × component: text (ts_rank_cd r as r/(r+0.5)) 0.40, shared sectors 0.25, \
+            Score = Σ weight × component: text (ts_rank_cd r as r/(r+4)) 0.40, shared sectors 0.25, \
             region (same 1, neighbouring 0.5) 0.10, income group (1 − steps/3) 0.10, outcome strength \
             (0–3, ÷3) 0.15. At most one experience per country; matches below the minimum score 0.35 are \
             left out, and fewer than five is reported. Region and income group default to what the \

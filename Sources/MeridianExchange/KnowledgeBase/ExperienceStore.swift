@@ -15,6 +15,11 @@ public struct ExperienceStore: Sendable {
     public struct WriteCount: Sendable, Equatable, Codable {
         public var inserted: Int
         public var updated: Int
+
+        public init(inserted: Int, updated: Int) {
+            self.inserted = inserted
+            self.updated = updated
+        }
     }
 
     /// Separates list items when arrays of arrays travel as one text per row through

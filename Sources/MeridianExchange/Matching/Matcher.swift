@@ -53,7 +53,7 @@ public struct Matcher: Sendable {
             FROM ts_debug('english', \(SpellingVariants.expand(text))) AS d
             CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
             LEFT JOIN experience_terms t ON t.lexeme = l.lexeme
-            WHERE l.lexeme <> ''
+            WHERE length(l.lexeme) >= 3
             ORDER BY l.lexeme, length(d.token), d.token
             """,
             logger: logger

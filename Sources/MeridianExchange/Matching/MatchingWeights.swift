@@ -6,7 +6,7 @@ import Foundation
 ///
 /// | part | component | default |
 /// |---|---|---|
-/// | text | `r / (r + textHalfPoint)`, r = `ts_rank_cd` of the request's words | 0.40 |
+/// | text | `r / (r + textHalfPoint)`, r = `ts_rank_cd` of the request's words, textHalfPoint 4 | 0.40 |
 /// | sector | shared sectors ÷ the request's sectors | 0.25 |
 /// | region | 1 same region, 0.5 neighbouring region, 0 otherwise | 0.10 |
 /// | income | 1 − (steps between income groups) ÷ 3 | 0.10 |
@@ -24,7 +24,7 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
 
     public init(
         text: Double = 0.40, sector: Double = 0.25, region: Double = 0.10, income: Double = 0.10,
-        outcome: Double = 0.15, textHalfPoint: Double = 0.5, minimumScore: Double = 0.35
+        outcome: Double = 0.15, textHalfPoint: Double = 4.0, minimumScore: Double = 0.35
     ) {
         self.text = text
         self.sector = sector
