@@ -14,16 +14,21 @@ public struct Matcher: Sendable {
     /// The best this many by text rank are scored; the rest cannot reach the top five
     /// unless sector, region, income and outcome outweigh the text by a wide margin.
     public var rankedCandidates: Int
+    /// A hard bound on the rows ranked, whatever the estimates said: when the pre-selection
+    /// finds more (a request of only common words), the first this many found are ranked,
+    /// in no particular order. It keeps the worst case bounded at the cost of recall.
+    public var candidateCap: Int
 
     public init(
         client: PostgresClient, logger: Logger, weights: MatchingWeights = .default,
-        candidateBudget: Int = 1_000, rankedCandidates: Int = 200
+        candidateBudget: Int = 1_000, rankedCandidates: Int = 200, candidateCap: Int = 2_000
     ) {
         self.client = client
         self.logger = logger
         self.weights = weights
         self.candidateBudget = candidateBudget
         self.rankedCandidates = rankedCandidates
+        self.candidateCap = candidateCap
     }
 
     /// The best-matching experiences of countries other than the requester's.
@@ -74,10 +79,13 @@ public struct Matcher: Sendable {
     ) async throws -> [MatchScorer.Candidate] {
         let rows = try await client.query(
             """
-            WITH candidates AS (
-                SELECT e.id, ts_rank_cd(e.search, \(CandidatePlan.anyOf(terms.map(\.lexeme)))::tsquery)::float8 AS rank
-                FROM experiences e
+            WITH preselected AS MATERIALIZED (
+                SELECT e.id FROM experiences e
                 WHERE e.search @@ \(plan.tsquery)::tsquery AND e.country_code <> \(request.countryCode)
+                LIMIT \(candidateCap)
+            ), candidates AS (
+                SELECT e.id, ts_rank_cd(e.search, \(CandidatePlan.anyOf(terms.map(\.lexeme)))::tsquery)::float8 AS rank
+                FROM preselected p JOIN experiences e ON e.id = p.id
                 ORDER BY rank DESC, e.id
                 LIMIT \(rankedCandidates)
             )

@@ -1,16 +1,20 @@
 /// Made-up experiences and requests for measuring matching at scale (`meridian bench match`).
 ///
-/// Words are drawn from the seed catalogue's own texts, so their frequencies follow real
-/// prose (a few very common words, a long tail); countries are the user-assigned ISO codes
-/// `QAA`…`QZZ`, so synthetic rows can never be mistaken for real ones.
+/// Each synthetic experience takes one seed experience as its topic: 80% of its words come
+/// from that experience's text, 20% from the whole catalogue, plus a few words of a long tail
+/// of 20,000 made-up terms (place and institution names), so word frequencies and topics
+/// look like prose about a few dozen kinds of programme. Countries are the user-assigned ISO
+/// codes `QAA`…`QZZ`, so synthetic rows can never be mistaken for real ones.
 public struct SyntheticCatalogue: Sendable {
     private let words: [String]
+    private let topics: [[String]]
     private var random: SplitMix64
 
     /// - Parameter seed: the same seed gives the same catalogue and requests.
     public init(seed: UInt64 = 2025) throws {
         let experiences = try SeedCatalogue.experiences()
-        words = experiences.flatMap { ($0.problem + " " + $0.approach + " " + $0.outcomes).split { !$0.isLetter }.map { $0.lowercased() } }
+        topics = experiences.map { ($0.problem + " " + $0.approach + " " + $0.outcomes).split { !$0.isLetter }.map { $0.lowercased() } }
+        words = topics.flatMap { $0 }
         random = SplitMix64(seed: seed)
     }
 
@@ -27,9 +31,9 @@ public struct SyntheticCatalogue: Sendable {
                 programme: "Synthetic programme \(index)",
                 startYear: 1960 + Int(random.next() % 60),
                 endYear: nil,
-                problem: text(words: 20 + Int(random.next() % 20)),
-                approach: text(words: 40 + Int(random.next() % 40)),
-                outcomes: text(words: 20 + Int(random.next() % 30)),
+                problem: text(words: 20 + Int(random.next() % 20), topic: index % topics.count),
+                approach: text(words: 40 + Int(random.next() % 40), topic: index % topics.count),
+                outcomes: text(words: 20 + Int(random.next() % 30), topic: index % topics.count),
                 outcomeStrength: OutcomeStrength(rawValue: Int(random.next() % 4))!,
                 sources: ["synthetic"]
             )
@@ -39,7 +43,7 @@ public struct SyntheticCatalogue: Sendable {
     /// A request from a random synthetic or real country, with 6–30 words and 0–2 sectors.
     public mutating func request() -> MatchRequest {
         MatchRequest(
-            text: text(words: 6 + Int(random.next() % 25)),
+            text: text(words: 6 + Int(random.next() % 25), topic: Int(random.next() % UInt64(topics.count))),
             sectors: Array(sectors().prefix(Int(random.next() % 3))),
             countryCode: Self.countryCode(Int(random.next() % 676)),
             region: Region.allCases[Int(random.next() % UInt64(Region.allCases.count))],
@@ -47,8 +51,28 @@ public struct SyntheticCatalogue: Sendable {
         )
     }
 
-    private mutating func text(words count: Int) -> String {
-        (0..<count).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
+    private mutating func text(words count: Int, topic: Int) -> String {
+        (0..<count).map { _ in
+            let draw = random.next() % 100
+            if draw < 80 { return topics[topic][Int(random.next() % UInt64(topics[topic].count))] }
+            if draw < 95 { return words[Int(random.next() % UInt64(words.count))] }
+            return Self.tailWord(Int(random.next() % 20_000))
+        }.joined(separator: " ")
+    }
+
+    /// A made-up word of the long tail, such as `qzbakor`.
+    static func tailWord(_ index: Int) -> String {
+        let letters = Array("bdfgklmnprstvz")
+        let vowels = Array("aeiou")
+        var word = "q"
+        var rest = index
+        for _ in 0..<4 {
+            word.append(letters[rest % letters.count])
+            rest /= letters.count
+            word.append(vowels[rest % vowels.count])
+            rest /= vowels.count
+        }
+        return word
     }
 
     private mutating func sectors() -> [Sector] {
