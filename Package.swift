@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
         .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
+        .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -68,6 +69,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The exchange domain: the knowledge base of country experiences and matching.
+        .target(
+            name: "MeridianExchange",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Seed/PROVENANCE.md"],
+            resources: [.copy("Resources/seed-experiences.json")]
+        ),
         // Test-only: one private cluster per test run, a fresh database per suite.
         .target(
             name: "MeridianTestSupport",
@@ -84,6 +96,7 @@ let package = Package(
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 "MeridianQueue",
+                "MeridianExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -107,6 +120,15 @@ let package = Package(
         .testTarget(
             name: "MeridianQueueTests",
             dependencies: ["MeridianQueue", "MeridianTestSupport"]
+        ),
+        .testTarget(
+            name: "MeridianExchangeTests",
+            dependencies: [
+                "MeridianExchange",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "MeridianCLITests",

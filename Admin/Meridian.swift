@@ -21,6 +21,7 @@ struct Meridian: AsyncParsableCommand {
             WorkflowCommand.self,
             QueueCommand.self,
             WorkerCommand.self,
+            KBCommand.self,
             BenchCommand.self,
         ]
     )

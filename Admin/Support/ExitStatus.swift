@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianExchange
 import MeridianPostgres
 
 /// The documented exit codes of `meridian`, after BSD's sysexits where one fits.
@@ -45,11 +46,22 @@ struct CLIFailure: Error, CustomStringConvertible {
             self = failure
         case let error as DatabaseError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as ExchangeError:
+            self.init(error.description, status: Self.status(of: error.code))
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:
             if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { return nil }
             self.init(String(describing: error), status: .failure)
+        }
+    }
+
+    private static func status(of code: ExchangeError.Code) -> ExitStatus {
+        switch code {
+        case .invalidData: return .dataError
+        case .notFound: return .notFound
+        case .invalidArgument: return .usage
+        default: return .failure
         }
     }
 

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeridianExchange
+import MeridianPostgres
+import PostgresNIO
+
+/// `meridian bench match`: matching latency over a large generated catalogue.
+struct BenchMatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Time kb matching over a generated catalogue (default 100,000 experiences) in a scratch database.",
+        discussion: """
+            Creates the database meridian_bench_match next to the configured one (dropped first if it \
+            exists, and afterwards unless --keep), migrates it, inserts the synthetic catalogue with \
+            unnest (untimed), runs ANALYZE and refreshes the term statistics, then times --queries \
+            matches of varied requests after --warmup unmeasured ones. Prints one JSON line with p50, \
+            p95 and p99 in milliseconds. Goal: p95 ≤ 20 ms.
+
+            Example:
+              swift build -c release && .build/release/meridian bench match --experiences 100000 --queries 200
+            """
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Synthetic experiences to generate.") var experiences = 100_000
+    @Option(help: "Measured match queries.") var queries = 200
+    @Option(help: "Unmeasured match queries first.") var warmup = 20
+    @Flag(help: "Keep the scratch database afterwards.") var keep = false
+
+    static let scratchDatabase = "meridian_bench_match"
+
+    func validate() throws {
+        guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
+    }
+
+    func run() async throws {
+        let logger = database.logger
+        let base = try await database.connect()
+        var maintenance = base
+        var scratch = base
+        scratch.database = Self.scratchDatabase
+        let quoted = ConnectionSettings.quoteIdentifier(Self.scratchDatabase)
+        try await withPostgresConnection(maintenance, logger: logger) { connection in
+            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+            try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
+        }
+        try await Migrator.bundled().migrate(scratch, logger: logger)
+        var generator = try SyntheticCatalogue()
+        let catalogue = generator.experiences(experiences)
+        let line = try await withPostgresClient(scratch, logger: logger) { client in
+            let loadStart = ContinuousClock.now
+            try await client.withConnection { connection in
+                var offset = 0
+                while offset < catalogue.count {
+                    let batch = Array(catalogue[offset..<min(offset + 5_000, catalogue.count)])
+                    _ = try await ExperienceStore.upsert(batch, on: connection, logger: logger, refreshTerms: false)
+                    offset += batch.count
+                }
+                try await connection.query("ANALYZE experiences", logger: logger)
+                try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
+            }
+            let loadSeconds = (ContinuousClock.now - loadStart).seconds
+            let matcher = Matcher(client: client, logger: logger)
+            for _ in 0..<warmup { _ = try await matcher.match(generator.request()) }
+            var samples: [Double] = []
+            var matchCounts = 0
+            for _ in 0..<queries {
+                let request = generator.request()
+                let start = ContinuousClock.now
+                let result = try await matcher.match(request)
+                samples.append((ContinuousClock.now - start).seconds * 1000)
+                matchCounts += result.matches.count
+            }
+            samples.sort()
+            func percentile(_ p: Int) -> Double {
+                (samples[min(samples.count - 1, samples.count * p / 100)] * 100).rounded() / 100
+            }
+            return Line(
+                experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
+                p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
+                meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
+            )
+        }
+        if !keep {
+            maintenance.database = base.database
+            try await withPostgresConnection(maintenance, logger: logger) { connection in
+                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        print(String(decoding: try encoder.encode(line), as: UTF8.self))
+    }
+
+    struct Line: Encodable {
+        var experiences: Int
+        var queries: Int
+        var p50Ms: Double
+        var p95Ms: Double
+        var p99Ms: Double
+        var maxMs: Double
+        var meanMatches: Double
+        var loadSeconds: Double
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,38 @@
+/// A problem in the exchange domain (knowledge base, matching), told so that a person can act.
+///
+/// A struct with an opaque ``Code`` rather than an enum, so new kinds of problems do not
+/// break callers that switch over them.
+public struct ExchangeError: Error, CustomStringConvertible, Sendable {
+    /// What kind of problem this is; stable, for callers and exit codes.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate let name: String
+        public var description: String { name }
+
+        /// Input data (a file, a request) is invalid; ``ExchangeError/diagnostics`` says where.
+        public static let invalidData = Code(name: "invalid-data")
+        /// Something named (an experience id, a file) does not exist.
+        public static let notFound = Code(name: "not-found")
+        /// The arguments of a call are unusable (an unknown sector, a negative weight).
+        public static let invalidArgument = Code(name: "invalid-argument")
+    }
+
+    public var code: Code
+    /// What went wrong and why.
+    public var message: String
+    /// What to do about it, when there is something to do.
+    public var hint: String?
+    /// Every problem found in input data, each with its location, in file order.
+    public var diagnostics: [ImportDiagnostic]
+
+    public init(_ code: Code, _ message: String, hint: String? = nil, diagnostics: [ImportDiagnostic] = []) {
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.diagnostics = diagnostics
+    }
+
+    public var description: String {
+        guard let hint else { return message }
+        return "\(message); \(hint)"
+    }
+}

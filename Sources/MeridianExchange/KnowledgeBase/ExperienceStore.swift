@@ -1,0 +1,155 @@
+import Logging
+import PostgresNIO
+
+/// Reads and writes the `experiences` table; every query binds its values.
+public struct ExperienceStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// What an upsert did.
+    public struct WriteCount: Sendable, Equatable, Codable {
+        public var inserted: Int
+        public var updated: Int
+
+        public init(inserted: Int, updated: Int) {
+            self.inserted = inserted
+            self.updated = updated
+        }
+    }
+
+    /// Separates list items when arrays of arrays travel as one text per row through
+    /// `unnest` (PostgreSQL arrays must be rectangular). Validation refuses it in values.
+    static let listSeparator = "\u{1F}"
+
+    /// Inserts or updates `experiences` (keyed by country and programme) in one statement on
+    /// `connection`, so that a caller's transaction decides whether they all land.
+    /// - Parameter refreshTerms: refresh the term statistics the matcher plans with; bulk
+    ///   loaders pass `false` and call ``refreshTermStatistics(on:logger:)`` once at the end.
+    public static func upsert(
+        _ experiences: [Experience], on connection: PostgresConnection, logger: Logger, refreshTerms: Bool = true
+    ) async throws -> WriteCount {
+        var count = WriteCount(inserted: 0, updated: 0)
+        guard !experiences.isEmpty else { return count }
+        let rows = try await connection.query(
+            """
+            INSERT INTO experiences (country_code, country_name, region, income_group, sectors, programme,
+                start_year, end_year, problem, approach, outcomes, outcome_strength, sources)
+            SELECT code, name, region, income, string_to_array(sectors, \(listSeparator)), programme,
+                start_year, NULLIF(end_year, 0), problem, approach, outcomes, strength, string_to_array(sources, \(listSeparator))
+            FROM unnest(\(experiences.map(\.countryCode)), \(experiences.map(\.countryName)),
+                        \(experiences.map(\.region.rawValue)), \(experiences.map(\.incomeGroup.rawValue)),
+                        \(experiences.map { $0.sectors.map(\.rawValue).joined(separator: listSeparator) }),
+                        \(experiences.map(\.programme)), \(experiences.map(\.startYear)), \(experiences.map { $0.endYear ?? 0 }),
+                        \(experiences.map(\.problem)), \(experiences.map(\.approach)), \(experiences.map(\.outcomes)),
+                        \(experiences.map(\.outcomeStrength.rawValue)),
+                        \(experiences.map { $0.sources.joined(separator: listSeparator) }))
+                AS input(code, name, region, income, sectors, programme, start_year, end_year, problem, approach,
+                         outcomes, strength, sources)
+            ON CONFLICT (country_code, programme) DO UPDATE SET
+                country_name = excluded.country_name, region = excluded.region, income_group = excluded.income_group,
+                sectors = excluded.sectors, start_year = excluded.start_year, end_year = excluded.end_year,
+                problem = excluded.problem, approach = excluded.approach, outcomes = excluded.outcomes,
+                outcome_strength = excluded.outcome_strength, sources = excluded.sources, imported_at = now()
+            RETURNING (xmax = 0) AS inserted
+            """,
+            logger: logger
+        )
+        for try await inserted in rows.decode(Bool.self) {
+            if inserted { count.inserted += 1 } else { count.updated += 1 }
+        }
+        if refreshTerms { try await refreshTermStatistics(on: connection, logger: logger) }
+        return count
+    }
+
+    /// Recounts how many experiences hold each lexeme (`experience_terms`), which the matcher
+    /// uses to pick selective terms. Takes about a second and a half per 100,000 experiences.
+    public static func refreshTermStatistics(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("REFRESH MATERIALIZED VIEW experience_terms", logger: logger)
+    }
+
+    /// The experience with `id`, or `nil`.
+    public func experience(id: Int) async throws -> Experience? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = \(id)", logger: logger
+        )
+        for try await row in rows { return try ExperienceRow.decode(row) }
+        return nil
+    }
+
+    /// Experiences by country and programme, optionally only one country's or one sector's.
+    public func list(countryCode: String? = nil, sector: Sector? = nil, limit: Int = 1000) async throws -> [Experience] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: ExperienceRow.columns) FROM experiences e
+            WHERE (\(countryCode)::text IS NULL OR e.country_code = \(countryCode))
+              AND (\(sector?.rawValue)::text IS NULL OR \(sector?.rawValue) = ANY(e.sectors))
+            ORDER BY e.country_code, e.programme
+            LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var result: [Experience] = []
+        for try await row in rows { result.append(try ExperienceRow.decode(row)) }
+        return result
+    }
+
+    /// One hit of a full-text search.
+    public struct SearchHit: Sendable, Codable {
+        public var experience: Experience
+        /// `ts_rank_cd` of the query against the weighted document (programme and problem
+        /// count most, then approach, then outcomes).
+        public var rank: Double
+    }
+
+    /// Experiences that contain every word of `text` (web-search syntax: `"a phrase"`,
+    /// `or`, `-word`), best first; when none contains them all, those with any of them.
+    public func search(_ text: String, limit: Int = 20) async throws -> [SearchHit] {
+        let strict = try await search(text, limit: limit, anyWord: false)
+        if !strict.isEmpty { return strict }
+        return try await search(text, limit: limit, anyWord: true)
+    }
+
+    private func search(_ text: String, limit: Int, anyWord: Bool) async throws -> [SearchHit] {
+        let query: PostgresQuery = anyWord
+            ? """
+              WITH q AS (
+                  SELECT string_agg('''' || replace(replace(l, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS query
+                  FROM (SELECT DISTINCT unnest(d.lexemes) AS l FROM ts_debug('english', \(text)) d) AS t WHERE l <> ''
+              )
+              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank
+              FROM experiences e, q WHERE e.search @@ q.query ORDER BY rank DESC, e.id LIMIT \(limit)
+              """
+            : """
+              WITH q AS (SELECT websearch_to_tsquery('english', \(text)) AS query)
+              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank
+              FROM experiences e, q WHERE e.search @@ q.query ORDER BY rank DESC, e.id LIMIT \(limit)
+              """
+        let rows = try await client.query(query, logger: logger)
+        var hits: [SearchHit] = []
+        for try await row in rows {
+            hits.append(SearchHit(experience: try ExperienceRow.decode(row), rank: try row.makeRandomAccess()["rank"].decode(Double.self)))
+        }
+        return hits
+    }
+}
+
+extension ExperienceStore {
+    /// The region and income group the knowledge base records for a country, if it has any
+    /// experience of it: what a match request needs when the caller does not say.
+    public func countryProfile(_ countryCode: String) async throws -> (name: String, region: Region, incomeGroup: IncomeGroup)? {
+        let rows = try await client.query(
+            "SELECT country_name, region, income_group FROM experiences WHERE country_code = \(countryCode) ORDER BY id LIMIT 1",
+            logger: logger
+        )
+        for try await (name, region, income) in rows.decode((String, String, String).self) {
+            guard let region = Region(rawValue: region), let income = IncomeGroup(rawValue: income) else { return nil }
+            return (name, region, income)
+        }
+        return nil
+    }
+}
