@@ -72,9 +72,7 @@ struct BenchMatch: AsyncParsableCommand {
                 matchCounts += result.matches.count
             }
             samples.sort()
-            func percentile(_ p: Int) -> Double {
-                (samples[min(samples.count - 1, samples.count * p / 100)] * 100).rounded() / 100
-            }
+            func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
             return Line(
                 experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
@@ -103,8 +101,4 @@ struct BenchMatch: AsyncParsableCommand {
         var meanMatches: Double
         var loadSeconds: Double
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -189,12 +189,8 @@ struct BenchQueue: AsyncParsableCommand {
             let detail: [String: Any] = p == 50
                 ? ["min_ms": latencies[0], "max_ms": latencies[latencies.count - 1], "mean_ms": latencies.reduce(0, +) / Double(latencies.count)]
                 : [:]
-            BenchQueueSupport.emit(system: systemName, metric: "latency_p\(Int(p))", value: BenchQueueSupport.percentile(latencies, p),
+            BenchQueueSupport.emit(system: systemName, metric: "latency_p\(Int(p))", value: latencies.percentile(p),
                                    unit: "ms", n: latencies.count, config: config, detail: detail)
         }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

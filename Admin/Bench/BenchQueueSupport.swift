@@ -38,16 +38,6 @@ enum BenchQueueSupport {
         return nil
     }
 
-    /// Linear interpolation between closest ranks (numpy's default, as the peers harness).
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let k = Double(sorted.count - 1) * p / 100
-        let low = Int(k.rounded(.down))
-        let high = Int(k.rounded(.up))
-        if low == high { return sorted[low] }
-        return sorted[low] + (sorted[high] - sorted[low]) * (k - Double(low))
-    }
-
     /// One result line on standard output, as the peers harness reads it.
     static func emit(system: String, metric: String, value: Double, unit: String, n: Int, config: [String: Any] = [:], detail: [String: Any] = [:]) {
         var record: [String: Any] = ["system": system, "metric": metric, "value": (value * 100).rounded() / 100, "unit": unit, "n": n]

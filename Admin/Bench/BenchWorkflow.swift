@@ -41,14 +41,14 @@ struct BenchWorkflow: ParsableCommand {
             samples.reserveCapacity(iterations)
             for _ in 0..<iterations {
                 let elapsed = clock.measure { _ = loader.load(contentsOf: url, label: name) }
-                samples.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+                samples.append(elapsed.seconds * 1e6)
             }
             samples.sort()
             let line = Line(
                 definition: name, bytes: (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0,
                 states: first.definition?.states.count ?? 0, iterations: iterations,
-                p50Us: rounded(samples[samples.count / 2]), meanUs: rounded(samples.reduce(0, +) / Double(samples.count)),
-                p95Us: rounded(samples[min(samples.count - 1, samples.count * 95 / 100)])
+                p50Us: rounded(samples.percentile(50)), meanUs: rounded(samples.reduce(0, +) / Double(samples.count)),
+                p95Us: rounded(samples.percentile(95))
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
