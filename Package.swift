@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
         .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
+        .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -68,6 +69,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Durable instances: events, approvals, timers, tasks, the hash-chained history.
+        .target(
+            name: "MeridianEngine",
+            dependencies: [
+                "MeridianWorkflow",
+                "MeridianQueue",
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Test-only: one private cluster per test run, a fresh database per suite.
         .target(
             name: "MeridianTestSupport",
@@ -84,6 +97,7 @@ let package = Package(
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 "MeridianQueue",
+                "MeridianEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -107,6 +121,17 @@ let package = Package(
         .testTarget(
             name: "MeridianQueueTests",
             dependencies: ["MeridianQueue", "MeridianTestSupport"]
+        ),
+        .testTarget(
+            name: "MeridianEngineTests",
+            dependencies: [
+                "MeridianEngine",
+                "MeridianWorkflow",
+                "MeridianQueue",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "MeridianCLITests",

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MeridianEngine
 import MeridianPostgres
+import MeridianQueue
 
 /// The documented exit codes of `meridian`, after BSD's sysexits where one fits.
 enum ExitStatus: Int32, CaseIterable {
@@ -45,11 +47,25 @@ struct CLIFailure: Error, CustomStringConvertible {
             self = failure
         case let error as DatabaseError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as EngineError:
+            self.init(error.description, status: Self.status(of: error.code))
+        case let error as QueueError:
+            self.init(error.description, status: error.code == .notFound ? .notFound : error.code == .wrongState ? .conflict : .failure)
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:
             if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { return nil }
             self.init(String(describing: error), status: .failure)
+        }
+    }
+
+    private static func status(of code: EngineError.Code) -> ExitStatus {
+        switch code {
+        case .notFound: return .notFound
+        case .invalidInput: return .dataError
+        case .invalidDefinition: return .failure
+        case .conflict, .concurrentChange: return .conflict
+        default: return .failure
         }
     }
 
