@@ -126,6 +126,7 @@ let package = Package(
             name: "MeridianEngineTests",
             dependencies: [
                 "MeridianEngine",
+                "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianQueue",
                 "MeridianTestSupport",

@@ -1,7 +1,10 @@
 import Foundation
 import Glibc
+import Logging
 import MeridianEngine
+import MeridianPostgres
 import MeridianTestSupport
+import MeridianWorkflow
 import PostgresNIO
 import Testing
 

@@ -1,5 +1,10 @@
 import Foundation
+import Logging
 import MeridianEngine
+import MeridianPostgres
+import MeridianTestSupport
+import MeridianWorkflow
+import PostgresNIO
 import Testing
 
 @Suite("Deploying definitions")

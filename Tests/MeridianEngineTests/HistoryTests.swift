@@ -1,5 +1,8 @@
 import Foundation
+import Logging
 import MeridianEngine
+import MeridianPostgres
+import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
 import Testing

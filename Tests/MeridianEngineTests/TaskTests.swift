@@ -1,8 +1,11 @@
 import Foundation
 import Logging
 import MeridianEngine
+import MeridianPostgres
 import MeridianQueue
+import MeridianTestSupport
 import MeridianWorkflow
+import PostgresNIO
 import Synchronization
 import Testing
 

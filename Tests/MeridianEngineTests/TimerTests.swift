@@ -1,7 +1,11 @@
 import Foundation
+import Logging
 import MeridianEngine
+import MeridianPostgres
 import MeridianQueue
+import MeridianTestSupport
 import MeridianWorkflow
+import PostgresNIO
 import Testing
 
 @Suite("Timers")

@@ -25,9 +25,9 @@ struct EffectWriter {
         for timer in timers {
             let payload = EngineJobs.TimerPayload(instance: instance, timer: timer.id.rawValue, event: timer.event, state: state,
                                                   stateEntry: stateEntry, dueUs: timer.due.microsecondsSince1970)
-            // A timer is fired once; if firing it fails for a database reason it is tried again.
-            jobs.append(NewJob(kind: EngineJobs.timerKind, payload: try JobPayload(payload), queue: queue, runAt: timer.due,
-                               maxAttempts: 10, uniqueKey: "\(instance.uuidString.lowercased())/\(stateEntry)/\(timer.id.rawValue)"))
+            // One step sets each timer once (the step is one transaction), so no unique key is
+            // needed; firing is retried if it fails for a database reason.
+            jobs.append(NewJob(kind: EngineJobs.timerKind, payload: try JobPayload(payload), queue: queue, runAt: timer.due, maxAttempts: 10))
         }
         guard !jobs.isEmpty else { return }
         _ = try await QueueStore(logger: logger).enqueue(jobs, on: connection)

@@ -12,8 +12,10 @@ extension WorkflowEngine {
     private static func instance(from row: PostgresRow) throws -> InstanceRecord {
         let (id, workflow, workflowVersion, state, version, stateEntry, isFinal, context, hash, created, updated, incidents) =
             try row.decode((UUID, String, Int, String, Int64, Int64, Bool, String, String, Date, Date, Int).self)
+        // jsonb prints with its own spacing; hand out the canonical text the history uses.
+        let canonical = JSONValue.canonicalText(try JSONValue.parseObject(context, what: "the stored context"))
         return InstanceRecord(id: id, workflowID: workflow, workflowVersion: workflowVersion, state: state, version: version,
-                              stateEntry: stateEntry, isFinal: isFinal, context: context, historyHash: hash,
+                              stateEntry: stateEntry, isFinal: isFinal, context: canonical, historyHash: hash,
                               createdAt: created, updatedAt: updated, openIncidents: incidents)
     }
 

@@ -52,9 +52,9 @@ extension QueueStore {
                     results[index] = EnqueueResult(id: id, inserted: true)
                 }
             }
+            pending = []
             guard !unresolved.isEmpty else { break }
             let existing = try await holders(of: unresolved.map { jobs[$0] }, on: database)
-            pending = []
             for index in unresolved {
                 let job = jobs[index]
                 if let id = existing[KeyRef(kind: job.kind.rawValue, key: job.uniqueKey!)] {

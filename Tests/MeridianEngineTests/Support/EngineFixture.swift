@@ -5,6 +5,7 @@ import MeridianPostgres
 import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
+import Testing
 
 /// A fresh migrated database, a running client and an engine over it, for one test.
 struct EngineFixture: Sendable {

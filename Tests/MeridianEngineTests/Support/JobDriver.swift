@@ -1,7 +1,12 @@
 import Foundation
 import Logging
 import MeridianEngine
+import MeridianPostgres
 import MeridianQueue
+import MeridianTestSupport
+import MeridianWorkflow
+import PostgresNIO
+import Testing
 
 /// Runs the engine's queued jobs one batch at a time, as a worker would, but under the
 /// test's control: no background worker, no waiting.
@@ -45,4 +50,3 @@ struct JobDriver {
     }
 }
 
-import Testing
