@@ -7,6 +7,10 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check the instances' hash-chained history.",
+        discussion: """
+            Example:
+              meridian audit verify
+            """,
         subcommands: [AuditVerify.self]
     )
 }

@@ -26,4 +26,28 @@ public struct HistoryRecord: Sendable, Hashable, Codable {
     public var idempotencyKey: String?
     public var previousHash: String
     public var hash: String
+
+    public init(
+        instanceID: UUID, seq: Int64, workflowVersion: Int, event: String, takenEvent: String, actorID: String,
+        actorKind: WorkflowActor.Kind, actorRoles: String, from: String, to: String, occurredAt: Date, detail: String,
+        payload: String, vote: String, idempotencyKey: String?, previousHash: String, hash: String
+    ) {
+        self.instanceID = instanceID
+        self.seq = seq
+        self.workflowVersion = workflowVersion
+        self.event = event
+        self.takenEvent = takenEvent
+        self.actorID = actorID
+        self.actorKind = actorKind
+        self.actorRoles = actorRoles
+        self.from = from
+        self.to = to
+        self.occurredAt = occurredAt
+        self.detail = detail
+        self.payload = payload
+        self.vote = vote
+        self.idempotencyKey = idempotencyKey
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }

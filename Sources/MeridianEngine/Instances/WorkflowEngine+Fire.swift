@@ -22,8 +22,8 @@ extension WorkflowEngine {
     ///   the instance has left it since, the event is stale and does nothing.
     func fire(_ request: FireRequest, requiredStateEntry: Int64?, on connection: PostgresConnection) async throws -> FireOutcome {
         let logger = self.logger
-        let instance = try await LockedInstance.lock(request.instanceID, on: connection, logger: logger)
-        if let key = request.idempotencyKey, let first = try await IdempotencyStore.find(instance: instance.id, key: key, on: connection, logger: logger) {
+        let (instance, stored) = try await LockedInstance.lock(request.instanceID, key: request.idempotencyKey, on: connection, logger: logger)
+        if let key = request.idempotencyKey, let first = stored {
             guard first.event == request.event else {
                 throw EngineError(.conflict, "the idempotency key \(key) was used for the event \(first.event) on this instance, not \(request.event)",
                                   hint: "use a new key for a new event")
@@ -33,7 +33,8 @@ extension WorkflowEngine {
             return outcome
         }
         let outcome = try await decideAndStore(request, instance: instance, requiredStateEntry: requiredStateEntry, on: connection)
-        if let key = request.idempotencyKey {
+        // An applied step stored its key with the step itself; a refusal is stored here.
+        if let key = request.idempotencyKey, outcome.status != .applied {
             try await IdempotencyStore.record(outcome, key: key, on: connection, logger: logger)
         }
         return outcome
@@ -77,22 +78,16 @@ extension WorkflowEngine {
             occurredAt: now, detail: step.message, payload: JSONValue.canonicalText(request.data),
             vote: step.vote.map { "\($0.approval):\($0.decision.rawValue)" } ?? "", idempotencyKey: request.idempotencyKey,
             previousHash: "", hash: ""), previous: instance.historyHash)
-        try await instance.store(state: step.to, version: version, stateEntry: stateEntry, isFinal: step.isFinal,
-                                 workflowVersion: instance.workflowVersion, context: context, snapshot: step.snapshot,
-                                 historyHash: record.hash, now: now, on: connection, logger: logger)
-        try await HistoryStore.append(record, on: connection, logger: logger)
-        if let vote = step.vote {
-            try await connection.query("""
-                INSERT INTO engine_votes (instance_id, state_entry, approval, actor_id, decision, history_seq, voted_at)
-                VALUES (\(instance.id), \(instance.stateEntry), \(vote.approval), \(vote.actorID), \(vote.decision.rawValue), \(version), \(now))
-                """, logger: logger)
-        }
+        var applied = outcome
+        applied.status = .applied
+        applied.to = step.to
+        applied.version = version
+        applied.message = step.message
+        try await StepWrite(instance: instance, state: step.to, stateEntry: stateEntry, isFinal: step.isFinal, context: context,
+                            snapshot: step.snapshot, record: record, vote: step.vote, key: request.idempotencyKey, outcome: applied)
+            .run(on: connection, logger: logger)
         try await EffectWriter(queue: QueueName(configuration.queue), logger: logger).enqueue(
             tasks: step.tasksToEnqueue, timers: step.timersToSet, instance: instance.id, state: step.to, stateEntry: stateEntry, on: connection)
-        outcome.status = .applied
-        outcome.to = step.to
-        outcome.version = version
-        outcome.message = step.message
-        return outcome
+        return applied
     }
 }

@@ -32,11 +32,10 @@ extension WorkflowEngine {
         logger[metadataKey: "instance.id"] = "\(payload.instance.uuidString.lowercased())"
         logger[metadataKey: "job.id"] = "\(job.id)"
         do {
-            let current = try await instance(payload.instance)
-            let context = try JSONValue.parseObject(current.context, what: "the stored context")
+            let current = try await taskView(of: payload.instance)
             let input = TaskInput(jobID: job.id.rawValue, attempt: Int(job.attempt), maxAttempts: Int(job.maxAttempts),
-                                  instanceID: payload.instance, workflowID: current.workflowID, taskState: payload.state,
-                                  currentState: current.state, task: payload.task, context: context)
+                                  instanceID: payload.instance, workflowID: current.workflow, taskState: payload.state,
+                                  currentState: current.state, task: payload.task, context: current.context)
             let result = try await handler(input, logger)
             guard let event = result.event else { return }
             let outcome = try await fire(FireRequest(
@@ -51,6 +50,17 @@ extension WorkflowEngine {
             }
             throw error
         }
+    }
+
+    /// What a task handler sees of its instance, read without a lock (the step that applies
+    /// the result locks and decides against the state as it is then).
+    private func taskView(of id: UUID) async throws -> (workflow: String, state: String, context: [String: JSONValue]) {
+        let rows = try await client.query("SELECT workflow_id, state, context::text FROM engine_instances WHERE id = \(id)", logger: logger).collect()
+        guard let row = rows.first else {
+            throw EngineError(.notFound, "no instance has the id \(id.uuidString.lowercased())")
+        }
+        let (workflow, state, context) = try row.decode((String, String, String).self)
+        return (workflow, state, try JSONDecoder().decode([String: JSONValue].self, from: Data(context.utf8)))
     }
 
     /// Runs one claimed timer job: fires its event if the instance is still in that stay.

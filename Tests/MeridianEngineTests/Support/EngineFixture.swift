@@ -38,6 +38,14 @@ struct EngineFixture: Sendable {
         try await engine.deploy(sources.enumerated().map { WorkflowEngine.DefinitionFile(name: "test-\($0.offset).xml", bytes: Array($0.element.utf8)) })
     }
 
+    /// Runs `sql` with the append-only triggers off, as a superuser tampering with the table would.
+    func tamper(_ sql: String) async throws {
+        try await withPostgresConnection(database.settings, logger: database.logger) { connection in
+            try await connection.query("SET session_replication_role = replica", logger: database.logger)
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: database.logger)
+        }
+    }
+
     /// The number of rows of `table` matching `condition` (a constant SQL fragment).
     func count(_ table: String, where condition: String = "true") async throws -> Int {
         let rows = try await client.query("SELECT count(*) FROM \(unescaped: table) WHERE \(unescaped: condition)", logger: database.logger).collect()
