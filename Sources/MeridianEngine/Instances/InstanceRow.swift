@@ -18,33 +18,21 @@ struct LockedInstance {
     /// Reads the instance and locks its row until the transaction ends, so steps on one
     /// instance take turns and each sees the one before it.
     static func lock(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedInstance {
-        try await lock(id, key: nil, on: connection, logger: logger).instance
-    }
-
-    /// Locks the instance and, in the same round trip, looks up the first outcome of
-    /// `key` (under the lock, so two deliveries of one key take turns).
-    static func lock(
-        _ id: UUID, key: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws -> (instance: LockedInstance, first: (event: String, outcome: FireOutcome)?) {
         let rows = try await connection.query("""
-            SELECT i.workflow_id, i.workflow_version, i.state, i.version, i.state_entry, i.context::text, i.snapshot::text,
-                   i.history_hash, k.event, k.outcome::text
-            FROM engine_instances i LEFT JOIN engine_event_keys k ON k.instance_id = i.id AND k.key = \(key)
-            WHERE i.id = \(id) FOR UPDATE OF i
+            SELECT workflow_id, workflow_version, state, version, state_entry, context::text, snapshot::text, history_hash
+            FROM engine_instances WHERE id = \(id) FOR UPDATE
             """, logger: logger).collect()
         guard let row = rows.first else {
             throw EngineError(.notFound, "no instance has the id \(id.uuidString.lowercased())", hint: "see `meridian instance list`")
         }
-        let (workflow, workflowVersion, state, version, stateEntry, context, snapshot, hash, keyEvent, keyOutcome) =
-            try row.decode((String, Int, String, Int64, Int64, String, String, String, String?, String?).self)
+        let (workflow, workflowVersion, state, version, stateEntry, context, snapshot, hash) =
+            try row.decode((String, Int, String, Int64, Int64, String, String, String).self)
         let decoder = JSONDecoder()
-        let instance = LockedInstance(
+        return LockedInstance(
             id: id, workflowID: workflow, workflowVersion: workflowVersion, state: state, version: version, stateEntry: stateEntry,
             context: try decoder.decode([String: JSONValue].self, from: Data(context.utf8)),
             snapshot: try decoder.decode(InstanceSnapshot.self, from: Data(snapshot.utf8)),
             historyHash: hash)
-        guard let keyEvent, let keyOutcome else { return (instance, nil) }
-        return (instance, (keyEvent, try decoder.decode(FireOutcome.self, from: Data(keyOutcome.utf8))))
     }
 
     /// Writes the instance after a step, checking the version it was read at (optimistic

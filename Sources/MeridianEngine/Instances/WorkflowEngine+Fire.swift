@@ -22,8 +22,8 @@ extension WorkflowEngine {
     ///   the instance has left it since, the event is stale and does nothing.
     func fire(_ request: FireRequest, requiredStateEntry: Int64?, on connection: PostgresConnection) async throws -> FireOutcome {
         let logger = self.logger
-        let (instance, stored) = try await LockedInstance.lock(request.instanceID, key: request.idempotencyKey, on: connection, logger: logger)
-        if let key = request.idempotencyKey, let first = stored {
+        let instance = try await LockedInstance.lock(request.instanceID, on: connection, logger: logger)
+        if let key = request.idempotencyKey, let first = try await IdempotencyStore.find(instance: instance.id, key: key, on: connection, logger: logger) {
             guard first.event == request.event else {
                 throw EngineError(.conflict, "the idempotency key \(key) was used for the event \(first.event) on this instance, not \(request.event)",
                                   hint: "use a new key for a new event")
