@@ -21,6 +21,8 @@ struct Meridian: AsyncParsableCommand {
             WorkflowCommand.self,
             InstanceCommand.self,
             AuditCommand.self,
+            QueueCommand.self,
+            WorkerCommand.self,
             BenchCommand.self,
         ]
     )

@@ -50,7 +50,7 @@ struct CLIFailure: Error, CustomStringConvertible {
         case let error as EngineError:
             self.init(error.description, status: Self.status(of: error.code))
         case let error as QueueError:
-            self.init(error.description, status: error.code == .notFound ? .notFound : error.code == .wrongState ? .conflict : .failure)
+            self.init(queueError: error)
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:
@@ -76,5 +76,12 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .migrationConflict, .migrationsPending: return .conflict
         default: return .failure
         }
+    }
+}
+
+extension CLIFailure {
+    /// A queue error reached through the engine (`instance retry`), mapped as `meridian queue` maps it.
+    init(queueError: QueueError) {
+        self = CLIFailure(queueError)
     }
 }

@@ -100,7 +100,7 @@ import Testing
 
     @Test func scheduledJobsArePromotedWhenDue() async throws {
         try await withQueue { _, client, store in
-            let soon = Date().addingTimeInterval(0.3)
+            let soon = Date().addingTimeInterval(3)
             let id = try await store.enqueue(NewJob(kind: "k", runAt: soon), on: client).id
             let later = try await store.enqueue(NewJob(kind: "k", runAt: Date().addingTimeInterval(3_600)), on: client)
             #expect(try await store.claimAll(on: client).isEmpty)
@@ -108,7 +108,7 @@ import Testing
             #expect(early.promoted == 0)
             let next = try #require(early.nextRunAt)
             #expect(abs(next.timeIntervalSince(soon)) < 0.05)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .seconds(max(0, soon.timeIntervalSinceNow) + 0.2))
             let due = try await store.promoteDue(queue: .default, on: client)
             #expect(due.promoted == 1)
             #expect(try await store.claimAll(on: client).map(\.id) == [id])

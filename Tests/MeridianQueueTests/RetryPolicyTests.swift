@@ -1,10 +1,16 @@
 import MeridianQueue
 import Testing
 
-/// A generator that always returns the same value: the jitter's extremes, deterministically.
-struct FixedGenerator: RandomNumberGenerator {
-    var value: UInt64
-    mutating func next() -> UInt64 { value }
+/// SplitMix64: a seeded generator, so a schedule can be replayed exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
 
 @Suite struct RetryPolicyTests {
@@ -35,10 +41,19 @@ struct FixedGenerator: RandomNumberGenerator {
 
     @Test func equalJitterNeverGoesBelowHalf() {
         let policy = RetryPolicy(baseMilliseconds: 1_000, maximumMilliseconds: 60_000, jitter: .equal)
-        var low = FixedGenerator(value: 0)
-        var high = FixedGenerator(value: .max)
-        #expect(policy.delay(afterAttempt: 3, using: &low) == 2_000)
-        #expect(policy.delay(afterAttempt: 3, using: &high) == 4_000)
+        var generator = SeededGenerator(state: 42)
+        let delays = (0..<500).map { _ in policy.delay(afterAttempt: 3, using: &generator) }
+        #expect(delays.allSatisfy { (2_000...4_000).contains($0) })
+        #expect(delays.min()! < 2_100 && delays.max()! > 3_900)
+    }
+
+    @Test func theSameSeedGivesTheSameSchedule() {
+        let policy = RetryPolicy()
+        var first = SeededGenerator(state: 7)
+        var second = SeededGenerator(state: 7)
+        let a = (1...10).map { policy.delay(afterAttempt: Int32($0), using: &first) }
+        let b = (1...10).map { policy.delay(afterAttempt: Int32($0), using: &second) }
+        #expect(a == b)
     }
 
     @Test func jitterSpreadsDelays() {

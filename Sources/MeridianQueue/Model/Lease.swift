@@ -28,6 +28,8 @@ public struct ClaimedJob: Sendable {
     public var queue: QueueName
     public var payload: JobPayload
     public var priority: Int16
+    /// When it was due.
+    public var runAt: Date
     /// This attempt's number, starting at 1.
     public var attempt: Int32
     public var maxAttempts: Int32
@@ -36,7 +38,7 @@ public struct ClaimedJob: Sendable {
     public var enqueuedAt: Date
 
     public init(
-        id: JobID, kind: JobKind, queue: QueueName, payload: JobPayload, priority: Int16,
+        id: JobID, kind: JobKind, queue: QueueName, payload: JobPayload, priority: Int16, runAt: Date,
         attempt: Int32, maxAttempts: Int32, lease: Lease, leaseExpiresAt: Date, enqueuedAt: Date
     ) {
         self.id = id
@@ -44,6 +46,7 @@ public struct ClaimedJob: Sendable {
         self.queue = queue
         self.payload = payload
         self.priority = priority
+        self.runAt = runAt
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.lease = lease

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeridianPostgres
+import MeridianQueue
+import ServiceLifecycle
+import UnixSignals
+
+/// `meridian worker`: runs queued jobs until SIGTERM or SIGINT, then stops gracefully.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run queued jobs until stopped (SIGTERM or SIGINT stop it gracefully).",
+        discussion: """
+            Serves the named queues, each with its own concurrency (default \(QueueWorkerConfiguration.defaultConcurrency)). \
+            On SIGTERM or SIGINT it claims nothing more, lets running jobs finish until \
+            --shutdown-deadline, gives the rest back (their attempt is not counted) and exits 0. \
+            Run as many workers, on as many hosts, as you like against one database.
+
+            It runs the kinds registered in Admin/Worker/BuiltinHandlers.swift (today `noop`, and \
+            `diagnostic.record` with --diagnostics-dir); jobs of other kinds wait for a worker that knows them.
+
+            Example:
+              meridian worker --queue default=50 --queue mail=4 --verbose
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("queue"), help: ArgumentHelp("A queue to serve, optionally with its concurrency (repeatable).", valueName: "name[=concurrency]"))
+    var queues: [QueueArgument] = []
+
+    @Option(help: "The most jobs one claim takes.") var claimBatch = 100
+    @Option(help: "Lease length in milliseconds.") var leaseMs: Int64 = 30_000
+    @Option(help: "Heartbeat interval in milliseconds (default: a third of the lease).") var heartbeatMs: Int64?
+    @Option(help: "Longest sleep without looking at the table, in milliseconds.") var pollMs: Int64 = 1_000
+    @Option(help: "How often to return expired leases, in milliseconds.") var rescueMs: Int64 = 15_000
+    @Option(help: "On shutdown, how long running jobs may still finish, in milliseconds.") var shutdownDeadlineMs: Int64 = 25_000
+    @Option(help: "Folder where `diagnostic.record` jobs log their runs (enables that kind).") var diagnosticsDir: String?
+
+    func validate() throws {
+        guard claimBatch > 0, leaseMs > 0, pollMs > 0, rescueMs > 0, shutdownDeadlineMs >= 0, (heartbeatMs ?? 1) > 0 else {
+            throw ValidationError("--claim-batch, --lease-ms, --heartbeat-ms, --poll-ms and --rescue-ms must be positive, --shutdown-deadline-ms not negative.")
+        }
+        if let heartbeatMs, heartbeatMs >= leaseMs { throw ValidationError("--heartbeat-ms must be shorter than --lease-ms.") }
+        let names = queues.map(\.name)
+        guard Set(names).count == names.count else { throw ValidationError("Each --queue may be named once.") }
+    }
+
+    func run() async throws {
+        let settings = try await database.connect()
+        var configuration = QueueWorkerConfiguration()
+        if !queues.isEmpty { configuration.queues = queues.map { .init(QueueName($0.name), concurrency: $0.concurrency) } }
+        configuration.claimBatchSize = claimBatch
+        configuration.leaseDuration = .milliseconds(leaseMs)
+        configuration.heartbeatInterval = .milliseconds(heartbeatMs ?? max(1, leaseMs / 3))
+        configuration.pollInterval = .milliseconds(pollMs)
+        configuration.rescueInterval = .milliseconds(rescueMs)
+        configuration.shutdownDeadline = .milliseconds(shutdownDeadlineMs)
+        var logger = database.logger
+        logger.logLevel = min(logger.logLevel, .notice)
+        if database.verbose { logger.logLevel = .info }
+        let handlers = BuiltinHandlers.make(diagnosticsDirectory: diagnosticsDir)
+        try await withPostgresClient(settings, logger: logger) { client in
+            let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: worker)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            try await group.run()
+        }
+    }
+}
+
+/// `NAME` or `NAME=CONCURRENCY`.
+struct QueueArgument: ExpressibleByArgument {
+    var name: String
+    var concurrency: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let name = parts.first, !name.isEmpty else { return nil }
+        self.name = name
+        if parts.count == 2 {
+            guard let concurrency = Int(parts[1]), concurrency > 0 else { return nil }
+            self.concurrency = concurrency
+        } else {
+            self.concurrency = QueueWorkerConfiguration.defaultConcurrency
+        }
+    }
+}
