@@ -1,5 +1,7 @@
 import Foundation
+import Glibc
 import MeridianEngine
+import MeridianPostgres
 import MeridianTestSupport
 import Testing
 
@@ -95,6 +97,27 @@ struct CLITests {
             let audit = try await meridian(["audit", "verify", "--instance", id], database)
             #expect(audit.status == 1)
             #expect(audit.standardOutput.hasPrefix("BROKEN: instance \(id) entry 1"))
+        }
+    }
+
+    @Test("meridian worker fires the engine's due timers")
+    func workerFiresTimers() async throws {
+        // The engine's clock is four days behind: the draft's P3D timer is due at once.
+        try await EngineFixture.with(clock: ManualClock(Date().addingTimeInterval(-4 * 86_400))) { fixture in
+            try await fixture.deploy(Definitions.review())
+            let instance = try await fixture.engine.start(workflow: "review")
+            let worker = try MeridianBinary.start(["worker", "--queue", "engine=4", "--poll-ms", "50", "--database-url", fixture.database.url],
+                                                  captureOutput: true)
+            var state = "draft"
+            for _ in 0..<1_200 where state == "draft" {
+                try await Task.sleep(for: .milliseconds(25))
+                state = try await fixture.engine.instance(instance.id).state
+            }
+            worker.send(SIGTERM)
+            let termination = await MeridianBinary.wait(for: worker)
+            #expect(state == "expired", "\(termination.errorOutput)")
+            #expect(termination.status == 0)
+            #expect(try await fixture.engine.history(of: instance.id).last?.actorID == "timer")
         }
     }
 
