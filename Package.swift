@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
         .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
+        .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
     ],
     dependencies: [
@@ -69,6 +70,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Durable instances: events, approvals, timers, tasks, the hash-chained history.
+        .target(
+            name: "MeridianEngine",
+            dependencies: [
+                "MeridianWorkflow",
+                "MeridianQueue",
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The exchange domain: the knowledge base of country experiences and matching.
         .target(
             name: "MeridianExchange",
@@ -96,6 +109,7 @@ let package = Package(
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 "MeridianQueue",
+                "MeridianEngine",
                 "MeridianExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +134,18 @@ let package = Package(
         .testTarget(
             name: "MeridianQueueTests",
             dependencies: ["MeridianQueue", "MeridianTestSupport"]
+        ),
+        .testTarget(
+            name: "MeridianEngineTests",
+            dependencies: [
+                "MeridianEngine",
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianQueue",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "MeridianExchangeTests",

@@ -19,6 +19,8 @@ struct Meridian: AsyncParsableCommand {
             DemoCommand.self,
             DBCommand.self,
             WorkflowCommand.self,
+            InstanceCommand.self,
+            AuditCommand.self,
             QueueCommand.self,
             WorkerCommand.self,
             KBCommand.self,

@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure parts of Meridian (run a release build).",
         discussion: "Example:\n  swift build -c release && .build/release/meridian bench workflow",
-        subcommands: [BenchWorkflow.self, BenchQueue.self, BenchQueueWorker.self, BenchMatch.self]
+        subcommands: [BenchWorkflow.self, BenchQueue.self, BenchQueueWorker.self, BenchEngine.self, BenchMatch.self]
     )
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import MeridianEngine
 import MeridianExchange
 import MeridianPostgres
+import MeridianQueue
 
 /// The documented exit codes of `meridian`, after BSD's sysexits where one fits.
 enum ExitStatus: Int32, CaseIterable {
@@ -48,6 +50,10 @@ struct CLIFailure: Error, CustomStringConvertible {
             self.init(error.description, status: Self.status(of: error.code))
         case let error as ExchangeError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as EngineError:
+            self.init(error.description, status: Self.status(of: error.code))
+        case let error as QueueError:
+            self.init(queueError: error)
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:
@@ -65,6 +71,16 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
     }
 
+    private static func status(of code: EngineError.Code) -> ExitStatus {
+        switch code {
+        case .notFound: return .notFound
+        case .invalidInput: return .dataError
+        case .invalidDefinition: return .failure
+        case .conflict, .concurrentChange: return .conflict
+        default: return .failure
+        }
+    }
+
     private static func status(of code: DatabaseError.Code) -> ExitStatus {
         switch code {
         case .serverBinariesMissing, .clusterFailed, .clusterNotRunning: return .unavailable
@@ -72,5 +88,12 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .migrationConflict, .migrationsPending: return .conflict
         default: return .failure
         }
+    }
+}
+
+extension CLIFailure {
+    /// A queue error reached through the engine (`instance retry`), mapped as `meridian queue` maps it.
+    init(queueError: QueueError) {
+        self = CLIFailure(queueError)
     }
 }

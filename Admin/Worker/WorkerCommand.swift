@@ -62,6 +62,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if database.verbose { logger.logLevel = .info }
         let handlers = BuiltinHandlers.make(diagnosticsDirectory: diagnosticsDir)
         try await withPostgresClient(settings, logger: logger) { client in
+            let handlers = try EngineHandlers.adding(to: handlers, client: client, logger: logger)
             let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(

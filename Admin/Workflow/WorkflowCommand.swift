@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import MeridianWorkflow
 
-/// `meridian workflow …`: check and draw workflow definitions. Needs no database.
+/// `meridian workflow …`: check and draw definitions (no database), deploy them, list and
+/// show deployed versions, migrate running instances between versions.
 struct WorkflowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
-        abstract: "Validate workflow definitions and draw them as diagrams.",
+        abstract: "Validate, draw, deploy, list, show workflow definitions; migrate instances.",
         discussion: """
             Definitions are XML in the language of Schemas/workflow.xsd (see \
             Schemas/workflow-language.md). Tasks and guards are checked against the handlers \
@@ -14,8 +15,9 @@ struct WorkflowCommand: ParsableCommand {
 
             Example:
               meridian workflow validate Workflows/*.xml
+              meridian workflow deploy Workflows/*.xml
             """,
-        subcommands: [ValidateWorkflows.self, GraphWorkflow.self]
+        subcommands: [ValidateWorkflows.self, GraphWorkflow.self, DeployWorkflows.self, ListWorkflows.self, ShowWorkflow.self, MigrateWorkflow.self]
     )
 }
 

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MeridianEngine
+import MeridianPostgres
+import MeridianWorkflow
+
+/// Opens the configured database and runs `body` with an engine over it.
+enum EngineSession {
+    static func run<Result: Sendable>(_ database: DatabaseOptions, _ body: (WorkflowEngine) async throws -> Result) async throws -> Result {
+        let settings = try await database.connect()
+        let logger = database.logger
+        return try await withPostgresClient(settings, logger: logger) { client in
+            try await body(try WorkflowEngine(client: client, logger: logger))
+        }
+    }
+
+    /// An instance id from the command line; a malformed one is a usage error.
+    static func instanceID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError("'\(text)' is not an instance id; ids look like 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 (see `meridian instance list`).")
+        }
+        return id
+    }
+
+    /// A JSON object given on the command line; malformed JSON is bad input data (65).
+    static func jsonObject(_ text: String?, option: String) throws -> [String: JSONValue] {
+        guard let text else { return [:] }
+        return try JSONValue.parseObject(text, what: option)
+    }
+
+    /// `2026-11-29 16:03:12Z` for tables.
+    static func time(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withSpaceBetweenDateAndTime, .withTime, .withColonSeparatorInTime]
+        return formatter.string(from: date) + "Z"
+    }
+
+    static func short(_ id: UUID) -> String { id.uuidString.lowercased() }
+}
+
+/// Fixed-width columns for people.
+enum Table {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import MeridianWorkflow
+import PostgresNIO
+
+/// Runs instances of deployed workflow definitions durably in PostgreSQL.
+///
+/// Every change to an instance — start, an event fired by a person, a task's result, a timer,
+/// a migration — is one transaction holding the instance's row lock: the new state and
+/// version, the history entry (hash-chained), the approval vote, the idempotency key, and the
+/// tasks and timers enqueued on the queue. Either all of it commits or none of it does. The
+/// decisions themselves are the pure `WorkflowMachine`'s; the engine only persists them.
+public struct WorkflowEngine: Sendable {
+    /// How an engine is set up; the defaults suit the CLI.
+    public struct Configuration: Sendable {
+        /// The tasks and guards definitions may name (checked at deploy and load).
+        public var registry: WorkflowRegistry
+        /// Decides the definitions' named guards.
+        public var guards: any GuardEvaluator
+        /// Where the time comes from (a ``ManualClock`` in tests).
+        public var clock: any EngineClock
+        /// The queue the engine's tasks and timers go to.
+        public var queue: String
+
+        public init(
+            registry: WorkflowRegistry = .builtIn,
+            guards: any GuardEvaluator = ContextGuards(),
+            clock: any EngineClock = SystemClock(),
+            queue: String = WorkflowEngine.defaultQueue
+        ) {
+            self.registry = registry
+            self.guards = guards
+            self.clock = clock
+            self.queue = queue
+        }
+    }
+
+    /// The queue engine jobs go to unless configured otherwise.
+    public static let defaultQueue = "engine"
+
+    public let client: PostgresClient
+    public let configuration: Configuration
+    let logger: Logger
+    let loader: WorkflowLoader
+    let cache = DefinitionCache()
+
+    /// - Parameters:
+    ///   - client: a running pooled client (see `withPostgresClient`).
+    ///   - logger: where the engine logs; metadata keys are `instance.id`, `workflow.id`, `job.id`.
+    public init(client: PostgresClient, configuration: Configuration = Configuration(), logger: Logger) throws {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            self.loader = try WorkflowLoader(registry: configuration.registry)
+        } catch {
+            throw EngineError(.invalidDefinition, "cannot load the workflow schema: \(error.message)", hint: "the installation is broken; reinstall meridian")
+        }
+    }
+
+    /// The engine's time, cut to microseconds so stored and hashed values agree.
+    func now() -> Date { configuration.clock.now().truncatedToMicroseconds }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The first outcome of each event fired with an idempotency key, per instance.
+///
+/// Looked up after the instance's row lock is held, in a statement of its own: in READ
+/// COMMITTED a statement sees what committed before it started, so the look-up sees the key
+/// of a step that held the lock before us. (Joined into the locking query it would not: a
+/// row lock wait re-checks only the locked row, not the joined ones — a test caught that.)
+/// An applied step writes its key in ``StepWrite``; a refusal is written here.
+enum IdempotencyStore {
+    static func find(instance: UUID, key: String, on connection: PostgresConnection, logger: Logger) async throws -> (event: String, outcome: FireOutcome)? {
+        let rows = try await connection.query("""
+            SELECT event, outcome::text FROM engine_event_keys WHERE instance_id = \(instance) AND key = \(key)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (event, outcome) = try row.decode((String, String).self)
+        return (event, try JSONDecoder().decode(FireOutcome.self, from: Data(outcome.utf8)))
+    }
+
+    static func record(_ outcome: FireOutcome, key: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let text = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO engine_event_keys (instance_id, key, event, outcome)
+            VALUES (\(outcome.instanceID), \(key), \(outcome.event), \(text)::jsonb)
+            """, logger: logger)
+    }
+}

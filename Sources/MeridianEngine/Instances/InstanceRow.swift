@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import MeridianWorkflow
+import PostgresNIO
+
+/// The instance row a step works on, read under its row lock.
+struct LockedInstance {
+    var id: UUID
+    var workflowID: String
+    var workflowVersion: Int
+    var state: String
+    var version: Int64
+    var stateEntry: Int64
+    var context: [String: JSONValue]
+    var snapshot: InstanceSnapshot
+    var historyHash: String
+
+    /// Reads the instance and locks its row until the transaction ends, so steps on one
+    /// instance take turns and each sees the one before it.
+    static func lock(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedInstance {
+        let rows = try await connection.query("""
+            SELECT workflow_id, workflow_version, state, version, state_entry, context::text, snapshot::text, history_hash
+            FROM engine_instances WHERE id = \(id) FOR UPDATE
+            """, logger: logger).collect()
+        guard let row = rows.first else {
+            throw EngineError(.notFound, "no instance has the id \(id.uuidString.lowercased())", hint: "see `meridian instance list`")
+        }
+        let (workflow, workflowVersion, state, version, stateEntry, context, snapshot, hash) =
+            try row.decode((String, Int, String, Int64, Int64, String, String, String).self)
+        let decoder = JSONDecoder()
+        return LockedInstance(
+            id: id, workflowID: workflow, workflowVersion: workflowVersion, state: state, version: version, stateEntry: stateEntry,
+            context: try decoder.decode([String: JSONValue].self, from: Data(context.utf8)),
+            snapshot: try decoder.decode(InstanceSnapshot.self, from: Data(snapshot.utf8)),
+            historyHash: hash)
+    }
+
+    /// Writes the instance after a step, checking the version it was read at (optimistic
+    /// concurrency on top of the row lock: a write that lost a race fails instead of
+    /// overwriting).
+    func store(
+        state: String, version: Int64, stateEntry: Int64, isFinal: Bool, workflowVersion: Int, context: [String: JSONValue],
+        snapshot: InstanceSnapshot, historyHash: String, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let snapshotText = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        let contextText = JSONValue.canonicalText(context)
+        let updated = try await connection.query("""
+            UPDATE engine_instances
+            SET state = \(state), version = \(version), state_entry = \(stateEntry), is_final = \(isFinal),
+                workflow_version = \(workflowVersion), context = \(contextText)::jsonb, snapshot = \(snapshotText)::jsonb,
+                history_hash = \(historyHash), updated_at = \(now)
+            WHERE id = \(id) AND version = \(self.version)
+            RETURNING id
+            """, logger: logger).collect()
+        guard updated.count == 1 else {
+            throw EngineError(.concurrentChange, "instance \(id.uuidString.lowercased()) changed while the step ran", hint: "fire the event again")
+        }
+    }
+}
