@@ -26,7 +26,11 @@ enum TestCluster {
         let cluster = EmbeddedCluster(
             configuration: .init(
                 directory: directory,
-                settings: ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"],
+                settings: [
+                    "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+                    // Every suite runs at once, each with pools and worker processes.
+                    "max_connections": "1000",
+                ],
                 database: templateDatabase
             ),
             binaries: try ServerBinaries.locate()

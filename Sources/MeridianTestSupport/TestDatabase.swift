@@ -28,6 +28,15 @@ public struct TestDatabase: Sendable {
         migrated: Bool = true,
         _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {
+        try await TestSlots.shared.withSlot {
+            try await withFreshDatabase(migrated: migrated, body)
+        }
+    }
+
+    private static func withFreshDatabase<Result: Sendable>(
+        migrated: Bool,
+        _ body: (TestDatabase) async throws -> Result
+    ) async throws -> Result {
         let cluster = try await TestCluster.shared.value
         let logger = makeLogger()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
