@@ -25,7 +25,7 @@ struct KBList: AsyncParsableCommand {
             print(try JSONOutput.string(experiences))
             return
         }
-        print(TextTable.render(
+        print(Table.render(
             ["ID", "COUNTRY", "YEARS", "EVIDENCE", "PROGRAMME"],
             experiences.map { ["\($0.id ?? 0)", $0.countryCode, $0.years, "\($0.outcomeStrength.rawValue)", $0.programme] }
         ))

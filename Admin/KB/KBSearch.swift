@@ -31,7 +31,7 @@ struct KBSearch: AsyncParsableCommand {
             print(try JSONOutput.string(hits))
             return
         }
-        print(TextTable.render(
+        print(Table.render(
             ["ID", "RANK", "COUNTRY", "YEARS", "PROGRAMME"],
             hits.map { ["\($0.experience.id ?? 0)", String(format: "%.3f", $0.rank), $0.experience.countryCode, $0.experience.years, $0.experience.programme] }
         ))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MeridianPostgres
+import PostgresNIO
 
 /// Where the database is: `--database-url`, `MERIDIAN_DATABASE_URL`, or the embedded cluster.
 struct DatabaseOptions: ParsableArguments {
@@ -71,5 +72,14 @@ struct DatabaseOptions: ParsableArguments {
         try await cluster.start(logger: logger)
         try await Migrator.bundled().migrate(cluster.connection, logger: logger)
         return cluster.connection
+    }
+}
+
+extension DatabaseOptions {
+    /// Runs `body` with a pooled client on the configured database.
+    func withClient<Result: Sendable>(_ body: (PostgresClient, Logger) async throws -> Result) async throws -> Result {
+        let settings = try await connect()
+        let logger = self.logger
+        return try await withPostgresClient(settings, logger: logger) { client in try await body(client, logger) }
     }
 }

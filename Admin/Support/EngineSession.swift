@@ -7,9 +7,7 @@ import MeridianWorkflow
 /// Opens the configured database and runs `body` with an engine over it.
 enum EngineSession {
     static func run<Result: Sendable>(_ database: DatabaseOptions, _ body: (WorkflowEngine) async throws -> Result) async throws -> Result {
-        let settings = try await database.connect()
-        let logger = database.logger
-        return try await withPostgresClient(settings, logger: logger) { client in
+        try await database.withClient { client, logger in
             try await body(try WorkflowEngine(client: client, logger: logger))
         }
     }
@@ -36,17 +34,4 @@ enum EngineSession {
     }
 
     static func short(_ id: UUID) -> String { id.uuidString.lowercased() }
-}
-
-/// Fixed-width columns for people.
-enum Table {
-    static func render(_ header: [String], _ rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
 }
