@@ -93,7 +93,7 @@ let package = Package(
             exclude: ["Seed/PROVENANCE.md"],
             resources: [.copy("Resources/seed-experiences.json")]
         ),
-        // Test-only: one private cluster per test run, a fresh database per suite.
+        // Test-only: one private cluster per test run, a fresh database per test.
         .target(
             name: "MeridianTestSupport",
             dependencies: [

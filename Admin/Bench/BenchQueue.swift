@@ -68,14 +68,18 @@ struct BenchQueue: AsyncParsableCommand {
                 try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
                 try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
             }
+            var failure: (any Error)?
             do {
                 try await measure(metric, settings: scratch, url: scratch.url, logger: logger)
             } catch {
                 BenchQueueSupport.log("\(metric) failed: \(error)")
+                failure = error
             }
             try await withPostgresConnection(maintenance, logger: logger) { connection in
                 try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
             }
+            // A missing figure must not look like a successful run.
+            if let failure { throw failure }
         }
     }
 

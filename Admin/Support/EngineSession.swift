@@ -15,7 +15,7 @@ enum EngineSession {
     /// An instance id from the command line; a malformed one is a usage error.
     static func instanceID(_ text: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else {
-            throw ValidationError("'\(text)' is not an instance id; ids look like 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 (see `meridian instance list`).")
+            throw CLIFailure("'\(text)' is not an instance id; ids look like 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 (see `meridian instance list`)", status: .usage)
         }
         return id
     }

@@ -3,6 +3,7 @@ import Foundation
 import MeridianEngine
 import MeridianExchange
 import MeridianPostgres
+import PostgresNIO
 import MeridianQueue
 
 /// The documented exit codes of `meridian`, after BSD's sysexits where one fits.
@@ -54,6 +55,13 @@ struct CLIFailure: Error, CustomStringConvertible {
             self.init(error.description, status: Self.status(of: error.code))
         case let error as QueueError:
             self.init(queueError: error)
+        case let error as PSQLError:
+            // PostgresNIO's description hides the server's message; show it.
+            let connectionLost = error.code == .connectionError || error.code == .serverClosedConnection
+            self.init(
+                "the database refused or failed: \(Migrator.describe(error))",
+                status: connectionLost ? .unavailable : .failure
+            )
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:

@@ -84,6 +84,21 @@ struct DatabaseCommandTests {
         }
     }
 
+    @Test("after a restart, a postmaster.pid naming another live program is taken for stale")
+    func reusedProcessID() async throws {
+        try await withScratchCluster { directory in
+            #expect(try await meridian(["db", "start"], directory).status == 0)
+            #expect(try await meridian(["db", "stop"], directory).status == 0)
+            // As after a power cut: the lock file remains and its id now belongs to this test.
+            try "\(getpid())\n\(directory)/data\n".write(toFile: directory + "/data/postmaster.pid", atomically: true, encoding: .utf8)
+            let status = try await meridian(["db", "status", "--json"], directory)
+            #expect(try statusField(status, "state") == "stopped")
+            let started = try await meridian(["db", "start"], directory)
+            #expect(started.status == 0, "\(started.standardError)")
+            #expect(try await meridian(["db", "status"], directory).status == 0)
+        }
+    }
+
     @Test("`db reset` refuses without --yes and changes nothing; with --yes it starts afresh")
     func reset() async throws {
         try await withScratchCluster { directory in

@@ -49,8 +49,16 @@ struct ConnectionSettingsTests {
         }
     }
 
-    @Test("passwords never appear in error messages")
+    @Test("passwords never appear in error messages, in the user part or the query")
     func redaction() {
         #expect(!ConnectionSettings.redacted("postgresql://u:topsecret@h/db").contains("topsecret"))
+        #expect(!ConnectionSettings.redacted("postgresql://u@h/db?password=topsecret&sslmode=disable").contains("topsecret"))
+    }
+
+    @Test("sslmode as libpq: require encrypts, verify-ca and verify-full also check the certificate")
+    func tlsModes() throws {
+        #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=require").tls == .require)
+        #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=verify-ca").tls == .verifyFull)
+        #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=verify-full").tls == .verifyFull)
     }
 }

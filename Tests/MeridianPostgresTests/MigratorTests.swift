@@ -65,6 +65,16 @@ struct MigratorTests {
         }
     }
 
+    @Test("asking what is pending writes nothing, even to a database never migrated")
+    func pendingIsReadOnly() async throws {
+        try await TestDatabase.withFresh(migrated: false) { database in
+            let pending = try await Migrator(migrations: [first, second]).pending(database.settings, logger: database.logger)
+            #expect(pending.map(\.version) == [1, 2])
+            let tables = try await rows("SELECT count(*) FROM pg_tables WHERE tablename = 'meridian_schema_migrations'", database) { try $0.decode(Int.self) }
+            #expect(tables == [0])
+        }
+    }
+
     @Test("a database migrated by a newer build is refused")
     func unknownAppliedMigration() async throws {
         try await TestDatabase.withFresh(migrated: false) { database in

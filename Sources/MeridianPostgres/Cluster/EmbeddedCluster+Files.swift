@@ -11,12 +11,15 @@ extension EmbeddedCluster {
     /// a zombie that nobody reaps (seen in containers whose init does not), which `kill(pid, 0)`
     /// and so `pg_ctl status` take for a live one; `/proc` tells them apart.
     func serverIsAlive() -> Bool {
-        guard let pid = serverPID() else { return false }
+        guard let pid = serverPID(), pid != getpid(), pid != getppid() else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
             return kill(pid, 0) == 0
         }
-        // The state letter follows the parenthesised command name: "PID (postgres) S …".
-        guard let close = stat.lastIndex(of: ")") else { return false }
+        // After a restart the recorded id may belong to another program now: only a
+        // `postgres` process counts. Its state letter follows the name: "PID (postgres) S …".
+        guard let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"),
+            stat[stat.index(after: open)..<close] == "postgres"
+        else { return false }
         let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         return state != nil && state != "Z" && state != "X"
     }

@@ -13,8 +13,9 @@ import Glibc
 /// server listens on no TCP port), `server.log` and `cluster.lock`. Every operation takes the
 /// lock first, so concurrent `meridian db start` calls wait for each other. A cluster whose
 /// creation was interrupted (no `data/meridian-ready` marker) is wiped and created again: it
-/// never held data. A server left running by a killed process is found and reused; a stale
-/// `postmaster.pid` of a crashed server is handled by PostgreSQL's own start-up.
+/// never held data. A server left running by a killed process is found and reused; the lock
+/// files of a crashed server (whose process is gone, a zombie, or its id now another
+/// program's) are removed before the server is started again.
 public struct EmbeddedCluster: Sendable {
     /// Where the cluster lives and how it runs.
     public struct Configuration: Sendable {

@@ -57,16 +57,20 @@ extension ConnectionSettings {
             }
         case "disable", "allow": tls = .disable
         case "prefer": tls = .prefer
-        case "require", "verify-ca", "verify-full": tls = .require
-        case let other?: throw invalid("sslmode `\(other)` is not one of disable, prefer, require")
+        case "require": tls = .require
+        case "verify-ca", "verify-full": tls = .verifyFull
+        case let other?: throw invalid("sslmode `\(other)` is not one of disable, prefer, require, verify-ca, verify-full")
         }
         self.init(endpoint: endpoint, username: username, password: password, database: database, tls: tls)
     }
 
     /// The URL with its password replaced, safe to print in errors and logs.
     static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "*****"
+        guard var components = URLComponents(string: text) else { return text }
+        if components.password != nil { components.password = "*****" }
+        components.queryItems = components.queryItems?.map { item in
+            item.name == "password" ? URLQueryItem(name: "password", value: "*****") : item
+        }
         return components.string ?? text
     }
 }

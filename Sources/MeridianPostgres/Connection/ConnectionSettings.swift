@@ -11,9 +11,11 @@ public struct ConnectionSettings: Sendable, Equatable {
         case unixSocket(directory: String, port: Int)
     }
 
-    /// libpq's `sslmode`, reduced to what PostgresNIO distinguishes.
+    /// libpq's `sslmode`. As in libpq, `prefer` and `require` encrypt without checking the
+    /// server's certificate (a stock server's is self-signed); `verify-full` checks it.
     public enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
     }
 
     public var endpoint: Endpoint
@@ -60,34 +62,44 @@ public struct ConnectionSettings: Sendable, Equatable {
     }
 
     var connectionConfiguration: PostgresConnection.Configuration {
-        switch endpoint {
-        case .tcp(let host, let port):
-            var configuration = PostgresConnection.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: connectionTLS
-            )
-            configuration.options.connectTimeout = .seconds(10)
-            return configuration
-        case .unixSocket(let directory, let port):
-            return PostgresConnection.Configuration(
-                unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database
-            )
+        get throws {
+            switch endpoint {
+            case .tcp(let host, let port):
+                var configuration = PostgresConnection.Configuration(
+                    host: host, port: port, username: username, password: password, database: database, tls: try connectionTLS
+                )
+                configuration.options.connectTimeout = .seconds(10)
+                return configuration
+            case .unixSocket(let directory, let port):
+                return PostgresConnection.Configuration(
+                    unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database
+                )
+            }
         }
     }
 
     private var clientTLS: PostgresClient.Configuration.TLS {
         switch tls {
         case .disable: return .disable
-        case .prefer: return .prefer(.makeClientConfiguration())
-        case .require: return .require(.makeClientConfiguration())
+        case .prefer: return .prefer(tlsConfiguration)
+        case .require, .verifyFull: return .require(tlsConfiguration)
         }
     }
 
     private var connectionTLS: PostgresConnection.Configuration.TLS {
-        switch tls {
-        case .disable: return .disable
-        case .prefer: return (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
-        case .require: return (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
+        get throws {
+            switch tls {
+            case .disable: return .disable
+            case .prefer: return .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+            case .require, .verifyFull: return .require(try NIOSSLContext(configuration: tlsConfiguration))
+            }
         }
+    }
+
+    private var tlsConfiguration: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if tls != .verifyFull { configuration.certificateVerification = .none }
+        return configuration
     }
 
     /// Quotes an identifier for the few statements that cannot take a bound parameter

@@ -37,7 +37,7 @@ public func withPostgresConnection<Result>(
     let connection: PostgresConnection
     do {
         connection = try await PostgresConnection.connect(
-            configuration: settings.connectionConfiguration, id: 1, logger: logger
+            configuration: try settings.connectionConfiguration, id: 1, logger: logger
         )
     } catch {
         throw DatabaseError(

@@ -48,10 +48,15 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The migrations not yet applied; throws if an applied one changed or is unknown here.
+    /// The migrations not yet applied, without writing anything; throws if an applied one
+    /// changed or is unknown here.
     public func pending(_ settings: ConnectionSettings, logger: Logger) async throws -> [Migration] {
         try await withPostgresConnection(settings, logger: logger) { connection in
-            try await ensureTable(connection, logger: logger)
+            // Reading only: a database never migrated has no table yet, so all are pending.
+            let table = try await connection.query(
+                "SELECT to_regclass('meridian_schema_migrations') IS NOT NULL", logger: logger
+            ).collect()
+            guard try table.first?.decode(Bool.self) == true else { return migrations }
             return try await pendingMigrations(connection, logger: logger)
         }
     }
@@ -126,7 +131,7 @@ public struct Migrator: Sendable {
         return migrations.filter { applied[$0.version] == nil }
     }
 
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
             return message
         }
