@@ -13,6 +13,11 @@ struct Meridian: AsyncParsableCommand {
             or reuses a private PostgreSQL cluster of its own (see `meridian db --help`).
 
             Exit codes: \(ExitStatus.documentation)
+
+            Examples:
+              meridian demo
+              meridian workflow validate Workflows/*.xml
+              meridian db status --json
             """,
         version: "0.1.0",
         subcommands: [

@@ -20,10 +20,8 @@ struct QueueRetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
         try await mappingQueueErrors {
-            try await withPostgresClient(settings, logger: logger) { client in
+            try await database.withClient { client, logger in
                 let store = QueueStore(logger: logger)
                 if let id {
                     try await store.retry(JobID(id), on: client)
@@ -47,10 +45,8 @@ struct QueueCancelCommand: AsyncParsableCommand {
     @Argument(help: "The job's id.") var id: Int64
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
         let state = try await mappingQueueErrors {
-            try await withPostgresClient(settings, logger: logger) { client in
+            try await database.withClient { client, logger in
                 try await QueueStore(logger: logger).cancel(JobID(id), on: client)
             }
         }
@@ -69,9 +65,7 @@ struct QueuePruneCommand: AsyncParsableCommand {
     @Flag(help: "Delete dead jobs too.") var includeDead = false
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
-        let count = try await withPostgresClient(settings, logger: logger) { client in
+        let count = try await database.withClient { client, logger in
             try await QueueStore(logger: logger).prune(olderThanSeconds: olderThan.seconds, includeDead: includeDead, on: client)
         }
         print("pruned \(count) finished job(s)")

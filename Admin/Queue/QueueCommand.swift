@@ -29,9 +29,7 @@ struct QueueStatsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
-        let stats = try await withPostgresClient(settings, logger: logger) { client in
+        let stats = try await database.withClient { client, logger in
             try await QueueStore(logger: logger).stats(on: client)
         }
         if json {
@@ -42,13 +40,13 @@ struct QueueStatsCommand: AsyncParsableCommand {
             print("no jobs: every queue is empty and nothing finished in the last minute")
             return
         }
-        printTable(
+        print(Table.render(
             ["QUEUE", "SCHEDULED", "AVAILABLE", "RUNNING", "DEAD", "OLDEST WAITING", "DONE/MIN"],
             stats.map {
                 [$0.queue.rawValue, "\($0.scheduled)", "\($0.available)", "\($0.running)", "\($0.dead)",
                  $0.available == 0 ? "-" : humanDuration(milliseconds: $0.oldestAvailableAgeMilliseconds), "\($0.completedLastMinute)"]
             }
-        )
+        ))
     }
 }
 
@@ -69,9 +67,7 @@ struct QueueListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
-        let jobs = try await withPostgresClient(settings, logger: logger) { client in
+        let jobs = try await database.withClient { client, logger in
             try await QueueStore(logger: logger).list(queue: queue.map { QueueName($0) }, state: state, limit: limit, on: client)
         }
         if json {
@@ -83,7 +79,7 @@ struct QueueListCommand: AsyncParsableCommand {
             return
         }
         let formatter = ISO8601DateFormatter()
-        printTable(
+        print(Table.render(
             ["ID", "QUEUE", "KIND", "STATE", "ATTEMPT", "RUN AT / FINISHED", "LAST ERROR"],
             jobs.map { job in
                 let when = job.finishedAt ?? job.runAt
@@ -91,7 +87,7 @@ struct QueueListCommand: AsyncParsableCommand {
                         "\(job.attempt)/\(job.maxAttempts)", when.map(formatter.string(from:)) ?? "-",
                         String((job.errors.last?.error ?? "").prefix(60))]
             }
-        )
+        ))
     }
 }
 
@@ -106,9 +102,7 @@ struct QueueShowCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let settings = try await database.connect()
-        let logger = database.logger
-        let found = try await withPostgresClient(settings, logger: logger) { client in
+        let found = try await database.withClient { client, logger in
             try await QueueStore(logger: logger).job(JobID(id), on: client)
         }
         guard let job = found else {

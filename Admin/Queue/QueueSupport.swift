@@ -50,12 +50,3 @@ func humanDuration(milliseconds: Int64) -> String {
     default: return String(format: "%.1f h", Double(milliseconds) / 3_600_000)
     }
 }
-
-/// Left-aligned columns for people.
-func printTable(_ header: [String], _ rows: [[String]]) {
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    for row in [header] + rows {
-        let cells = row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-        print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-    }
-}

@@ -183,7 +183,7 @@ struct DatabaseCommandTests {
     private func withScratchCluster(_ body: (String) async throws -> Void) async throws {
         let directory = "/tmp/meridian-cli-\(getpid())-\(UUID().uuidString.prefix(8))"
         defer {
-            if let binaries = try? ServerBinaries.locate(environment: [:]) {
+            if let binaries = try? ServerBinaries.locate() {
                 try? EmbeddedCluster(configuration: .init(directory: directory), binaries: binaries)
                     .destroy(logger: .init(label: "meridian.tests"))
             }

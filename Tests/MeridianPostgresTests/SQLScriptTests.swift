@@ -44,8 +44,15 @@ struct SQLScriptTests {
         #expect(statements[2] == "PREPARE p AS SELECT $1")
     }
 
-    @Test("a trailing comment after the last statement is not a statement")
+    @Test("trailing comments after the last statement are not a statement")
     func trailingComment() {
         #expect(SQLScript.statements(in: "SELECT 1;\n-- the end\n") == ["SELECT 1"])
+        #expect(SQLScript.statements(in: "SELECT 1;\n/* the end; really */\n") == ["SELECT 1"])
+    }
+
+    @Test("a quote right after a word ending in E is an ordinary string, not an escape string")
+    func elseIsNotAnEscapeString() {
+        let statements = SQLScript.statements(in: "SELECT CASE WHEN x THEN 'a' ELSE'\\' END;\nSELECT 2;")
+        #expect(statements == ["SELECT CASE WHEN x THEN 'a' ELSE'\\' END", "SELECT 2"])
     }
 }

@@ -8,6 +8,8 @@ enum SQLScript {
     static func statements(in script: String) -> [String] {
         var statements: [String] = []
         var current = ""
+        /// Whether `current` holds anything but whitespace and comments.
+        var hasCode = false
         let characters = Array(script.unicodeScalars)
         var index = 0
 
@@ -16,17 +18,19 @@ enum SQLScript {
         }
         func finishStatement() {
             let trimmed = current.trimmingWhitespace()
-            if !trimmed.isEmpty && !trimmed.isOnlyComments { statements.append(trimmed) }
+            if hasCode { statements.append(trimmed) }
             current = ""
+            hasCode = false
         }
 
         while index < characters.count {
             let character = characters[index]
             switch character {
             case "'", "\"":
+                hasCode = true
                 // A quoted string or identifier; a doubled quote is an escaped one.
                 // E'…' strings also escape with a backslash.
-                let escapesWithBackslash = character == "'" && current.unicodeScalars.last.map { $0 == "E" || $0 == "e" } == true
+                let escapesWithBackslash = character == "'" && isEscapeStringPrefix(current)
                 current.unicodeScalars.append(character)
                 index += 1
                 while index < characters.count {
@@ -68,6 +72,7 @@ enum SQLScript {
                     }
                 } while depth > 0 && index < characters.count
             case "$":
+                hasCode = true
                 if let tag = dollarTag(characters, at: index) {
                     current.unicodeScalars.append(contentsOf: tag)
                     index += tag.count
@@ -88,12 +93,22 @@ enum SQLScript {
                 index += 1
                 finishStatement()
             default:
+                if !character.properties.isWhitespace { hasCode = true }
                 current.unicodeScalars.append(character)
                 index += 1
             }
         }
         finishStatement()
         return statements
+    }
+
+    /// `E'…'` is an escape string only when the `E` stands alone, not ending a word (`ELSE'…'`).
+    private static func isEscapeStringPrefix(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars.suffix(2))
+        guard let last = scalars.last, last == "E" || last == "e" else { return false }
+        guard scalars.count == 2 else { return true }
+        let before = scalars[0]
+        return !(before.properties.isAlphabetic || ("0"..."9").contains(before) || before == "_")
     }
 
     /// The `$tag$` opening a dollar-quoted string at `start`, if there is one (`$1` is a
@@ -119,13 +134,5 @@ extension String {
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[first...last])
-    }
-
-    /// True when every line is a `--` comment, as at the end of a file after the last `;`.
-    var isOnlyComments: Bool {
-        split(separator: "\n").allSatisfy { line in
-            let trimmed = String(line).trimmingWhitespace()
-            return trimmed.isEmpty || trimmed.hasPrefix("--")
-        }
     }
 }
