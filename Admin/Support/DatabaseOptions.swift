@@ -46,7 +46,9 @@ struct DatabaseOptions: ParsableArguments {
     func embeddedCluster() throws -> EmbeddedCluster {
         var configuration = EmbeddedCluster.Configuration.default()
         if let dataDirectory { configuration.directory = dataDirectory }
-        return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate())
+        return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate(
+            majorVersion: EmbeddedCluster.majorVersion(ofClusterIn: configuration.directory)
+        ))
     }
 
     /// Connection settings for the configured database, starting the embedded cluster

@@ -80,6 +80,12 @@ public struct EmbeddedCluster: Sendable {
         self.binaries = binaries
     }
 
+    /// The major version of the cluster in `directory` (its `data/PG_VERSION`), if one exists.
+    public static func majorVersion(ofClusterIn directory: String) -> String? {
+        (try? String(contentsOfFile: directory + "/data/PG_VERSION", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `postgres` when running as root (PostgreSQL refuses root), otherwise `nil`.
     public static func defaultServerUser() -> String? {
         if let explicit = ProcessInfo.processInfo.environment["MERIDIAN_SERVER_USER"], !explicit.isEmpty {
@@ -237,9 +243,16 @@ public struct EmbeddedCluster: Sendable {
                 "SELECT 1 FROM pg_database WHERE datname = \(configuration.database)", logger: logger
             ).collect()
             guard existing.isEmpty else { return }
-            try await connection.query(
-                "CREATE DATABASE \(unescaped: ConnectionSettings.quoteIdentifier(configuration.database))", logger: logger
-            )
+            do {
+                try await connection.query(
+                    "CREATE DATABASE \(unescaped: ConnectionSettings.quoteIdentifier(configuration.database))", logger: logger
+                )
+            } catch let error as PSQLError {
+                // A killed `meridian` leaves its CREATE DATABASE running on the server; when it
+                // commits first, ours finds the name taken — and the database is there.
+                let sqlState = error.serverInfo?[.sqlState]
+                guard sqlState == "42P04" || sqlState == "23505" else { throw error }
+            }
         }
     }
 

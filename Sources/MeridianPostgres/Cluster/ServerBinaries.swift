@@ -9,10 +9,16 @@ public struct ServerBinaries: Sendable, Equatable {
     var pgCtl: String { directory + "/pg_ctl" }
     var pgIsReady: String { directory + "/pg_isready" }
 
-    /// Looks for the server programs: `MERIDIAN_PG_BINDIR` alone when it is set, else `PATH`, then
-    /// `pg_config --bindir`, then the newest `/usr/lib/postgresql/*/bin`.
+    /// Looks for the server programs: `MERIDIAN_PG_BINDIR` alone when it is set, else
+    /// `/usr/lib/postgresql/<majorVersion>/bin` when a cluster of that version exists, else `PATH`,
+    /// then `pg_config --bindir`, then the newest `/usr/lib/postgresql/*/bin`.
+    /// - Parameter majorVersion: the version of an existing cluster (its `PG_VERSION`): a newer
+    ///   server installed beside the one that created it cannot open its files.
     /// - Throws: ``DatabaseError/Code/serverBinariesMissing`` with the package to install.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerBinaries {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        majorVersion: String? = nil
+    ) throws -> ServerBinaries {
         if let explicit = environment["MERIDIAN_PG_BINDIR"], !explicit.isEmpty {
             // An explicit choice that does not work is an error, not a reason to pick another.
             guard isComplete(explicit) else {
@@ -24,7 +30,7 @@ public struct ServerBinaries: Sendable, Equatable {
             }
             return ServerBinaries(directory: explicit)
         }
-        for directory in candidateDirectories(environment: environment) where isComplete(directory) {
+        for directory in candidateDirectories(environment: environment, majorVersion: majorVersion) where isComplete(directory) {
             return ServerBinaries(directory: directory)
         }
         throw DatabaseError(
@@ -34,8 +40,11 @@ public struct ServerBinaries: Sendable, Equatable {
         )
     }
 
-    static func candidateDirectories(environment: [String: String]) -> [String] {
+    static func candidateDirectories(environment: [String: String], majorVersion: String? = nil) -> [String] {
         var candidates: [String] = []
+        if let majorVersion, !majorVersion.isEmpty, !majorVersion.contains("/") {
+            candidates.append("/usr/lib/postgresql/\(majorVersion)/bin")
+        }
         for entry in (environment["PATH"] ?? "").split(separator: ":") {
             candidates.append(String(entry))
         }
