@@ -85,10 +85,7 @@ struct BenchMatch: AsyncParsableCommand {
                 try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        print(try JSONOutput.line(line))
     }
 
     struct Line: Encodable {

@@ -50,10 +50,7 @@ struct BenchWorkflow: ParsableCommand {
                 p50Us: rounded(samples.percentile(50)), meanUs: rounded(samples.reduce(0, +) / Double(samples.count)),
                 p95Us: rounded(samples.percentile(95))
             )
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            print(try JSONOutput.line(line))
         }
     }
 
