@@ -104,7 +104,7 @@ public struct Matcher: Sendable {
             .prefix(rankedCandidates)
         guard !best.isEmpty else { return [] }
         let rows = try await client.query(
-            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(best.map(\.id)))",
+            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(best.map { $0.id }))",
             logger: logger
         )
         var experiences: [Int: Experience] = [:]
