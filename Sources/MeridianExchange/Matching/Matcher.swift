@@ -99,9 +99,11 @@ public struct Matcher: Sendable {
             }
             scored.append((try cells[0].decode(Int.self), try ranker.score(vector)))
         }
-        let best = scored
-            .sorted { $0.score.tenths != $1.score.tenths ? $0.score.tenths > $1.score.tenths : $0.id < $1.id }
-            .prefix(rankedCandidates)
+        scored.sort { (lhs: (id: Int, score: TextRank.Score), rhs: (id: Int, score: TextRank.Score)) -> Bool in
+            if lhs.score.tenths != rhs.score.tenths { return lhs.score.tenths > rhs.score.tenths }
+            return lhs.id < rhs.id
+        }
+        let best = scored.prefix(rankedCandidates)
         guard !best.isEmpty else { return [] }
         let rows = try await client.query(
             "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(best.map { $0.id }))",

@@ -47,9 +47,12 @@ struct TextRank {
     /// - Throws: ``ExchangeError`` `.invalidData` when the bytes are not such a vector.
     func score(_ vector: ByteBuffer) throws -> Score {
         let score = vector.withUnsafeReadableBytes { bytes -> Score? in
-            func uint16(at offset: Int) -> Int { Int(bytes[offset]) << 8 | Int(bytes[offset + 1]) }
+            func uint16(at offset: Int) -> Int {
+                let high = Int(bytes[offset]) << 8
+                return high | Int(bytes[offset + 1])
+            }
             guard bytes.count >= 4 else { return nil }
-            let count = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+            let count = uint16(at: 0) << 16 | uint16(at: 2)
             var offset = 4
             var tenths = 0
             var matched: [Int] = []
