@@ -45,8 +45,8 @@ struct BenchMatch: AsyncParsableCommand {
         var scratch = base
         scratch.database = Self.scratchDatabase
         let quoted = ConnectionSettings.quoteIdentifier(Self.scratchDatabase)
-        var reusable = false
-        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, maintenance, scratch, logger: logger) }
+        let reusable: Bool
+        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, maintenance, scratch, logger: logger) } else { reusable = false }
         if !reusable {
             try await withPostgresConnection(maintenance, logger: logger) { connection in
                 try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
