@@ -35,10 +35,12 @@ struct TextRankTests {
                 var nonZero = 0
                 for try await row in rows {
                     let cells = row.makeRandomAccess()
+                    let id = try cells[0].decode(Int.self)
                     let score = try ranker.score(try #require(cells[1].bytes))
                     let expected = try cells[2].decode(Double.self)
-                    #expect(abs(score.rank - expected) < 1e-5, "experience \(try cells[0].decode(Int.self)): \(score.rank) vs ts_rank_cd \(expected)")
-                    #expect(score.matched.map { lexemes[$0] } == (try cells[3].decode([String].self)))
+                    let holds = try cells[3].decode([String].self)
+                    #expect(abs(score.rank - expected) < 1e-5, "experience \(id): \(score.rank) vs ts_rank_cd \(expected)")
+                    #expect(score.matched.map { lexemes[$0] } == holds, "experience \(id)")
                     checked += 1
                     if score.tenths > 0 { nonZero += 1 }
                 }
