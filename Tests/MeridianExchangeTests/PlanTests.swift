@@ -101,6 +101,10 @@ struct PlanTests {
             // The funding module's review is not here yet: a fund approver rejects through the workflow's own event.
             try await f.fire(id, "reject-grant", as: Fixtures.approver)
             #expect(try await f.state(id) == "planning")
+            // The rejected version cannot go back unchanged.
+            await #expect { _ = try await f.exchanges.submitPlan(exchange: id, by: Fixtures.codOfficial) } throws: { error in
+                (error as? ExchangeError)?.message.hasPrefix("plan version 1 was already submitted") == true
+            }
             let version = try await f.exchanges.importPlan(Fixtures.plan(grantMinor: 1_000_000), exchange: id, by: Fixtures.codOfficial)
             #expect(version == 2)
             let second = try await f.exchanges.submitPlan(exchange: id, by: Fixtures.codOfficial)

@@ -68,6 +68,10 @@ extension Exchanges {
             guard let latest = plans.last else {
                 throw ExchangeError(.conflict, "the exchange has no plan to submit", hint: "import one with `meridian exchange plan import \(id.uuidString.lowercased()) FILE`")
             }
+            if let submittedAt = latest.submittedAt {
+                throw ExchangeError(.conflict, "plan version \(latest.version) was already submitted (\(submittedAt.formatted(.iso8601))) and came back from funding review",
+                                    hint: "import a revised plan as a new version, then submit that")
+            }
             let check = PlanCheck(latest.plan, today: PlanDate(self.now()))
             guard check.isConsistent, let grantCurrency = check.totals.grantCurrency else {
                 throw ExchangeError(.invalidData, "plan version \(latest.version) cannot be submitted: " + check.problems.joined(separator: "; "),
