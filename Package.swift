@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
         .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
+        .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -95,6 +96,16 @@ let package = Package(
             exclude: ["Seed/PROVENANCE.md"],
             resources: [.copy("Resources/seed-experiences.json")]
         ),
+        // Users, their roles and the API tokens that say who acts (issue 8).
+        .target(
+            name: "MeridianIdentity",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Test-only: one private cluster per test run, a fresh database per test.
         .target(
             name: "MeridianTestSupport",
@@ -113,6 +124,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -159,6 +171,16 @@ let package = Package(
                 "MeridianShippedWorkflows",
                 "MeridianTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianIdentityTests",
+            dependencies: [
+                "MeridianIdentity",
+                "MeridianPostgres",
+                "MeridianTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
