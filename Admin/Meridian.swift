@@ -29,6 +29,7 @@ struct Meridian: AsyncParsableCommand {
             QueueCommand.self,
             WorkerCommand.self,
             KBCommand.self,
+            ExchangeCommand.self,
             UserCommand.self,
             TokenCommand.self,
             LoginCommand.self,

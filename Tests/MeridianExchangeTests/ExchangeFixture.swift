@@ -40,28 +40,7 @@ struct ExchangeFixture: Sendable {
     /// a task's event may enqueue further tasks. Returns the task names run, in order.
     @discardableResult
     func runTasks() async throws -> [String] {
-        let store = QueueStore(logger: logger)
-        let handlers = engine.jobHandlers()
-        let kinds = handlers.kinds.filter { $0.rawValue.hasPrefix("workflow-task:") }
-        var ran: [String] = []
-        for _ in 0..<20 {
-            _ = try await store.promoteDue(queue: QueueName(WorkflowEngine.defaultQueue), on: client)
-            let jobs = try await store.claim(queue: QueueName(WorkflowEngine.defaultQueue), limit: 100, kinds: kinds,
-                                             leaseMilliseconds: 60_000, workerID: "test", on: client)
-            if jobs.isEmpty { return ran }
-            for job in jobs {
-                let handler = try #require(handlers.handler(for: job.kind))
-                do {
-                    try await handler.handle(job, logger: logger)
-                    _ = try await store.complete([job.lease], on: client)
-                } catch {
-                    _ = try await store.fail([Failure(lease: job.lease, message: String(describing: error), retryDelayMilliseconds: 0)], on: client)
-                    Issue.record("task \(job.kind.rawValue) failed: \(error)")
-                }
-                ran.append(String(job.kind.rawValue.dropFirst("workflow-task:".count)))
-            }
-        }
-        return ran
+        try await runEngineTasks(engine, client: client, logger: logger)
     }
 
     /// Claims the due task jobs without running them.
@@ -170,4 +149,32 @@ enum Fixtures {
         lessons: ["Community reintegration committees need a budget line of their own from the first year."],
         feedback: .init(requestingCountry: "The study visit showed practices we could adapt at once.",
                         partnerCountry: "The questions of the Congolese team sharpened our own review."))
+}
+
+/// Runs `engine`'s due task jobs (not timers), as a worker would, until none is left: a task's
+/// event may enqueue further tasks. Returns the task names run, in order.
+@discardableResult
+func runEngineTasks(_ engine: WorkflowEngine, client: PostgresClient, logger: Logger) async throws -> [String] {
+    let store = QueueStore(logger: logger)
+    let handlers = engine.jobHandlers()
+    let kinds = handlers.kinds.filter { $0.rawValue.hasPrefix("workflow-task:") }
+    var ran: [String] = []
+    for _ in 0..<20 {
+        _ = try await store.promoteDue(queue: QueueName(WorkflowEngine.defaultQueue), on: client)
+        let jobs = try await store.claim(queue: QueueName(WorkflowEngine.defaultQueue), limit: 100, kinds: kinds,
+                                         leaseMilliseconds: 60_000, workerID: "test", on: client)
+        if jobs.isEmpty { return ran }
+        for job in jobs {
+            let handler = try #require(handlers.handler(for: job.kind))
+            do {
+                try await handler.handle(job, logger: logger)
+                _ = try await store.complete([job.lease], on: client)
+            } catch {
+                _ = try await store.fail([Failure(lease: job.lease, message: String(describing: error), retryDelayMilliseconds: 0)], on: client)
+                Issue.record("task \(job.kind.rawValue) failed: \(error)")
+            }
+            ran.append(String(job.kind.rawValue.dropFirst("workflow-task:".count)))
+        }
+    }
+    return ran
 }
