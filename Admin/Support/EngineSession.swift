@@ -23,7 +23,7 @@ enum EngineSession {
     ) async throws -> Result {
         try await database.withClient { client, logger in
             let user = try await ActingUser.resolve(client: client, logger: logger)
-            return try await body(try WorkflowEngine(client: client, logger: logger), user)
+            return try await body(try EngineHandlers.engine(client: client, logger: logger), user)
         }
     }
 

@@ -82,6 +82,9 @@ struct ExchangeCommandTests {
             #expect(filed == "exchange \(id): filed; now in submitted\n")
             #expect(try await session.ok(request, as: "amani") == "exchange \(id): already filed with this key; now in submitted\n")
 
+            // Another country's official cannot take this exchange's steps through the generic command either.
+            let foreign = try await session.run(["instance", "fire", id, "withdraw"], as: "claire")
+            #expect(foreign.status == 77 && foreign.standardError.contains("may not see the exchange"), "\(foreign.standardError)")
             try await session.ok(["instance", "fire", id, "start-screening"], as: "pm")
             try await session.ok(["instance", "fire", id, "accept"], as: "pm")
             try await session.runTasks()
