@@ -5,6 +5,7 @@ import MeridianExchange
 import MeridianPostgres
 import MeridianShippedWorkflows
 import MeridianTestSupport
+import MeridianWorkflow
 import PostgresNIO
 import Testing
 
@@ -24,7 +25,7 @@ struct ExchangeCommandTests {
 
         /// Runs `arguments` and expects exit status 0.
         @discardableResult
-        func ok(_ arguments: [String], as user: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        func ok(_ arguments: [String], as user: String?, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
             let output = try await run(arguments, as: user)
             #expect(output.status == 0, "\(arguments.joined(separator: " ")): \(output.standardError)", sourceLocation: sourceLocation)
             return output.standardOutput
@@ -52,7 +53,8 @@ struct ExchangeCommandTests {
         let admin = try await session.ok(["user", "add", "ada", "--name", "Ada", "--role", "admin"], as: nil)
         session.tokens["ada"] = lastLine(admin)
         for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("foday", "official", "SLE"),
-                                        ("pm", "program-manager", nil)] as [(String, String, String?)] {
+                                        ("pm", "program-manager", nil), ("fay", "fund-approver", nil),
+                                        ("finn", "finance-officer", nil)] as [(String, String, String?)] {
             try await session.ok(["user", "add", handle, "--name", handle, "--role", role] + (country.map { ["--country", $0] } ?? []), as: "ada")
             session.tokens[handle] = lastLine(try await session.ok(["token", "create", "--user", handle], as: "ada"))
         }
@@ -100,6 +102,13 @@ struct ExchangeCommandTests {
             #expect(hidden.status == 77)
             let wrong = try await session.run(["exchange", "select-partner", id, "FRA"], as: "amani")
             #expect(wrong.status == 64 && wrong.standardError.contains("FRA is not among this exchange's matches"))
+            #expect(try await session.ok(["exchange", "select-partner", id, "SLE"], as: "amani") == "exchange \(id): SLE chosen; now in partner-confirmation\n")
+            let noReason = try await session.run(["exchange", "decline", id], as: "foday")
+            #expect(noReason.status == 64)
+            #expect(try await session.ok(["exchange", "decline", id, "--reason", "Our commission closes this year"], as: "foday")
+                == "exchange \(id): SLE declined; now in partner-selection\n")
+            try await session.runTasks()
+            #expect(try await session.ok(["exchange", "show", id], as: "amani").contains("SLE declined the invitation: Our commission closes this year"))
             #expect(try await session.ok(["exchange", "select-partner", id, "RWA"], as: "amani") == "exchange \(id): RWA chosen; now in partner-confirmation\n")
             try await session.runTasks()
             let invited = try await session.ok(["exchange", "show", id], as: "claire")
@@ -134,6 +143,40 @@ struct ExchangeCommandTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(view.utf8)) as? [String: Any])
             #expect((object["plans"] as? [Any])?.count == 1)
             #expect(try await session.ok(["exchange", "list", "--state", "closed"], as: "pm").hasSuffix("0 exchange(s)\n"))
+
+            // Funding is the funding module's: here its approvers take the workflow's own steps,
+            // and the bank's confirmation is fired by the system in this process.
+            try await session.ok(["instance", "fire", id, "approve-grant"], as: "fay")
+            try await session.ok(["instance", "fire", id, "disburse"], as: "finn")
+            try await withPostgresClient(database.settings, logger: database.logger) { client in
+                let engine = try WorkflowEngine(client: client, logger: database.logger)
+                let outcome = try await engine.fire(FireRequest(instanceID: try #require(UUID(uuidString: id)), event: "payment-confirmed",
+                                                                actor: .system("test:bank")))
+                #expect(outcome.to == "implementation")
+            }
+            let report = """
+                {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
+                 "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
+                 "lessons": ["Start with the communities."],
+                 "feedback": {"requesting_country": "Useful.", "partner_country": "Glad to help."}}
+                """
+            let badReport = try temporaryFile("bad-report.json", report.replacingOccurrences(of: "Former fighters with a livelihood", with: "Schools"))
+            let refusedReport = try await session.run(["exchange", "report", "submit", id, badReport], as: "amani")
+            #expect(refusedReport.status == 65 && refusedReport.standardError.contains("no actual value for 'Former fighters with a livelihood'"))
+            let reportFile = try temporaryFile("report.json", report)
+            #expect(try await session.ok(["exchange", "report", "submit", id, reportFile], as: "amani")
+                == "exchange \(id): report version 1 submitted; now in results-review\n")
+            #expect(try await session.run(["exchange", "review", id, "revise"], as: "pm").status == 64)
+            #expect(try await session.run(["exchange", "review", id, "accept"], as: "amani").status == 77)
+            try await session.ok(["exchange", "review", id, "revise", "--comment", "Add the partner's view"], as: "pm")
+            try await session.ok(["exchange", "report", "submit", id, reportFile], as: "amani")
+            #expect(try await session.ok(["exchange", "review", id, "accept"], as: "pm")
+                == "exchange \(id): report version 2 accepted; now in closed\n")
+            try await session.runTasks()
+            let closed = try await session.ok(["exchange", "show", id], as: "claire")
+            #expect(closed.contains("state       closed (final)"))
+            #expect(closed.contains("published   experience"))
+            #expect(closed.contains("revise by pm: Add the partner's view"))
         }
     }
 }
