@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
         .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
+        .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -93,6 +94,16 @@ let package = Package(
             exclude: ["Seed/PROVENANCE.md"],
             resources: [.copy("Resources/seed-experiences.json")]
         ),
+        // Users, their roles and the API tokens that say who acts (issue 8).
+        .target(
+            name: "MeridianIdentity",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Test-only: one private cluster per test run, a fresh database per test.
         .target(
             name: "MeridianTestSupport",
@@ -111,6 +122,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -151,6 +163,16 @@ let package = Package(
             name: "MeridianExchangeTests",
             dependencies: [
                 "MeridianExchange",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianIdentityTests",
+            dependencies: [
+                "MeridianIdentity",
+                "MeridianPostgres",
                 "MeridianTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -29,6 +29,11 @@ struct Meridian: AsyncParsableCommand {
             QueueCommand.self,
             WorkerCommand.self,
             KBCommand.self,
+            UserCommand.self,
+            TokenCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
+            WhoamiCommand.self,
             BenchCommand.self,
         ]
     )
