@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
         .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
+        .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -82,16 +83,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The exchange domain: the knowledge base of country experiences and matching.
+        // The exchange domain: the knowledge base, matching, requests, partners, plans, results.
         .target(
             name: "MeridianExchange",
             dependencies: [
                 "MeridianPostgres",
+                "MeridianEngine",
+                "MeridianWorkflow",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Seed/PROVENANCE.md"],
             resources: [.copy("Resources/seed-experiences.json")]
+        ),
+        // Users, their roles and the API tokens that say who acts (issue 8).
+        .target(
+            name: "MeridianIdentity",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Test-only: one private cluster per test run, a fresh database per test.
         .target(
@@ -111,6 +124,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -151,6 +165,21 @@ let package = Package(
             name: "MeridianExchangeTests",
             dependencies: [
                 "MeridianExchange",
+                "MeridianEngine",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
+                "MeridianTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianIdentityTests",
+            dependencies: [
+                "MeridianIdentity",
+                "MeridianPostgres",
                 "MeridianTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

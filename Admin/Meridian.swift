@@ -29,6 +29,12 @@ struct Meridian: AsyncParsableCommand {
             QueueCommand.self,
             WorkerCommand.self,
             KBCommand.self,
+            ExchangeCommand.self,
+            UserCommand.self,
+            TokenCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
+            WhoamiCommand.self,
             BenchCommand.self,
         ]
     )

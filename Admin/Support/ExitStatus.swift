@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianEngine
 import MeridianExchange
+import MeridianIdentity
 import MeridianPostgres
 import PostgresNIO
 import MeridianQueue
@@ -53,6 +54,8 @@ struct CLIFailure: Error, CustomStringConvertible {
             self.init(error.description, status: Self.status(of: error.code))
         case let error as EngineError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as IdentityError:
+            self.init(error.description, status: Self.status(of: error.code))
         case let error as QueueError:
             self.init(queueError: error)
         case let error as PSQLError:
@@ -75,6 +78,8 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .invalidData: return .dataError
         case .notFound: return .notFound
         case .invalidArgument: return .usage
+        case .permissionDenied: return .permission
+        case .conflict: return .conflict
         default: return .failure
         }
     }
@@ -85,6 +90,16 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .invalidInput: return .dataError
         case .invalidDefinition: return .failure
         case .conflict, .concurrentChange: return .conflict
+        default: return .failure
+        }
+    }
+
+    private static func status(of code: IdentityError.Code) -> ExitStatus {
+        switch code {
+        case .unauthenticated, .forbidden: return .permission
+        case .notFound: return .notFound
+        case .invalid: return .dataError
+        case .conflict: return .conflict
         default: return .failure
         }
     }
