@@ -72,8 +72,8 @@ public struct ExperienceStore: Sendable {
     ///
     /// A GIN index takes new rows into a pending list (up to `gin_pending_list_limit`, 4 MB by
     /// default) that every search then reads in full until autovacuum merges it; right after a
-    /// large import that made each match two to three times slower (measured with
-    /// `meridian bench match`), so the import merges it at once.
+    /// large import that slowed matches (`meridian bench match`, README), so the import merges
+    /// it at once.
     public static func refreshTermStatistics(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("REFRESH MATERIALIZED VIEW experience_terms", logger: logger)
         try await connection.query("SELECT gin_clean_pending_list('experiences_search_idx'::regclass)", logger: logger)
