@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         let settings = try await database.connect()
         print("  ready at \(settings.url)")
         try await withPostgresClient(settings, logger: database.logger) { client in
-            let engine = try WorkflowEngine(client: client, logger: database.logger)
+            let engine = try EngineHandlers.engine(client: client, logger: database.logger)
             try await deployWorkflows(engine)
             try await matchARequest(client)
             let exchange = try await fileAnExchange(engine)

@@ -6,9 +6,12 @@ import MeridianWorkflow
 
 /// Opens the configured database and runs `body` with an engine over it.
 enum EngineSession {
+    ///
+    /// The engine has every domain's task handlers (``EngineHandlers``), so an event fired here
+    /// runs its in-step tasks inside its step.
     static func run<Result: Sendable>(_ database: DatabaseOptions, _ body: (WorkflowEngine) async throws -> Result) async throws -> Result {
         try await database.withClient { client, logger in
-            try await body(try WorkflowEngine(client: client, logger: logger))
+            try await body(try EngineHandlers.engine(client: client, logger: logger))
         }
     }
 

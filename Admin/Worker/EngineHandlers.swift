@@ -3,21 +3,27 @@ import MeridianEngine
 import MeridianQueue
 import PostgresNIO
 
-/// The engine's jobs for `meridian worker`: timers (kind `workflow-timer`) and the task
-/// handlers written in Swift (kinds `workflow-task:NAME`), on the queue `engine`.
+/// The one place where every domain's task handlers are assembled into the engine that the
+/// CLI and `meridian worker` use: timers (kind `workflow-timer`), queued tasks (kinds
+/// `workflow-task:NAME`, on the queue `engine`) and in-step tasks (run inside the step).
 ///
-/// No task of the shipped definitions has a handler yet (they belong to the exchange domain);
-/// their jobs wait until a worker that registers them runs. Register one here:
-/// `tasks.register("send-reminder") { input, logger in …; return .done }`.
+/// A domain module registers its handlers with one line in ``tasks(client:logger:)`` that
+/// calls its own `register(into:…)`. A task with no handler is enqueued and waits until a
+/// worker that registers it runs.
 enum EngineHandlers {
-    static func tasks() -> TaskHandlers {
+    /// Every domain's task handlers, for engines over `client`.
+    static func tasks(client: PostgresClient, logger: Logger) -> TaskHandlers {
         TaskHandlers()
+    }
+
+    /// The engine the CLI and the worker use: the default configuration with every task handler.
+    static func engine(client: PostgresClient, logger: Logger) throws -> WorkflowEngine {
+        try WorkflowEngine(client: client, configuration: .init(tasks: tasks(client: client, logger: logger)), logger: logger)
     }
 
     /// `handlers` plus the engine's, for an engine over `client`.
     static func adding(to handlers: JobHandlers, client: PostgresClient, logger: Logger) throws -> JobHandlers {
-        let engine = try WorkflowEngine(client: client, logger: logger)
-        let engineHandlers = engine.jobHandlers(tasks: tasks())
+        let engineHandlers = try engine(client: client, logger: logger).jobHandlers()
         var all = handlers
         for kind in engineHandlers.kinds {
             if let handler = engineHandlers.handler(for: kind) { all.register(kind, handler) }

@@ -21,17 +21,23 @@ public struct WorkflowEngine: Sendable {
         public var clock: any EngineClock
         /// The queue the engine's tasks and timers go to.
         public var queue: String
+        /// The Swift code behind task names: queued handlers run by ``jobHandlers()``, in-step
+        /// handlers run by the engine inside the step that enters their task. A task with no
+        /// handler here is enqueued and waits for a worker that knows it.
+        public var tasks: TaskHandlers
 
         public init(
             registry: WorkflowRegistry = .builtIn,
             guards: any GuardEvaluator = ContextGuards(),
             clock: any EngineClock = SystemClock(),
-            queue: String = WorkflowEngine.defaultQueue
+            queue: String = WorkflowEngine.defaultQueue,
+            tasks: TaskHandlers = TaskHandlers()
         ) {
             self.registry = registry
             self.guards = guards
             self.clock = clock
             self.queue = queue
+            self.tasks = tasks
         }
     }
 

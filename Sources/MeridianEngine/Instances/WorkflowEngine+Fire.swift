@@ -16,6 +16,15 @@ extension WorkflowEngine {
         }
     }
 
+    /// Fires `request` inside a transaction the caller holds (see
+    /// `PostgresClient.engineTransaction`), so the caller's own writes — a partner's choice, a
+    /// grant's commitment — commit with the step or not at all. A rejected event returns its
+    /// outcome and writes nothing but its idempotency key; an error thrown by an in-step task
+    /// propagates, and the caller's transaction must then roll back.
+    public func fire(_ request: FireRequest, on connection: PostgresConnection) async throws -> FireOutcome {
+        try await fire(request, requiredStateEntry: nil, on: connection)
+    }
+
     /// Fires `request` on `connection`, inside the caller's open transaction.
     ///
     /// - Parameter requiredStateEntry: for timers: the state entry the event belongs to; if
@@ -86,8 +95,10 @@ extension WorkflowEngine {
         try await StepWrite(instance: instance, state: step.to, stateEntry: stateEntry, isFinal: step.isFinal, context: context,
                             snapshot: step.snapshot, record: record, vote: step.vote, key: request.idempotencyKey, outcome: applied)
             .run(on: connection, logger: logger)
-        try await EffectWriter(queue: QueueName(configuration.queue), logger: logger).enqueue(
-            tasks: step.tasksToEnqueue, timers: step.timersToSet, instance: instance.id, state: step.to, stateEntry: stateEntry, on: connection)
+        try await StepEffects(instanceID: instance.id, workflowID: instance.workflowID, workflowVersion: instance.workflowVersion,
+                              state: step.to, stateEntry: stateEntry, takenEvent: step.history.takenEvent, firedEvent: request.event,
+                              data: request.data, actor: request.actor, version: version, context: context)
+            .write(tasks: step.tasksToEnqueue, timers: step.timersToSet, engine: self, on: connection)
         return applied
     }
 }

@@ -4,7 +4,10 @@ import PostgresNIO
 extension PostgresClient {
     /// `withTransaction`, but the closure's own error comes out as thrown (not wrapped in
     /// `PostgresTransactionError`), so callers can tell an `EngineError` from a database failure.
-    func engineTransaction<Result: Sendable>(
+    ///
+    /// Domain modules use it to write their rows and an instance's step in one transaction
+    /// (``WorkflowEngine/fire(_:on:)``, ``WorkflowEngine/start(workflow:version:context:actor:id:on:)``).
+    public func engineTransaction<Result: Sendable>(
         logger: Logger,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> Result {

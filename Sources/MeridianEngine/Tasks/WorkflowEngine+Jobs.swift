@@ -5,8 +5,13 @@ import MeridianWorkflow
 import PostgresNIO
 
 extension WorkflowEngine {
-    /// The queue handlers that run this engine's tasks and timers: register them with a
-    /// `QueueWorker` serving ``Configuration/queue``.
+    /// The queue handlers that run this engine's queued tasks (``Configuration/tasks``) and its
+    /// timers: register them with a `QueueWorker` serving ``Configuration/queue``.
+    public func jobHandlers() -> JobHandlers {
+        jobHandlers(tasks: configuration.tasks)
+    }
+
+    /// The queue handlers that run the queued handlers of `tasks` and this engine's timers.
     ///
     /// A task's result fires its event with `job:ID` as idempotency key, so a job retried
     /// after its event was fired (a crash before the queue heard it finished) has no second
