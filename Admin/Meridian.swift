@@ -29,6 +29,11 @@ struct Meridian: AsyncParsableCommand {
             QueueCommand.self,
             WorkerCommand.self,
             KBCommand.self,
+            FundCommand.self,
+            GrantCommand.self,
+            DisburseCommand.self,
+            PaymentsCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )

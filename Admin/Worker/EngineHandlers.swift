@@ -1,5 +1,6 @@
 import Logging
 import MeridianEngine
+import MeridianFunding
 import MeridianQueue
 import PostgresNIO
 
@@ -13,7 +14,9 @@ import PostgresNIO
 enum EngineHandlers {
     /// Every domain's task handlers, for engines over `client`.
     static func tasks(client: PostgresClient, logger: Logger) -> TaskHandlers {
-        TaskHandlers()
+        var tasks = TaskHandlers()
+        FundingTasks.register(into: &tasks, client: client, logger: logger)
+        return tasks
     }
 
     /// The engine the CLI and the worker use: the default configuration with every task handler.

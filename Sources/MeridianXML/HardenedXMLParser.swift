@@ -51,7 +51,7 @@ public struct HardenedXMLParser: Sendable {
                 }
                 child = current.pointee.next
             }
-            element.text = text.trimmingCharacters(in: " \t\r\n")
+            element.text = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return element
         }
     }

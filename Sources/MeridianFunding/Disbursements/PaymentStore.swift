@@ -76,7 +76,7 @@ public enum PaymentStore {
         var query = PostgresQuery(unsafeSQL: "SELECT \(columns) FROM funding_payment_instructions ")
         query.sql += condition.sql
         query.binds = condition.binds
-        let rows = try await runner.run(query, logger: logger)
+        let rows = try await runner.collectRows(query, logger: logger)
         return try rows.map(decode)
     }
 

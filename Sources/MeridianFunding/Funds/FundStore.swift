@@ -47,7 +47,7 @@ public struct FundStore: Sendable {
     }
 
     static func funds(where id: String?, on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Fund] {
-        let rows = try await runner.run("""
+        let rows = try await runner.collectRows("""
             SELECT id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by, created_at
             FROM funding_funds WHERE \(id)::text IS NULL OR id = \(id) ORDER BY id
             """, logger: logger)

@@ -18,8 +18,8 @@ public struct GrantDuties: Sendable, Hashable {
     /// Everyone who may not disburse the grant.
     public var barredFromDisbursing: Set<String> { requesters.union(planAuthors).union(grantApprovers) }
 
-    public static func read(instance: UUID, on runner: some PostgresQueryRunner, logger: Logger) async throws -> GrantDuties {
-        let rows = try await runner.run("""
+    static func read(instance: UUID, on runner: some PostgresQueryRunner, logger: Logger) async throws -> GrantDuties {
+        let rows = try await runner.collectRows("""
             SELECT event, actor_id, actor_kind, vote, from_state, to_state FROM engine_history
             WHERE instance_id = \(instance) ORDER BY seq
             """, logger: logger)

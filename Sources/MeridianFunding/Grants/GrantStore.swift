@@ -130,7 +130,7 @@ public enum GrantStore {
                        on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Grant] {
         let byID = column == "id" ? value : nil
         let byInstance = column == "instance_id" ? value : nil
-        let rows = try await runner.run("""
+        let rows = try await runner.collectRows("""
             SELECT id, instance_id, fund_id, title, recipient_country, amount_minor, currency, co_financing_minor, co_financing_currency,
                    instalments, status, requested_by, plan_author, requested_at, updated_at
             FROM funding_grants

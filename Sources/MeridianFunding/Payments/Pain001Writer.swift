@@ -20,7 +20,7 @@ public enum Pain001Writer {
                     xml.element("CreDtTm", text: dateTime(batch.createdAt))
                     xml.element("NbOfTxs", text: String(batch.payments.count))
                     xml.element("CtrlSum", text: PaymentBatch.controlSum(batch.payments.map(\.amount)))
-                    xml.element("InitgPty") { $0.element("Nm", text: text(batch.initiatingParty, max: 140)) }
+                    xml.element("InitgPty") { $0.element("Nm", text: limited(batch.initiatingParty, max: 140)) }
                 }
                 for group in batch.groups {
                     xml.element("PmtInf") { xml in
@@ -29,17 +29,17 @@ public enum Pain001Writer {
                         xml.element("NbOfTxs", text: String(group.payments.count))
                         xml.element("CtrlSum", text: PaymentBatch.controlSum(group.payments.map(\.amount)))
                         xml.element("ReqdExctnDt", text: batch.requestedExecution.description)
-                        xml.element("Dbtr") { $0.element("Nm", text: text(group.debtorName, max: 140)) }
-                        xml.element("DbtrAcct") { account($0, group.debtorAccount) }
-                        xml.element("DbtrAgt") { agent($0, group.debtorAccount) }
+                        xml.element("Dbtr") { $0.element("Nm", text: limited(group.debtorName, max: 140)) }
+                        xml.element("DbtrAcct") { account(&$0, group.debtorAccount) }
+                        xml.element("DbtrAgt") { agent(&$0, group.debtorAccount) }
                         for payment in group.payments {
                             xml.element("CdtTrfTxInf") { xml in
                                 xml.element("PmtId") { $0.element("EndToEndId", text: payment.endToEndID) }
                                 xml.element("Amt") { $0.element("InstdAmt", ["Ccy": payment.amount.currency.code], text: payment.amount.decimalText) }
-                                xml.element("CdtrAgt") { agent($0, payment.account) }
-                                xml.element("Cdtr") { $0.element("Nm", text: text(payment.beneficiary, max: 140)) }
-                                xml.element("CdtrAcct") { account($0, payment.account) }
-                                xml.element("RmtInf") { $0.element("Ustrd", text: text(payment.reference, max: 140)) }
+                                xml.element("CdtrAgt") { agent(&$0, payment.account) }
+                                xml.element("Cdtr") { $0.element("Nm", text: limited(payment.beneficiary, max: 140)) }
+                                xml.element("CdtrAcct") { account(&$0, payment.account) }
+                                xml.element("RmtInf") { $0.element("Ustrd", text: limited(payment.reference, max: 140)) }
                             }
                         }
                     }
@@ -73,7 +73,7 @@ public enum Pain001Writer {
     }
 
     /// ISO 20022 text fields hold at most `max` characters.
-    private static func text(_ value: String, max: Int) -> String {
+    private static func limited(_ value: String, max: Int) -> String {
         value.count > max ? String(value.prefix(max)) : value
     }
 

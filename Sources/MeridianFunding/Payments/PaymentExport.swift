@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianXML
 import PostgresNIO
 
 /// Exports every pending payment instruction as one pain.001 file, and marks them exported

@@ -50,7 +50,7 @@ public struct Reconciler: Sendable {
                     throw FundingError(.notFound, "no exported payment belongs to the message \(report.originalMessageID)")
                 }
                 let reason = "the bank rejected file \(report.originalMessageID)\(report.groupReason.map { " (\($0))" } ?? "")"
-                marks = all.map { ($0, .failed(reason: reason), report.groupStatus ?? "RJCT") }
+                marks = all.map { ($0, Optional(Mark.failed(reason: reason)), report.groupStatus ?? "RJCT") }
             } else {
                 for transaction in report.transactions {
                     guard let instruction = try await PaymentStore.select("WHERE end_to_end_id = \(transaction.endToEndID) FOR UPDATE",
@@ -104,7 +104,8 @@ public struct Reconciler: Sendable {
                                hint: "a payment is reconciled once; nothing was applied")
         }
         let id = instruction.id.uuidString.lowercased()
-        let reason: String? = if case .failed(let text) = mark { text } else { nil }
+        var reason: String?
+        if case .failed(let text) = mark { reason = text }
         try await Ledger.post(Posting(fundID: instruction.fundID, kind: target == .paid ? .paymentPaid : .paymentFailed, amount: instruction.amount,
                                       valueDate: CalendarDay(Date()), reference: instruction.endToEndID, actorID: "reconcile:\(who)",
                                       grantID: instruction.grantID, idempotencyKey: "\(target.rawValue):\(id)"), on: connection, logger: logger)

@@ -13,13 +13,13 @@ public enum StandardSchemas {
     public static func iatiActivities() throws -> XSDSchema { try cache.iati.get() }
 
     private struct Cache: Sendable {
-        let pain001: Result<XSDSchema, XMLInputError>
-        let iati: Result<XSDSchema, XMLInputError>
+        let pain001: Result<XSDSchema, any Error>
+        let iati: Result<XSDSchema, any Error>
     }
 
     private static let cache: Cache = {
         let folder = SchemaFiles.standardsDirectory
-        func compile(_ path: String) -> Result<XSDSchema, XMLInputError> {
+        func compile(_ path: String) -> Result<XSDSchema, any Error> {
             do { return .success(try XSDSchema(url: folder.appendingPathComponent(path))) } catch { return .failure(error) }
         }
         return Cache(pain001: compile("iso20022/pain.001.001.03.xsd"), iati: compile("iati-2.03/iati-activities-schema.xsd"))
