@@ -49,7 +49,7 @@ CREATE INDEX funding_entries_fund ON funding_entries (fund_id, account);
 -- concurrent postings to one fund serialise on the balance row's lock (the UPDATE takes it).
 CREATE TABLE funding_balances (
     fund_id          text        NOT NULL REFERENCES funding_funds (id),
-    account          text        NOT NULL,
+    account          text        NOT NULL CHECK (account IN ('contributions', 'available', 'committed', 'in-payment', 'disbursed')),
     balance_minor    bigint      NOT NULL DEFAULT 0,
     PRIMARY KEY (fund_id, account),
     CONSTRAINT funding_balance_sign CHECK (
@@ -61,11 +61,25 @@ BEGIN
     IF NEW.currency <> (SELECT currency FROM funding_funds WHERE id = NEW.fund_id) THEN
         RAISE EXCEPTION 'entry in % on fund % kept in another currency', NEW.currency, NEW.fund_id USING ERRCODE = 'check_violation';
     END IF;
-    INSERT INTO funding_balances (fund_id, account, balance_minor) VALUES (NEW.fund_id, NEW.account, NEW.amount_minor)
-    ON CONFLICT (fund_id, account) DO UPDATE SET balance_minor = funding_balances.balance_minor + EXCLUDED.balance_minor;
+    UPDATE funding_balances SET balance_minor = balance_minor + NEW.amount_minor
+    WHERE fund_id = NEW.fund_id AND account = NEW.account;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'fund % has no balance row for %', NEW.fund_id, NEW.account USING ERRCODE = 'foreign_key_violation';
+    END IF;
     RETURN NEW;
 END;
 $$;
+
+-- A fund's balance rows exist from its creation (all zero), so postings only ever UPDATE them.
+CREATE FUNCTION funding_open_balances() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO funding_balances (fund_id, account, balance_minor)
+    SELECT NEW.id, account, 0 FROM unnest(ARRAY['contributions', 'available', 'committed', 'in-payment', 'disbursed']) AS account;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER funding_funds_open_balances AFTER INSERT ON funding_funds
+    FOR EACH ROW EXECUTE FUNCTION funding_open_balances();
 CREATE TRIGGER funding_entries_balance AFTER INSERT ON funding_entries
     FOR EACH ROW EXECUTE FUNCTION funding_apply_entry();
 

@@ -26,7 +26,12 @@ struct FundingFixture: Sendable {
                 let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
                 let url = ShippedWorkflows.url(named: "knowledge-exchange")
                 _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(try Data(contentsOf: url)))])
-                return try await body(FundingFixture(database: database, client: client, engine: engine))
+                do {
+                    return try await body(FundingFixture(database: database, client: client, engine: engine))
+                } catch let error as PSQLError {
+                    // PostgresNIO hides the server's message; a failing test should show it.
+                    throw ServerError(text: String(reflecting: error))
+                }
             }
         }
     }
@@ -97,7 +102,7 @@ struct FundingFixture: Sendable {
         let rows = try await client.query("""
             SELECT account, sum(amount_minor)::bigint FROM funding_entries WHERE fund_id = \(fund) GROUP BY account
             """, logger: logger).collect()
-        var result: [String: Int64] = [:]
+        var result: [String: Int64] = Dictionary(uniqueKeysWithValues: LedgerAccount.allCases.map { ($0.rawValue, 0) })
         for row in rows {
             let (account, balance) = try row.decode((String, Int64).self)
             result[account] = balance
@@ -120,4 +125,10 @@ struct FundingFixture: Sendable {
 
 extension Money {
     static func usd(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: Currency(code: "USD")!) }
+}
+
+/// A database error with the server's message, for test failures.
+struct ServerError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
 }

@@ -57,8 +57,8 @@ public enum Ledger {
 
     /// The fund's balances, locked until the transaction ends.
     static func lockedBalances(fund: String, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerAccount: Int64] {
-        // Lock the fund row first: a fund's first posting creates its balance rows, and
-        // two first postings must take turns too.
+        // The fund row's lock is what postings to one fund queue on (its balance rows are
+        // created with it, all zero).
         let funds = try await connection.query("SELECT id FROM funding_funds WHERE id = \(fund) FOR UPDATE", logger: logger).collect()
         guard !funds.isEmpty else { throw FundingError(.notFound, "no fund has the id '\(fund)'", hint: "see meridian fund list") }
         let rows = try await connection.query("""
