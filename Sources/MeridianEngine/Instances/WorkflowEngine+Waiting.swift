@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import MeridianWorkflow
+import PostgresNIO
+
+/// An instance that waits for people: what they may do, since when, and until when.
+public struct WaitingWork: Sendable, Hashable, Codable {
+    public var instanceID: UUID
+    public var workflowID: String
+    public var workflowVersion: Int
+    public var state: String
+    public var stateDescription: String?
+    /// When the instance entered the state it waits in.
+    public var since: Date
+    /// The earliest timer still pending in this stay (a reminder, an escalation), if any.
+    public var deadline: Date?
+    public var deadlineEvent: String?
+    public var actions: [OpenAction]
+    public var context: [String: JSONValue]
+}
+
+extension WorkflowEngine {
+    /// The instances that wait for people holding `roles` (all people when `nil`), oldest
+    /// stay first: the inbox, and "who acts next" on a status page.
+    ///
+    /// With `actorID`, votes that person may not cast are left out (see
+    /// `WorkflowDefinition.openActions`). Final instances wait for nobody.
+    public func waitingWork(roles: Set<String>?, actorID: String? = nil, workflow: String? = nil, instance: UUID? = nil) async throws -> [WaitingWork] {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            // The earliest pending timer of each instance's current stay, in one pass over the timers.
+            let rows = try await connection.query("""
+                SELECT i.id, i.workflow_id, i.workflow_version, i.state, i.context::text, i.snapshot::text, t.run_at, t.event
+                FROM engine_instances i
+                LEFT JOIN (
+                    SELECT DISTINCT ON (instance_id, entry) instance_id, entry, run_at, event
+                    FROM (SELECT (payload->>'instance')::uuid AS instance_id, (payload->>'stateEntry')::bigint AS entry,
+                                 run_at, payload->>'event' AS event
+                          FROM queue_jobs WHERE kind = 'workflow-timer') timers
+                    ORDER BY instance_id, entry, run_at
+                ) t ON t.instance_id = i.id AND t.entry = i.state_entry
+                WHERE NOT i.is_final
+                  AND (\(workflow)::text IS NULL OR i.workflow_id = \(workflow))
+                  AND (\(instance)::uuid IS NULL OR i.id = \(instance))
+                """, logger: logger).collect()
+            var work: [WaitingWork] = []
+            for row in rows {
+                let (id, workflowID, version, state, contextText, snapshotText, deadline, deadlineEvent) =
+                    try row.decode((UUID, String, Int, String, String, String, Date?, String?).self)
+                let definition = try await definition(workflowID, version: version, on: connection)
+                let snapshot = try JSONDecoder().decode(InstanceSnapshot.self, from: Data(snapshotText.utf8))
+                let actions = definition.openActions(in: snapshot, roles: roles, actorID: actorID)
+                guard !actions.isEmpty else { continue }
+                work.append(WaitingWork(instanceID: id, workflowID: workflowID, workflowVersion: version, state: state,
+                                        stateDescription: definition.state(state)?.description, since: snapshot.enteredAt,
+                                        deadline: deadline, deadlineEvent: deadlineEvent, actions: actions,
+                                        context: try JSONValue.parseObject(contextText, what: "the stored context")))
+            }
+            return work.sorted { ($0.since, $0.instanceID.uuidString) < ($1.since, $1.instanceID.uuidString) }
+        }
+    }
+}
