@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
         .library(name: "MeridianXML", targets: ["MeridianXML"]),
         .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
+        .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -113,6 +114,16 @@ let package = Package(
             exclude: ["Seed/PROVENANCE.md"],
             resources: [.copy("Resources/seed-experiences.json")]
         ),
+        // Users, their roles and the API tokens that say who acts (issue 8).
+        .target(
+            name: "MeridianIdentity",
+            dependencies: [
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Test-only: one private cluster per test run, a fresh database per test.
         .target(
             name: "MeridianTestSupport",
@@ -133,6 +144,7 @@ let package = Package(
                 "MeridianExchange",
                 "MeridianFunding",
                 "MeridianXML",
+                "MeridianIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -188,11 +200,22 @@ let package = Package(
                 "MeridianSchemas",
                 "MeridianXML",
                 "MeridianQueue",
+                "MeridianIdentity",
                 "MeridianTestSupport",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianIdentityTests",
+            dependencies: [
+                "MeridianIdentity",
+                "MeridianPostgres",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -34,6 +34,11 @@ struct Meridian: AsyncParsableCommand {
             DisburseCommand.self,
             PaymentsCommand.self,
             ExportCommand.self,
+            UserCommand.self,
+            TokenCommand.self,
+            LoginCommand.self,
+            LogoutCommand.self,
+            WhoamiCommand.self,
             BenchCommand.self,
         ]
     )

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import MeridianExchange
+import MeridianIdentity
 import MeridianPostgres
 import MeridianQueue
 import MeridianShippedWorkflows
@@ -12,8 +13,9 @@ import PostgresNIO
 /// `meridian demo`: the README's main command, a tour of what Meridian does so far.
 ///
 /// It uses the real parts only — the private PostgreSQL cluster, the deployed definitions,
-/// the knowledge base, the engine and the queue — and is safe to run again: deployment and
-/// the seed catalogue are idempotent, and each run files a new exchange.
+/// the knowledge base, identities, the engine and the queue — and is safe to run again:
+/// deployment, the seed catalogue and the demo's users are idempotent, and each run files a
+/// new exchange with fresh, short-lived tokens.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -21,8 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Starts (or reuses) the private PostgreSQL cluster and migrates it, deploys the \
             shipped workflows, loads the seed knowledge base, matches a request from the \
-            Democratic Republic of the Congo against it, and takes a new knowledge exchange \
-            through its first steps — with a refused step and a replayed one — then verifies \
+            Democratic Republic of the Congo against it, adds its two users (if missing) with a \
+            token each, and as them takes a new knowledge exchange through its first steps — with a refused step and a replayed one — then verifies \
             the history chain and shows the queue. Safe to run again and again.
 
             Example:
@@ -40,7 +42,8 @@ struct DemoCommand: AsyncParsableCommand {
             let engine = try EngineHandlers.engine(client: client, logger: database.logger)
             try await deployWorkflows(engine)
             try await matchARequest(client)
-            let exchange = try await fileAnExchange(engine)
+            let people = try await signIn(IdentityStore(client: client, logger: database.logger))
+            let exchange = try await fileAnExchange(engine, official: people.official, manager: people.manager)
             try await verifyHistory(engine, exchange)
             try await showQueue(client)
         }
@@ -76,11 +79,37 @@ struct DemoCommand: AsyncParsableCommand {
         if !result.note.isEmpty { print("  note: \(result.note)") }
     }
 
+    /// Adds the demo's official and program manager when missing, and gives each a fresh
+    /// token, valid for an hour, that is then checked as any command checks one: the actors
+    /// of the exchange are the users the tokens authenticate.
+    private func signIn(_ store: IdentityStore) async throws -> (official: WorkflowActor, manager: WorkflowActor) {
+        section("people")
+        let people: [(handle: String, name: String, role: Role, country: String?)] = [
+            ("amani.official", "Amani Kabila", .official, "COD"),
+            ("lucia.manager", "Lucía Pérez", .programManager, nil),
+        ]
+        var actors: [WorkflowActor] = []
+        for person in people {
+            let existing: User?
+            do {
+                existing = try await store.user(handle: person.handle)
+            } catch let error as IdentityError where error.code == .notFound {
+                existing = nil
+            }
+            if existing == nil {
+                _ = try await store.addUser(handle: person.handle, name: person.name, roles: [person.role], country: person.country)
+            }
+            let token = try await store.createToken(for: person.handle, label: "meridian demo", expiresAt: Date().addingTimeInterval(3_600))
+            let user = try await store.authenticate(token: token.secret)
+            print("  \(IdentitySession.describe(user)): \(existing == nil ? "added" : "exists"), token \(token.info.prefix)… for an hour")
+            actors.append(user.engineActor)
+        }
+        return (actors[0], actors[1])
+    }
+
     /// Files an exchange and takes it through its first steps, showing a refusal and a replay.
-    private func fileAnExchange(_ engine: WorkflowEngine) async throws -> UUID {
+    private func fileAnExchange(_ engine: WorkflowEngine, official: WorkflowActor, manager: WorkflowActor) async throws -> UUID {
         section("an exchange")
-        let official = WorkflowActor.person("amani.official", roles: ["official"])
-        let manager = WorkflowActor.person("lucia.manager", roles: ["program-manager"])
         let exchange = try await engine.start(
             workflow: "knowledge-exchange", context: ["requesting-country": .string("COD")], actor: official
         )

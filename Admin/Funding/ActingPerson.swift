@@ -1,24 +1,20 @@
 import ArgumentParser
+import MeridianIdentity
 import MeridianWorkflow
 
-/// Who runs an acting funding command (contribute, approve, reject, disburse, mark,
-/// reconcile): until the identity module is merged, named by --actor and --role as
-/// `instance fire` does; the history records the handle.
-struct ActingPerson: ParsableArguments {
-    @Option(help: "Who acts (until identities: the token's user).")
-    var actor: String
-
-    @Option(name: .customLong("role"), help: "A role the actor holds (repeat for several).")
-    var roles: [String] = []
-
-    var workflowActor: WorkflowActor { .person(actor, roles: Set(roles)) }
-
-    /// Refuses with exit 77 unless the person holds one of `roles`.
-    func require(anyOf required: [String], to what: String) throws -> WorkflowActor {
-        guard required.contains(where: roles.contains) else {
-            throw CLIFailure("\(what) needs the role \(required.joined(separator: " or ")); \(actor) holds \(roles.isEmpty ? "none" : roles.sorted().joined(separator: ", "))",
+/// Who runs an acting funding command (fund create, contribute, grant approve/reject,
+/// disburse, payments mark/reconcile): the user whose token is in MERIDIAN_TOKEN (or saved by
+/// `meridian login`). The history records the handle.
+enum ActingPerson {
+    /// The token's user as the engine sees them; exit 77 without a valid token, or unless they
+    /// hold one of `required` (checked again by the funding rules and the workflow).
+    static func require(anyOf required: [String], to what: String, database: DatabaseOptions) async throws -> WorkflowActor {
+        let user = try await database.withClient { client, logger in try await ActingUser.resolve(client: client, logger: logger) }
+        let actor = user.engineActor
+        guard required.contains(where: actor.roles.contains) else {
+            throw CLIFailure("\(what) needs the role \(required.joined(separator: " or ")); \(actor.id) holds \(actor.roles.isEmpty ? "none" : actor.roles.sorted().joined(separator: ", "))",
                              status: .permission)
         }
-        return workflowActor
+        return actor
     }
 }

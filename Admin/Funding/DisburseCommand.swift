@@ -15,11 +15,12 @@ struct DisburseCommand: AsyncParsableCommand {
             exchange's `disburse` step for the first instalment. Later instalments (for example \
             the 30% paid after results) need the earlier ones paid. A retry — same grant and \
             instalment, or the same --key — returns the first instruction and pays nothing twice.
-            Exit 1 when refused (separation of duties, state), 77 without the finance-officer role.
+            Runs as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`). Exit 1 when \
+            refused (separation of duties, state), 77 without a token or the finance-officer role.
 
             Example:
-              meridian disburse 3f2a9c1e --beneficiary "Ministry of Water" --iban "GB82 WEST 1234 5698 7654 32" --actor fo1 --role finance-officer
-              meridian disburse 3f2a9c1e --instalment 2 --beneficiary "Ministry of Water" --account-number 0123456789 --bank-code KCB01 --actor fo1 --role finance-officer
+              meridian disburse 3f2a9c1e --beneficiary "Ministry of Water" --iban "GB82 WEST 1234 5698 7654 32"
+              meridian disburse 3f2a9c1e --instalment 2 --beneficiary "Ministry of Water" --account-number 0123456789 --bank-code KCB01
             """
     )
     @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var grant: String
@@ -31,12 +32,11 @@ struct DisburseCommand: AsyncParsableCommand {
     @Option(help: "The beneficiary bank's BIC.") var bic: String?
     @Option(help: "What the beneficiary's statement shows (default: the grant and instalment).") var reference: String?
     @Option(help: "An idempotency key (default: one per grant and instalment).") var key: String?
-    @OptionGroup var person: ActingPerson
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let actor = try person.require(anyOf: [FundingRoles.financeOfficer], to: "disbursing")
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "disbursing", database: database)
         guard let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic) else {
             throw CLIFailure("give the beneficiary's account: --iban, or --account-number with --bank-code", status: .usage)
         }

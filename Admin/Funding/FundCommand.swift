@@ -13,8 +13,12 @@ struct FundCommand: AsyncParsableCommand {
             Money is typed as people write it ("1,000.50 USD", "USD 250000") and stored exactly as \
             integer minor units; it is never converted between currencies.
 
+            Commands that act (create, contribute, approve, reject, disburse, mark, reconcile) run \
+            as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`); exit 77 \
+            without one, or without the role.
+
             Example:
-              meridian fund create rapid --name "Rapid Response Fund" --currency USD --iban "DE89 3704 0044 0532 0130 00" --actor ana --role admin
+              meridian fund create rapid --name "Rapid Response Fund" --currency USD --iban "DE89 3704 0044 0532 0130 00"
             """,
         subcommands: [FundCreate.self, FundList.self, FundShow.self, FundContribute.self, FundStatementCommand.self]
     )
@@ -29,7 +33,7 @@ struct FundCreate: AsyncParsableCommand {
             --account-number with --bank-code) is the one payment files pay from.
 
             Example:
-              meridian fund create rapid --name "Rapid Response Fund" --currency USD --donor "Donor A" --iban "DE89 3704 0044 0532 0130 00" --bic COBADEFFXXX --actor ana --role admin
+              meridian fund create rapid --name "Rapid Response Fund" --currency USD --donor "Donor A" --iban "DE89 3704 0044 0532 0130 00" --bic COBADEFFXXX
             """
     )
     @Argument(help: "The fund's id: lowercase letters, digits and dashes.") var id: String
@@ -41,11 +45,10 @@ struct FundCreate: AsyncParsableCommand {
     @Option(help: "The account number payments leave from (with --bank-code).") var accountNumber: String?
     @Option(help: "The bank code of --account-number.") var bankCode: String?
     @Option(help: "The bank's BIC.") var bic: String?
-    @OptionGroup var person: ActingPerson
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let actor = try person.require(anyOf: [FundingRoles.admin, FundingRoles.financeOfficer], to: "creating a fund")
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.admin, FundingRoles.financeOfficer], to: "creating a fund", database: database)
         let currency = try Currency.named(currency.uppercased())
         let max = try maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) }
         let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
@@ -119,7 +122,7 @@ struct FundContribute: AsyncParsableCommand {
             with the same donor and amount changes nothing; with other values it is refused (75).
 
             Example:
-              meridian fund contribute rapid --donor "Donor A" --amount "1,000,000.00 USD" --date 2026-01-15 --reference AGR-2026-01 --actor ana --role finance-officer
+              meridian fund contribute rapid --donor "Donor A" --amount "1,000,000.00 USD" --date 2026-01-15 --reference AGR-2026-01
             """
     )
     @Argument(help: "The fund's id.") var id: String
@@ -127,11 +130,10 @@ struct FundContribute: AsyncParsableCommand {
     @Option(help: "The amount, such as \"1,000,000.00 USD\".") var amount: String
     @Option(help: "The day the money was received (YYYY-MM-DD; default today).") var date: String?
     @Option(help: "The bank's or the agreement's reference.") var reference: String
-    @OptionGroup var person: ActingPerson
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let actor = try person.require(anyOf: [FundingRoles.financeOfficer, FundingRoles.admin], to: "recording a contribution")
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer, FundingRoles.admin], to: "recording a contribution", database: database)
         let day = try date.map { try CalendarDay($0) } ?? CalendarDay(Date())
         let contribution = try await database.withClient { client, logger in
             let store = FundStore(client: client, logger: logger)

@@ -15,8 +15,12 @@ struct GrantCommand: AsyncParsableCommand {
             request's author); the vote that reaches the quorum commits the money, or is refused \
             with the reason when the fund lacks it.
 
+            Commands that act (create, contribute, approve, reject, disburse, mark, reconcile) run \
+            as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`); exit 77 \
+            without one, or without the role.
+
             Example:
-              meridian grant approve 3f2a9c1e --actor fa1 --role fund-approver --comment "fits the mandate"
+              meridian grant approve 3f2a9c1e --comment "fits the mandate"
             """,
         subcommands: [GrantList.self, GrantShow.self, GrantDecide.Approve.self, GrantDecide.Reject.self]
     )
@@ -86,8 +90,8 @@ struct GrantShow: AsyncParsableCommand {
 }
 
 enum GrantDecide {
-    static func run(id: String, approve: Bool, comment: String?, person: ActingPerson, database: DatabaseOptions) async throws {
-        let actor = try person.require(anyOf: [FundingRoles.fundApprover], to: approve ? "approving a grant" : "rejecting a grant")
+    static func run(id: String, approve: Bool, comment: String?, database: DatabaseOptions) async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.fundApprover], to: approve ? "approving a grant" : "rejecting a grant", database: database)
         let outcome = try await EngineSession.run(database) { engine in
             let grant = try await GrantQueries(client: engine.client, logger: database.logger).find(id)
             return try await GrantDecisions(engine: engine, logger: database.logger).decide(grant, approve: approve, actor: actor, comment: comment)
@@ -101,22 +105,20 @@ enum GrantDecide {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "approve", abstract: "Vote to approve a grant (fund approver); the deciding vote commits the money.",
-            discussion: "Exit 1 when refused (the reason is printed: quorum rules, separation of duties, not enough money).\n\nExample:\n  meridian grant approve 3f2a9c1e --actor fa1 --role fund-approver")
+            discussion: "Exit 1 when refused (the reason is printed: quorum rules, separation of duties, not enough money).\n\nExample:\n  meridian grant approve 3f2a9c1e")
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
-        @OptionGroup var person: ActingPerson
         @OptionGroup var database: DatabaseOptions
-        func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, person: person, database: database) }
+        func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, database: database) }
     }
 
     struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reject", abstract: "Reject a grant (fund approver): the plan goes back to planning.",
-            discussion: "Example:\n  meridian grant reject 3f2a9c1e --actor fa1 --role fund-approver --comment \"budget lines unclear\"")
+            discussion: "Example:\n  meridian grant reject 3f2a9c1e --comment \"budget lines unclear\"")
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
-        @OptionGroup var person: ActingPerson
         @OptionGroup var database: DatabaseOptions
-        func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, person: person, database: database) }
+        func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, database: database) }
     }
 }

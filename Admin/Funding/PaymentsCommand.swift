@@ -13,9 +13,12 @@ struct PaymentsCommand: AsyncParsableCommand {
             A failed payment returns its money to committed and, for an exchange's first \
             instalment, sends the exchange back to disbursement (the finance officers' inbox).
 
+            mark and reconcile run as the user whose token is in MERIDIAN_TOKEN (or saved by \
+            `meridian login`), who must be a finance officer (exit 77 otherwise).
+
             Example:
               meridian payments export --format pain.001 --output payments.xml
-              meridian payments reconcile bank-status.xml --actor fo1 --role finance-officer
+              meridian payments reconcile bank-status.xml
             """,
         subcommands: [PaymentsList.self, PaymentsExport.self, PaymentsReconcile.self, PaymentsMark.self]
     )
@@ -107,16 +110,15 @@ struct PaymentsReconcile: AsyncParsableCommand {
             nothing of it is applied. The file is parsed as hostile input (no DOCTYPE, bounded size and depth).
 
             Example:
-              meridian payments reconcile bank-status.xml --actor fo1 --role finance-officer
+              meridian payments reconcile bank-status.xml
             """
     )
     @Argument(help: "The pain.002 file.") var file: String
-    @OptionGroup var person: ActingPerson
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let actor = try person.require(anyOf: [FundingRoles.financeOfficer], to: "reconciling payments")
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "reconciling payments", database: database)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIFailure("cannot read \(file); check the path", status: .notFound)
         }
@@ -132,12 +134,11 @@ struct PaymentsMark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mark",
         abstract: "Mark one payment paid or failed by hand (a bank's letter or call).",
-        discussion: "Example:\n  meridian payments mark M3F2A9C1E0B7C4D5E6F708192A3B4C5D6 failed --reason \"account closed\" --actor fo1 --role finance-officer"
+        discussion: "Example:\n  meridian payments mark M3F2A9C1E0B7C4D5E6F708192A3B4C5D6 failed --reason \"account closed\""
     )
     @Argument(help: "The instruction's end-to-end id or id.") var instruction: String
     @Argument(help: "paid or failed.") var status: String
     @Option(help: "Why it failed.") var reason: String?
-    @OptionGroup var person: ActingPerson
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -147,7 +148,7 @@ struct PaymentsMark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let actor = try person.require(anyOf: [FundingRoles.financeOfficer], to: "marking payments")
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "marking payments", database: database)
         let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason ?? "")
         let change = try await EngineSession.run(database) { engine in
             try await Reconciler(engine: engine, logger: database.logger).mark(instruction, mark, by: actor.id)

@@ -7,15 +7,16 @@ import MeridianWorkflow
 struct FireInstance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fire",
-        abstract: "Fire an event into an instance as a person holding roles.",
+        abstract: "Fire an event into an instance as the token's user, with her roles.",
         discussion: """
-            --actor and --role name the person until identities arrive (issue 8 replaces them \
-            with the token's user). With --key, firing again with the same key returns the first \
-            outcome and changes nothing. Exit status 1 when the workflow refuses the event (the \
-            reason is printed), 66 for an unknown instance, 65 for bad --data JSON.
+            The actor is the user whose token is in MERIDIAN_TOKEN (else the one `meridian login` \
+            saved): the history records her handle, and the workflow checks her roles. With --key, \
+            firing again with the same key returns the first outcome and changes nothing. Exit \
+            status 1 when the workflow refuses the event (the reason is printed), 77 when the \
+            user lacks the role it needs (role-missing) or has no valid token, 66 for an unknown instance, 65 for bad --data JSON.
 
             Example:
-              meridian instance fire 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 approve --actor ana --role fund-approver --key vote-ana-1
+              MERIDIAN_TOKEN=mrd_… meridian instance fire 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 approve --key vote-ana-1
             """
     )
 
@@ -28,12 +29,6 @@ struct FireInstance: AsyncParsableCommand {
     @Option(help: "The event's data, a JSON object.")
     var data: String?
 
-    @Option(help: "Who fires it (until issue 8: the token's user).")
-    var actor: String
-
-    @Option(name: .customLong("role"), help: "A role the actor holds (repeat for several).")
-    var roles: [String] = []
-
     @Option(help: "An idempotency key: firing again with it has no second effect.")
     var key: String?
 
@@ -45,15 +40,18 @@ struct FireInstance: AsyncParsableCommand {
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
         let payload = try EngineSession.jsonObject(data, option: "--data")
-        let request = FireRequest(instanceID: instanceID, event: event, data: payload,
-                                  actor: .person(actor, roles: Set(roles)), idempotencyKey: key)
-        let outcome = try await EngineSession.run(database) { engine in try await engine.fire(request) }
+        let outcome = try await EngineSession.runAsActingUser(database) { engine, user in
+            try await engine.fire(FireRequest(instanceID: instanceID, event: event, data: payload,
+                                              actor: user.engineActor, idempotencyKey: key))
+        }
         if json { print(try JSONOutput.string(outcome)) }
         switch outcome.status {
         case .applied:
             if !json { print("\(outcome.message) (version \(outcome.version)\(outcome.replayed ? ", already applied with this key" : ""))") }
         case .rejected, .stale:
-            throw CLIFailure("'\(event)' refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)", status: .failure)
+            // Lacking the role is a permission problem (77); the workflow's other refusals are 1.
+            let status: ExitStatus = outcome.rejectionCode == Rejection.Code.roleMissing.rawValue ? .permission : .failure
+            throw CLIFailure("'\(event)' refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)", status: status)
         }
     }
 }

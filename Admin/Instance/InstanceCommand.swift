@@ -6,13 +6,13 @@ struct InstanceCommand: AsyncParsableCommand {
         commandName: "instance",
         abstract: "Start instances of deployed workflows, fire events, read their state and history, handle incidents.",
         discussion: """
-            Until identities and tokens arrive (issue 8), the person firing an event is named \
-            with --actor and --role; issue 8 replaces both with the token's user. Tasks and \
+            start and fire act as the user whose token is in MERIDIAN_TOKEN (else the one \
+            `meridian login` saved), with her roles; see `meridian user --help`. Tasks and \
             timers fire their events themselves, through the engine.
 
             Example:
               meridian instance start grant --context '{"amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}'
-              meridian instance fire 0b7c1f8e-… submit-for-approval --actor pat --role program-manager
+              meridian instance fire 0b7c1f8e-… submit-for-approval
             """,
         subcommands: [
             StartInstance.self, FireInstance.self, ShowInstance.self, InstanceHistory.self, ListInstances.self,

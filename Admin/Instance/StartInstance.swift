@@ -10,8 +10,9 @@ struct StartInstance: AsyncParsableCommand {
         abstract: "Start an instance of a deployed workflow (its latest version unless --version).",
         discussion: """
             The context is a JSON object; money goes under "amounts" as integer minor units. \
-            Prints the new instance's id. Exit status 66 when the workflow is not deployed, 65 \
-            when the context is not a valid JSON object.
+            The history records the token's user (MERIDIAN_TOKEN, else `meridian login`) as who \
+            started it. Prints the new instance's id. Exit status 77 without a valid token, 66 \
+            when the workflow is not deployed, 65 when the context is not a valid JSON object.
 
             Example:
               meridian instance start grant --context '{"funds-available": true, "amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}'
@@ -27,9 +28,6 @@ struct StartInstance: AsyncParsableCommand {
     @Option(help: "The instance's context, a JSON object.")
     var context: String?
 
-    @Option(help: "Who starts it (recorded in the history).")
-    var actor: String?
-
     @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Print JSON.")
@@ -37,9 +35,8 @@ struct StartInstance: AsyncParsableCommand {
 
     func run() async throws {
         let values = try EngineSession.jsonObject(context, option: "--context")
-        let who: WorkflowActor = actor.map { .person($0, roles: []) } ?? .system("cli")
-        let instance = try await EngineSession.run(database) { engine in
-            try await engine.start(workflow: workflow, version: version, context: values, actor: who)
+        let instance = try await EngineSession.runAsActingUser(database) { engine, user in
+            try await engine.start(workflow: workflow, version: version, context: values, actor: user.engineActor)
         }
         if json {
             print(try JSONOutput.string(instance))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianEngine
+import MeridianIdentity
 import MeridianPostgres
 import MeridianWorkflow
 
@@ -12,6 +13,17 @@ enum EngineSession {
     static func run<Result: Sendable>(_ database: DatabaseOptions, _ body: (WorkflowEngine) async throws -> Result) async throws -> Result {
         try await database.withClient { client, logger in
             try await body(try EngineHandlers.engine(client: client, logger: logger))
+        }
+    }
+
+    /// Like ``run(_:_:)``, for commands that act as a person: the token's user comes along,
+    /// and without a valid token the command stops with exit status 77 before touching anything.
+    static func runAsActingUser<Result: Sendable>(
+        _ database: DatabaseOptions, _ body: (WorkflowEngine, User) async throws -> Result
+    ) async throws -> Result {
+        try await database.withClient { client, logger in
+            let user = try await ActingUser.resolve(client: client, logger: logger)
+            return try await body(try EngineHandlers.engine(client: client, logger: logger), user)
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import MeridianEngine
 import MeridianExchange
 import MeridianFunding
+import MeridianIdentity
 import MeridianPostgres
 import PostgresNIO
 import MeridianQueue
@@ -56,6 +57,8 @@ struct CLIFailure: Error, CustomStringConvertible {
             self.init(error.description, status: Self.status(of: error.code))
         case let error as FundingError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as IdentityError:
+            self.init(error.description, status: Self.status(of: error.code))
         case let error as QueueError:
             self.init(queueError: error)
         case let error as PSQLError:
@@ -98,6 +101,16 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .invalidInput: return .dataError
         case .conflict: return .conflict
         case .permission: return .permission
+        default: return .failure
+        }
+    }
+
+    private static func status(of code: IdentityError.Code) -> ExitStatus {
+        switch code {
+        case .unauthenticated, .forbidden: return .permission
+        case .notFound: return .notFound
+        case .invalid: return .dataError
+        case .conflict: return .conflict
         default: return .failure
         }
     }

@@ -20,7 +20,9 @@ public enum MeridianBinary {
     }
 
     /// Runs `meridian ARGUMENTS` to completion with `environment` added to this process's
-    /// environment (minus `MERIDIAN_DATABASE_URL`, so a developer's setting never leaks in).
+    /// environment (minus `MERIDIAN_DATABASE_URL` and `MERIDIAN_TOKEN`, and with an empty
+    /// `XDG_CONFIG_HOME` of its own unless `environment` gives one, so a developer's settings
+    /// and saved token never leak in).
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         let child = try start(arguments, environment: environment, captureOutput: true)
         let termination = await wait(for: child)
@@ -35,6 +37,9 @@ public enum MeridianBinary {
     ) throws -> ChildProcess {
         var merged = ProcessInfo.processInfo.environment
         merged["MERIDIAN_DATABASE_URL"] = nil
+        merged["MERIDIAN_TOKEN"] = nil
+        merged["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory
+            .appendingPathComponent("meridian-config-\(UUID().uuidString)").path
         merged.merge(environment) { _, new in new }
         return try ChildProcess.spawn(
             path, arguments, environment: merged, captureOutput: captureOutput, separateErrorOutput: true

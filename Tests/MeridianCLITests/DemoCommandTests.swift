@@ -13,6 +13,8 @@ struct DemoCommandTests {
             #expect(first.standardOutput.contains("knowledge-exchange v1"))
             #expect(first.standardOutput.contains("deployed"))
             #expect(first.standardOutput.contains("29 new"))
+            #expect(first.standardOutput.contains("amani.official (Amani Kabila; official; COD): added, token mrd_"))
+            #expect(first.standardOutput.contains("lucia.manager (Lucía Pérez; program-manager): added"))
             #expect(first.standardOutput.contains("draft → submitted"))
             #expect(first.standardOutput.contains("refused — 'start-screening'"))
             #expect(first.standardOutput.contains("replayed the first outcome"))
@@ -23,6 +25,8 @@ struct DemoCommandTests {
             #expect(second.status == 0, "\(second.standardError)")
             #expect(second.standardOutput.contains("unchanged"))
             #expect(second.standardOutput.contains("0 new, 29 updated"))
+            #expect(second.standardOutput.contains("amani.official (Amani Kabila; official; COD): exists, token mrd_"))
+            #expect(second.standardOutput.contains("lucia.manager (Lucía Pérez; program-manager): exists"))
             #expect(second.standardOutput.contains("audit: OK, 4 entries chained"))
         }
     }

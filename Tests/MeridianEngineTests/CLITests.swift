@@ -11,8 +11,24 @@ struct CLITests {
     private static let grant = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Workflows/grant.xml").path
 
-    private func meridian(_ arguments: [String], _ database: TestDatabase) async throws -> MeridianBinary.Output {
-        try await MeridianBinary.run(arguments + ["--database-url", database.url])
+    private func meridian(_ arguments: [String], _ database: TestDatabase, token: String? = nil) async throws -> MeridianBinary.Output {
+        try await MeridianBinary.run(arguments + ["--database-url", database.url], environment: token.map { ["MERIDIAN_TOKEN": $0] } ?? [:])
+    }
+
+    /// Tokens of pat (program-manager) and ana (fund-approver), made through the binary: the
+    /// first admin by the bootstrap, the others by her.
+    private func people(_ database: TestDatabase) async throws -> (pat: String, ana: String) {
+        let admin = try await meridian(["user", "add", "ada", "--name", "Ada Admin", "--role", "admin"], database)
+        let adminToken = try #require(admin.standardOutput.split(separator: "\n").last.map(String.init), "\(admin.standardError)")
+        var tokens: [String] = []
+        for (handle, role) in [("pat", "program-manager"), ("ana", "fund-approver")] {
+            let added = try await meridian(["user", "add", handle, "--name", handle.capitalized, "--role", role], database, token: adminToken)
+            #expect(added.status == 0, "\(added.standardError)")
+            let created = try await meridian(["token", "create", "--user", handle], database, token: adminToken)
+            #expect(created.status == 0, "\(created.standardError)")
+            tokens.append(try #require(created.standardOutput.split(separator: "\n").last.map(String.init)))
+        }
+        return (tokens[0], tokens[1])
     }
 
     @Test("deploy, start, fire, show, history, list, audit: a grant from request to approval")
@@ -27,17 +43,18 @@ struct CLITests {
             let list = try await meridian(["workflow", "list", "--json"], database)
             #expect(list.standardOutput.contains("\"workflow_id\" : \"grant\""))
 
+            let (pat, ana) = try await people(database)
             let context = #"{"funds-available": true, "amounts": {"grant": {"minor_units": 1000000, "currency": "USD"}}}"#
-            let start = try await meridian(["instance", "start", "grant", "--context", context], database)
+            let start = try await meridian(["instance", "start", "grant", "--context", context], database, token: pat)
             #expect(start.status == 0, "\(start.standardError)")
             let id = try #require(start.standardOutput.split(separator: " ").first.map(String.init))
 
-            let submit = try await meridian(["instance", "fire", id, "submit-for-approval", "--actor", "pat", "--role", "program-manager"], database)
+            let submit = try await meridian(["instance", "fire", id, "submit-for-approval"], database, token: pat)
             #expect(submit.status == 0, "\(submit.standardError)")
             #expect(submit.standardOutput.contains("requested → approval"))
-            let approve = try await meridian(["instance", "fire", id, "approve", "--actor", "ana", "--role", "fund-approver", "--key", "k1"], database)
+            let approve = try await meridian(["instance", "fire", id, "approve", "--key", "k1"], database, token: ana)
             #expect(approve.status == 0, "\(approve.standardError)")
-            let replay = try await meridian(["instance", "fire", id, "approve", "--actor", "ana", "--role", "fund-approver", "--key", "k1"], database)
+            let replay = try await meridian(["instance", "fire", id, "approve", "--key", "k1"], database, token: ana)
             #expect(replay.status == 0 && replay.standardOutput.contains("already applied with this key"))
 
             let show = try await meridian(["instance", "show", id, "--json"], database)
@@ -45,6 +62,8 @@ struct CLITests {
             #expect(show.standardOutput.contains("\"version\" : 3"))
             let history = try await meridian(["instance", "history", id], database)
             #expect(history.standardOutput.contains("approve (grant:approve)"))
+            let recorded = try await fixture.engine.history(of: try #require(UUID(uuidString: id)))
+            #expect(recorded.map(\.actorID) == ["pat", "pat", "ana"], "the history records the tokens' users")
             let listed = try await meridian(["instance", "list", "--workflow", "grant", "--state", "committed", "--json"], database)
             #expect(listed.standardOutput.lowercased().contains(id))
             let audit = try await meridian(["audit", "verify"], database)
@@ -57,7 +76,8 @@ struct CLITests {
         try await EngineFixture.with { fixture in
             let database = fixture.database
             _ = try await meridian(["workflow", "deploy", Self.grant], database)
-            let start = try await meridian(["instance", "start", "grant"], database)
+            let (pat, ana) = try await people(database)
+            let start = try await meridian(["instance", "start", "grant"], database, token: pat)
             let id = try #require(start.standardOutput.split(separator: " ").first.map(String.init))
 
             let unknown = try await meridian(["instance", "show", UUID().uuidString], database)
@@ -65,17 +85,20 @@ struct CLITests {
             #expect(unknown.standardError.hasPrefix("meridian: error: no instance has the id"))
             #expect(unknown.standardError.split(separator: "\n").count == 1)
 
-            let rejected = try await meridian(["instance", "fire", id, "approve", "--actor", "ana", "--role", "fund-approver"], database)
+            let rejected = try await meridian(["instance", "fire", id, "approve"], database, token: ana)
             #expect(rejected.status == 1)
             #expect(rejected.standardError.contains("event-not-allowed"))
 
-            let wrongRole = try await meridian(["instance", "fire", id, "submit-for-approval", "--actor", "ana", "--role", "fund-approver"], database)
-            #expect(wrongRole.status == 1 && wrongRole.standardError.contains("role-missing"))
+            let wrongRole = try await meridian(["instance", "fire", id, "submit-for-approval"], database, token: ana)
+            #expect(wrongRole.status == 77 && wrongRole.standardError.contains("role-missing"), "\(wrongRole.standardError)")
 
-            let badJSON = try await meridian(["instance", "fire", id, "withdraw", "--actor", "pat", "--role", "program-manager", "--data", "{nope"], database)
+            let noToken = try await meridian(["instance", "fire", id, "submit-for-approval"], database)
+            #expect(noToken.status == 77 && noToken.standardError.hasPrefix("meridian: error: no token"))
+
+            let badJSON = try await meridian(["instance", "fire", id, "withdraw", "--data", "{nope"], database, token: pat)
             #expect(badJSON.status == 65 && badJSON.standardError.hasPrefix("meridian: error: --data is not valid JSON"))
 
-            let noWorkflow = try await meridian(["instance", "start", "no-such-workflow"], database)
+            let noWorkflow = try await meridian(["instance", "start", "no-such-workflow"], database, token: pat)
             #expect(noWorkflow.status == 66)
 
             let noIncident = try await meridian(["instance", "retry", id], database)
@@ -91,7 +114,8 @@ struct CLITests {
         try await EngineFixture.with { fixture in
             let database = fixture.database
             _ = try await meridian(["workflow", "deploy", Self.grant], database)
-            let start = try await meridian(["instance", "start", "grant"], database)
+            let (pat, _) = try await people(database)
+            let start = try await meridian(["instance", "start", "grant"], database, token: pat)
             let id = try #require(start.standardOutput.split(separator: " ").first.map(String.init))
             try await fixture.tamper("UPDATE engine_history SET detail = 'forged' WHERE seq = 1")
             let audit = try await meridian(["audit", "verify", "--instance", id], database)

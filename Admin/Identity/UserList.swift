@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import MeridianIdentity
+
+/// `meridian user list`: every user, enabled or not.
+struct UserList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List users by handle (admins only).",
+        discussion: """
+            Example:
+              meridian user list --json
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let users = try await IdentitySession.asActingUser(database) { store in try await store.users() }
+        if json {
+            print(try JSONOutput.string(["users": users]))
+        } else {
+            print(IdentitySession.table(users))
+        }
+    }
+}

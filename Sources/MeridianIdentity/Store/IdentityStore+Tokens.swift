@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension IdentityStore {
+    /// Creates a token for `handle` and returns it with its secret, which is shown this once:
+    /// the database keeps only its SHA-256.
+    /// - Parameters:
+    ///   - label: what the token is for ("laptop", "CI"), to tell tokens apart.
+    ///   - expiresAt: when it stops working; `nil` for never. Must be in the future.
+    public func createToken(for handle: String, label: String?, expiresAt: Date?) async throws -> IssuedToken {
+        try await client.identityTransaction(logger: logger) { connection in
+            try await Self.insertToken(for: handle, label: label, expiresAt: expiresAt, on: connection, logger: logger)
+        }
+    }
+
+    /// Revokes a token; revoking one already revoked changes nothing.
+    @discardableResult
+    public func revokeToken(_ id: Int64) async throws -> TokenInfo {
+        try await client.identityTransaction(logger: logger) { connection in
+            try await Self.revokeToken(id, on: connection, logger: logger)
+        }
+    }
+
+    /// The tokens of `handle`, or of everyone when `nil`, newest first (revoked and expired ones too).
+    public func tokens(for handle: String?) async throws -> [TokenInfo] {
+        try await client.withConnection { connection in
+            if let handle { _ = try await Self.user(handle: handle, on: connection, logger: logger) }
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: TokenRow.columns) FROM user_tokens t JOIN users u ON u.id = t.user_id
+                WHERE (\(handle)::text IS NULL OR u.handle = \(handle))
+                ORDER BY t.id DESC
+                """,
+                logger: logger
+            )
+            var tokens: [TokenInfo] = []
+            for try await row in rows { tokens.append(try TokenRow.decode(row)) }
+            return tokens
+        }
+    }
+
+    /// The user a token belongs to, when the token is known, not revoked, not expired and its
+    /// user is enabled; otherwise ``IdentityError/Code/unauthenticated`` saying which. Records
+    /// the time of use.
+    ///
+    /// The token is found by its SHA-256, through the unique index: comparing secrets in
+    /// constant time is moot after a hash lookup, since what the database compares is the
+    /// hash, and learning a hash's prefix by timing does not help to forge a secret.
+    public func authenticate(token: String) async throws -> User {
+        let secret = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard TokenSecret.isWellFormed(secret) else {
+            throw IdentityError(.unauthenticated, "that is not a Meridian token (they look like mrd_ followed by 52 letters and digits)",
+                                hint: "copy the whole token that `meridian token create` printed")
+        }
+        let hash = TokenSecret.hash(secret)
+        let rows = try await client.query(
+            """
+            UPDATE user_tokens t SET last_used_at = now()
+            FROM users u
+            WHERE t.token_hash = \(hash) AND u.id = t.user_id AND u.disabled_at IS NULL
+              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+            RETURNING \(unescaped: UserRow.columns)
+            """,
+            logger: logger
+        )
+        for try await row in rows { return try UserRow.decode(row) }
+        throw try await whyRefused(hash: hash)
+    }
+
+    /// Why the token with `hash` does not authenticate, for the one-line message.
+    private func whyRefused(hash: String) async throws -> IdentityError {
+        let rows = try await client.query(
+            """
+            SELECT u.handle, u.disabled_at IS NOT NULL, t.revoked_at, t.expires_at
+            FROM user_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = \(hash)
+            """,
+            logger: logger
+        )
+        let renew = "ask an admin for a new one (`meridian token create --user HANDLE`)"
+        for try await (handle, disabled, revokedAt, expiresAt) in rows.decode((String, Bool, Date?, Date?).self) {
+            if disabled { return IdentityError(.unauthenticated, "the token's user '\(handle)' is disabled") }
+            if let revokedAt { return IdentityError(.unauthenticated, "the token was revoked at \(revokedAt.ISO8601Format())", hint: renew) }
+            if let expiresAt { return IdentityError(.unauthenticated, "the token expired at \(expiresAt.ISO8601Format())", hint: renew) }
+        }
+        return IdentityError(.unauthenticated, "the token is unknown (revoked tokens stay known; this one never existed here)",
+                             hint: "check that it was made for this database, or \(renew)")
+    }
+}
+
+// MARK: - The statements, on a caller's connection.
+
+extension IdentityStore {
+    static let maximumLabelLength = 200
+
+    static func insertToken(
+        for handle: String, label: String?, expiresAt: Date?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> IssuedToken {
+        let label = label?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let label, label.isEmpty || label.count > maximumLabelLength {
+            throw IdentityError(.invalid, "a token's label must be 1 to \(maximumLabelLength) characters", hint: "leave --label out or give a short one")
+        }
+        if let expiresAt, expiresAt <= Date() {
+            throw IdentityError(.invalid, "a token cannot expire in the past (\(expiresAt.ISO8601Format()))", hint: "give a positive --expires-in-days")
+        }
+        let user = try await user(handle: handle, on: connection, logger: logger, forUpdate: true)
+        guard !user.disabled else {
+            throw IdentityError(.conflict, "'\(handle)' is disabled, so a token of hers would never work", hint: "tokens are for enabled users only")
+        }
+        let secret = TokenSecret.generate()
+        let rows = try await connection.query(
+            """
+            WITH t AS (
+                INSERT INTO user_tokens (user_id, token_hash, prefix, label, expires_at)
+                VALUES (\(user.id), \(TokenSecret.hash(secret)), \(TokenSecret.prefix(of: secret)), \(label), \(expiresAt))
+                RETURNING *
+            )
+            SELECT \(unescaped: TokenRow.columns) FROM t JOIN users u ON u.id = t.user_id
+            """,
+            logger: logger
+        )
+        for try await row in rows { return IssuedToken(info: try TokenRow.decode(row), secret: secret) }
+        throw IdentityError(.conflict, "the token was not stored")
+    }
+
+    static func token(_ id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TokenInfo {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: TokenRow.columns) FROM user_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = \(id) FOR UPDATE OF t",
+            logger: logger
+        )
+        for try await row in rows { return try TokenRow.decode(row) }
+        throw IdentityError(.notFound, "no token has the id \(id)", hint: "see `meridian token list`")
+    }
+
+    static func revokeToken(_ id: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TokenInfo {
+        let existing = try await token(id, on: connection, logger: logger)
+        if existing.revokedAt != nil { return existing }
+        let rows = try await connection.query(
+            """
+            UPDATE user_tokens t SET revoked_at = now() FROM users u
+            WHERE t.id = \(id) AND u.id = t.user_id
+            RETURNING \(unescaped: TokenRow.columns)
+            """,
+            logger: logger
+        )
+        for try await row in rows { return try TokenRow.decode(row) }
+        throw IdentityError(.notFound, "no token has the id \(id)", hint: "see `meridian token list`")
+    }
+}

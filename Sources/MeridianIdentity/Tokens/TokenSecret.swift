@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+
+/// Makes token secrets and the hashes that stand for them in the database.
+///
+/// A secret is `mrd_` and 32 bytes from `SystemRandomNumberGenerator` (the kernel's CSPRNG)
+/// in lower-case base32: 256 bits, so guessing is hopeless and no salt or slow hash is needed;
+/// a plain SHA-256 is what the database keeps.
+enum TokenSecret {
+    static let scheme = "mrd_"
+    /// Characters of the encoded secret shown in listings (40 of its 256 bits).
+    static let prefixLength = 8
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+
+    /// A fresh secret.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return scheme + base32(bytes)
+    }
+
+    /// Lower-case hex SHA-256 of the whole secret, as `user_tokens.token_hash` stores it.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `mrd_` and the first characters after it, for listings.
+    static func prefix(of secret: String) -> String {
+        String(secret.prefix(scheme.count + prefixLength))
+    }
+
+    /// Whether `text` has a secret's shape; other text is refused before any lookup.
+    static func isWellFormed(_ text: String) -> Bool {
+        text.hasPrefix(scheme) && text.count == scheme.count + 52 && text.dropFirst(scheme.count).allSatisfy { alphabet.contains($0) }
+    }
+
+    /// RFC 4648 base32, lower case, without padding.
+    static func base32(_ bytes: [UInt8]) -> String {
+        var output = ""
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return output
+    }
+}
