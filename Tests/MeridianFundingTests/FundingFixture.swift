@@ -62,7 +62,7 @@ struct FundingFixture: Sendable {
         var amounts: [String: JSONValue] = ["grant": .object(["minor_units": .integer(grant), "currency": .string("USD")])]
         if coFinancing > 0 { amounts["co_financing"] = .object(["minor_units": .integer(coFinancing), "currency": .string("USD")]) }
         let context: [String: JSONValue] = [
-            "title": .string("Water utility reform"), "country": .string("KE"), "fund": .string(fund), "matches": .integer(3),
+            "title": .string("Water utility reform"), "country": .string("KEN"), "fund": .string(fund), "matches": .integer(3),
             "partner-selected": .bool(true), "plan-consistent": .bool(true), "amounts": .object(amounts),
             "instalments": .array(instalments.map { .integer($0) }),
         ]

@@ -59,4 +59,14 @@ struct MoneyTests {
         #expect(throws: FundingError.self) { try BankAccount.iban("DE88 3704 0044 0532 0130 00") }
         #expect(throws: FundingError.self) { try BankAccount.iban("not an iban") }
     }
+
+    @Test("country codes: alpha-3 from the exchange module becomes IATI's alpha-2")
+    func countries() {
+        #expect(CountryCodes.alpha2("RWA") == "RW")
+        #expect(CountryCodes.alpha2("KEN") == "KE")
+        #expect(CountryCodes.alpha2("COD") == "CD")
+        #expect(CountryCodes.alpha2("ke") == "KE")
+        #expect(CountryCodes.alpha2("XXX") == nil)
+        #expect(CountryCodes.alpha2("") == nil)
+    }
 }

@@ -10,7 +10,7 @@ import PostgresNIO
 /// ```json
 /// {"amounts": {"grant": {"minor_units": 1500000, "currency": "USD"},
 ///              "co_financing": {"minor_units": 500000, "currency": "USD"}},
-///  "fund": "rapid-response", "country": "KE", "title": "Water utilities", "instalments": [70, 30]}
+///  "fund": "rapid-response", "country": "KEN", "title": "Water utilities", "instalments": [70, 30]}
 /// ```
 /// `co_financing` may also sit at the top level; `fund` may be left out when exactly one fund
 /// is kept in the grant's currency; `instalments` defaults to one payment of 100%.
@@ -55,7 +55,8 @@ enum GrantContext {
         var title = "Knowledge exchange \(input.instanceID.short)"
         if case .string(let text)? = context["title"], !text.isEmpty { title = text }
         var country = ""
-        if case .string(let code)? = context["country"], code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) { country = code }
+        // The exchange module names countries by ISO 3166-1 alpha-3 (RWA); grants keep alpha-2 (RW), as IATI wants.
+        if case .string(let code)? = context["country"], let alpha2 = CountryCodes.alpha2(code) { country = alpha2 }
         return GrantRequest(instanceID: input.instanceID, fundID: fundID, title: String(title.prefix(200)), recipientCountry: country,
                             amount: amount, coFinancing: coFinancing, instalments: instalments,
                             requestedBy: duties.requesters.sorted().first ?? input.actor.id, planAuthor: input.actor.id)
