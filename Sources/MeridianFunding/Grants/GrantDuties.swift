@@ -6,13 +6,13 @@ import PostgresNIO
 /// the workflow definition cannot express (the request's author) or that must hold outside
 /// its approval states (later instalments).
 public struct GrantDuties: Sendable, Hashable {
-    /// Who filed the request (fired `submit`).
+    /// Who filed the request (fired `submit` in an exchange, `submit-for-approval` in a grant).
     public var requesters: Set<String> = []
     /// Who submitted the plan (fired `submit-plan`).
     public var planAuthors: Set<String> = []
-    /// Everyone who ever voted to approve the grant.
+    /// Everyone who ever voted to approve the grant (approval `grant`, whatever its event is called).
     public var grantApprovers: Set<String> = []
-    /// Approving votes since the instance last entered `funding-review`.
+    /// Approving votes of the current stay in the approval's state.
     public var currentGrantApprovers: Set<String> = []
 
     /// Everyone who may not disburse the grant.
@@ -26,14 +26,19 @@ public struct GrantDuties: Sendable, Hashable {
         var duties = GrantDuties()
         for row in rows {
             let (event, actor, kind, vote, from, to) = try row.decode((String, String, String, String, String, String).self)
-            if to == "funding-review" && from != "funding-review" { duties.currentGrantApprovers = [] }
+            // Votes count per stay in the approval's state: any other move starts a new stay.
+            if vote == "grant:approve" {
+                if kind == "person" {
+                    duties.grantApprovers.insert(actor)
+                    duties.currentGrantApprovers.insert(actor)
+                }
+                continue
+            }
+            if from != to { duties.currentGrantApprovers = [] }
             guard kind == "person" else { continue }
             switch event {
-            case "submit": duties.requesters.insert(actor)
+            case "submit", "submit-for-approval": duties.requesters.insert(actor)
             case "submit-plan": duties.planAuthors.insert(actor)
-            case "approve-grant" where vote == "grant:approve":
-                duties.grantApprovers.insert(actor)
-                duties.currentGrantApprovers.insert(actor)
             default: break
             }
         }

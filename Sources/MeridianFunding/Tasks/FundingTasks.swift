@@ -4,7 +4,8 @@ import MeridianEngine
 import MeridianWorkflow
 import PostgresNIO
 
-/// The exchange workflow's funding tasks (Workflows/knowledge-exchange.xml).
+/// The funding tasks of the shipped workflows: the exchange (Workflows/knowledge-exchange.xml)
+/// and the standalone grant (Workflows/grant.xml, whose grant is filed by `commit-funds`).
 ///
 /// Four run **in the step** that enters them, so the money moves in the same transaction as
 /// the decision, or the decision is refused with the reason and nothing changes:
@@ -33,6 +34,11 @@ public enum FundingTasks {
             try await GrantStore.request(request, on: connection, logger: logger)
         }
         tasks.registerInStep("commit-funds") { input, connection, logger in
+            // The standalone `grant` workflow has no request step: its grant is filed from the
+            // context when it is approved.
+            if try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: connection, logger: logger).isEmpty {
+                try await GrantStore.request(try await GrantContext.request(from: input, on: connection, logger: logger), on: connection, logger: logger)
+            }
             let duties = try await GrantDuties.read(instance: input.instanceID, on: connection, logger: logger)
             var approvers = duties.currentGrantApprovers
             if input.actor.kind == .person { approvers.insert(input.actor.id) }
@@ -52,7 +58,8 @@ public enum FundingTasks {
     }
 
     static func reconcileBankStatus(_ input: TaskInput, client: PostgresClient, logger: Logger) async throws -> TaskResult {
-        guard input.currentState == "payment-pending" else { return .done }
+        // The instance left the state that waits for the bank: reconciliation already moved it.
+        guard input.currentState == input.taskState else { return .done }
         let grants = try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: client, logger: logger)
         guard let grant = grants.first else {
             throw FundingError(.notFound, "the exchange \(input.instanceID.short) is waiting for a payment but has no grant")

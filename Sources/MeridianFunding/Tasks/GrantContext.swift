@@ -59,7 +59,8 @@ enum GrantContext {
         if case .string(let code)? = context["country"], let alpha2 = CountryCodes.alpha2(code) { country = alpha2 }
         return GrantRequest(instanceID: input.instanceID, fundID: fundID, title: String(title.prefix(200)), recipientCountry: country,
                             amount: amount, coFinancing: coFinancing, instalments: instalments,
-                            requestedBy: duties.requesters.sorted().first ?? input.actor.id, planAuthor: input.actor.id)
+                            requestedBy: duties.requesters.sorted().first ?? input.actor.id,
+                            planAuthor: duties.planAuthors.isEmpty ? (duties.requesters.sorted().first ?? input.actor.id) : input.actor.id)
     }
 
     static func money(_ value: JSONValue, what: String) throws -> Money {
