@@ -119,6 +119,36 @@ struct PaymentTests {
         }
     }
 
+    @Test("a whole file rejected by the bank (group status RJCT, no transactions) fails each of its payments")
+    func groupRejection() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            let exchanges = try await approved(fixture, count: 2)
+            for exchange in exchanges { _ = try await disburse(fixture, exchange) }
+            let exported = try #require(try await PaymentExport(client: fixture.client, logger: fixture.logger).export())
+            let report = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+                  <GrpHdr><MsgId>BANK-2</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
+                  <OrgnlGrpInfAndSts><OrgnlMsgId>\(exported.batch.messageID)</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>
+                    <GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>FF01</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts>
+                </CstmrPmtStsRpt></Document>
+                """
+            let changes = try await Reconciler(engine: fixture.engine, logger: fixture.logger).apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
+            #expect(changes.count == 2 && changes.allSatisfy { $0.to == .failed && $0.event == "payment-failed" })
+            for exchange in exchanges { #expect(try await fixture.state(exchange) == "disbursement") }
+            let statement = try await fixture.statement()
+            #expect(statement.committed == .usd(200_100) && statement.inPayment == .usd(0))
+        }
+    }
+
+    @Test("the control sum adds amounts of any currencies exactly")
+    func controlSum() throws {
+        let amounts = [Money.usd(100_050), Money(minorUnits: 1_500, currency: try Currency.named("JPY")), Money(minorUnits: 1_005, currency: try Currency.named("KWD"))]
+        #expect(PaymentBatch.controlSum(amounts) == "2501.505")
+        #expect(PaymentBatch.controlSum([.usd(1), .usd(2)]) == "0.03")
+    }
+
     @Test("hostile status reports are refused before anything is read")
     func hostileReports() throws {
         let doctype = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x \"y\">]><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">&x;</Document>"
