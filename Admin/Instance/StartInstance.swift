@@ -15,7 +15,7 @@ struct StartInstance: AsyncParsableCommand {
             when the workflow is not deployed, 65 when the context is not a valid JSON object.
 
             Example:
-              meridian instance start grant --context '{"funds-available": true, "amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}'
+              MERIDIAN_TOKEN=mrd_… meridian instance start grant --context '{"funds-available": true, "amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}'
             """
     )
 

@@ -15,9 +15,18 @@ enum TokenFile {
         return base + "/meridian/token"
     }
 
-    /// The saved token, or `nil` when there is no file (or it is empty).
+    /// The saved token, or `nil` when there is no file (or it is empty). A file that others
+    /// may read is refused, as ssh refuses such a key: the token may already have leaked.
     static func read() throws -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+            throw CLIFailure(
+                "\(path) can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))), so it is not used; " +
+                    "revoke that token (`meridian token revoke ID`), then `meridian login` with a new one (saved as 0600)",
+                status: .permission
+            )
+        }
         let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import MeridianIdentity
 import MeridianPostgres
 import MeridianTestSupport
@@ -149,6 +150,16 @@ struct IdentityCommandTests {
             let whoami = try await meridian(["whoami", "--json"], database, environment: environment)
             #expect(whoami.status == 0)
             #expect(try json(whoami)["handle"] as? String == "ana")
+
+            _ = try await store.addUser(handle: "pat", name: "Pat", roles: [.programManager], country: nil)
+            let patsToken = try await store.createToken(for: "pat", label: nil, expiresAt: nil).secret
+            let environmentWins = try await meridian(["whoami"], database, token: patsToken, environment: environment)
+            #expect(environmentWins.standardOutput == "pat (Pat; program-manager)\n", "MERIDIAN_TOKEN wins over the saved token")
+
+            chmod(saved, 0o644)
+            let exposed = try await meridian(["whoami"], database, environment: environment)
+            #expect(exposed.status == 77 && exposed.standardError.contains("can be read by others (mode 644)"), "\(exposed.standardError)")
+            chmod(saved, 0o600)
             let logout = try await MeridianBinary.run(["logout"], environment: environment)
             #expect(logout.status == 0 && !FileManager.default.fileExists(atPath: saved))
             let after = try await meridian(["whoami"], database, environment: environment)
