@@ -44,6 +44,7 @@ let package = Package(
             name: "MeridianWorkflow",
             dependencies: [
                 "CLibXML2",
+                "MeridianXML",
                 "MeridianSchemas",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -4,11 +4,10 @@ import CLibXML2
 /// Parses untrusted XML (a bank's status report, a file a person hands us) with every
 /// dangerous feature of libxml2 off.
 ///
-/// The same rules as the workflow loader (MeridianWorkflow's HardenedParser), for documents
-/// that are not workflow definitions: a size limit checked before parsing; any `<!DOCTYPE`
-/// refused (so no DTD and no entity is ever declared or expanded); `XML_PARSE_NONET` and no
-/// `NOENT`, `DTDLOAD`, `DTDATTR`, `XINCLUDE` or `HUGE`; a SAX hook that stops the parser past
-/// the depth limit; errors collected on this parse's own context, never printed.
+/// The parse the workflow loader uses too (``HardenedLibXML``), for documents that are not
+/// workflow definitions: a size limit checked before parsing; any `<!DOCTYPE` refused before
+/// libxml2 runs and by the SAX hook (so no DTD and no entity is ever declared or expanded);
+/// no network; bounded depth; errors collected, never printed.
 public struct HardenedXMLParser: Sendable {
     public var limits: XMLLimits
 
@@ -56,14 +55,6 @@ public struct HardenedXMLParser: Sendable {
         }
     }
 
-    private final class ParseState {
-        let limits: XMLLimits
-        var errors: [String] = []
-        var tooDeep = false
-        var sawDoctype = false
-        init(limits: XMLLimits) { self.limits = limits }
-    }
-
     /// Parses `bytes` into a document, or says why not.
     public func parse(_ bytes: [UInt8]) throws(XMLInputError) -> Document {
         guard bytes.count <= limits.maxBytes else {
@@ -73,41 +64,14 @@ public struct HardenedXMLParser: Sendable {
             throw XMLInputError(.doctypeForbidden, "a DOCTYPE is not allowed (no DTD, no entities); remove it")
         }
         guard !bytes.isEmpty else { throw XMLInputError(.malformed, "the file is empty") }
-        LibXMLSetup.ensure()
-        let state = ParseState(limits: limits)
-        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars -> xmlDocPtr? in
-                guard let base = chars.baseAddress, let context = xmlCreateMemoryParserCtxt(base, Int32(chars.count)) else { return nil }
-                defer { xmlFreeParserCtxt(context) }
-                _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
-                let sax = context.pointee.sax!
-                sax.pointee.startElementNs = Self.startElement
-                sax.pointee.serror = Self.collectError
-                sax.pointee.internalSubset = Self.refuseDoctype
-                sax.pointee.externalSubset = nil
-                sax.pointee.entityDecl = nil
-                sax.pointee.resolveEntity = nil
-                sax.pointee.warning = nil
-                sax.pointee.error = nil
-                sax.pointee.fatalError = nil
-                sax.pointee.initialized = UInt32(XML_SAX2_MAGIC)
-                let unmanaged = Unmanaged.passRetained(state)
-                defer { unmanaged.release() }
-                context.pointee._private = unmanaged.toOpaque()
-                _ = xmlParseDocument(context)
-                let document = context.pointee.myDoc
-                context.pointee.myDoc = nil
-                if context.pointee.wellFormed == 0 || state.tooDeep || state.sawDoctype {
-                    if let document { xmlFreeDoc(document) }
-                    return nil
-                }
-                return document
-            }
+        let outcome = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { HardenedLibXML.parse($0, maxDepth: limits.maxDepth) }
         }
-        if state.tooDeep { throw XMLInputError(.tooDeep, "elements nest deeper than \(limits.maxDepth) levels") }
-        if state.sawDoctype { throw XMLInputError(.doctypeForbidden, "a DOCTYPE is not allowed (no DTD, no entities); remove it") }
-        guard let document else {
-            throw XMLInputError(.malformed, "the file is not well-formed XML", details: state.errors)
+        guard outcome.tooDeepAt == nil, !outcome.sawDoctype, outcome.wellFormed, let document = outcome.document else {
+            if let document = outcome.document { xmlFreeDoc(document) }
+            if outcome.tooDeepAt != nil { throw XMLInputError(.tooDeep, "elements nest deeper than \(limits.maxDepth) levels") }
+            if outcome.sawDoctype { throw XMLInputError(.doctypeForbidden, "a DOCTYPE is not allowed (no DTD, no entities); remove it") }
+            throw XMLInputError(.malformed, "the file is not well-formed XML", details: outcome.errors.map { "line \($0.line): \($0.message)" })
         }
         return Document(pointer: document)
     }
@@ -136,33 +100,5 @@ public struct HardenedXMLParser: Sendable {
             index += 1
         }
         return false
-    }
-
-    private static func state(of context: UnsafeMutableRawPointer?) -> ParseState? {
-        guard let context else { return nil }
-        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let opaque = parser.pointee._private else { return nil }
-        return Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue()
-    }
-
-    private static let startElement: startElementNsSAX2Func = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
-        xmlSAX2StartElementNs(context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
-        guard let context, let state = HardenedXMLParser.state(of: context) else { return }
-        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        if parser.pointee.nodeNr > state.limits.maxDepth, !state.tooDeep {
-            state.tooDeep = true
-            xmlStopParser(parser)
-        }
-    }
-
-    private static let refuseDoctype: internalSubsetSAXFunc = { context, _, _, _ in
-        guard let context, let state = HardenedXMLParser.state(of: context) else { return }
-        state.sawDoctype = true
-        xmlStopParser(context.assumingMemoryBound(to: xmlParserCtxt.self))
-    }
-
-    private static let collectError: xmlStructuredErrorFunc = { context, error in
-        guard let error, let state = HardenedXMLParser.state(of: context) else { return }
-        state.errors.append("line \(error.pointee.line): \(LibXMLSetup.message(error.pointee.message))")
     }
 }
