@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianEngine
 import MeridianFunding
+import MeridianXML
 import MeridianWorkflow
 
 /// `meridian payments …`: payment files for the bank, and what the bank answered.
@@ -119,6 +120,12 @@ struct PaymentsReconcile: AsyncParsableCommand {
 
     func run() async throws {
         let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "reconciling payments", database: database)
+        // A hostile file is refused by its size before it is read into memory.
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+        if let size, size > XMLLimits.standard.maxBytes {
+            throw CLIFailure("\(file) has \(size) bytes, more than the \(XMLLimits.standard.maxBytes) a status report may have; ask the bank for the report of one file",
+                             status: .dataError)
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIFailure("cannot read \(file); check the path", status: .notFound)
         }
