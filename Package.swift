@@ -104,11 +104,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The exchange domain: the knowledge base of country experiences and matching.
+        // The exchange domain: the knowledge base, matching, requests, partners, plans, results.
         .target(
             name: "MeridianExchange",
             dependencies: [
                 "MeridianPostgres",
+                "MeridianEngine",
+                "MeridianWorkflow",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -186,7 +188,12 @@ let package = Package(
             name: "MeridianExchangeTests",
             dependencies: [
                 "MeridianExchange",
+                "MeridianEngine",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
                 "MeridianTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

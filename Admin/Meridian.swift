@@ -34,6 +34,7 @@ struct Meridian: AsyncParsableCommand {
             DisburseCommand.self,
             PaymentsCommand.self,
             ExportCommand.self,
+            ExchangeCommand.self,
             UserCommand.self,
             TokenCommand.self,
             LoginCommand.self,

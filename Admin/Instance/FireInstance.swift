@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianEngine
+import MeridianExchange
 import MeridianWorkflow
 
 /// `meridian instance fire ID EVENT`: one event by a person, one transaction.
@@ -41,8 +42,11 @@ struct FireInstance: AsyncParsableCommand {
         let instanceID = try EngineSession.instanceID(id)
         let payload = try EngineSession.jsonObject(data, option: "--data")
         let outcome = try await EngineSession.runAsActingUser(database) { engine, user in
-            try await engine.fire(FireRequest(instanceID: instanceID, event: event, data: payload,
-                                              actor: user.engineActor, idempotencyKey: key))
+            // On an exchange, an official's workflow roles depend on her country (MeridianExchange decides).
+            let actor = try await Exchanges(engine: engine, logger: database.logger)
+                .workflowActor(for: user.exchangeActor, instance: instanceID) ?? user.engineActor
+            return try await engine.fire(FireRequest(instanceID: instanceID, event: event, data: payload,
+                                                     actor: actor, idempotencyKey: key))
         }
         if json { print(try JSONOutput.string(outcome)) }
         switch outcome.status {

@@ -81,6 +81,8 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .invalidData: return .dataError
         case .notFound: return .notFound
         case .invalidArgument: return .usage
+        case .permissionDenied: return .permission
+        case .conflict: return .conflict
         default: return .failure
         }
     }

@@ -1,6 +1,7 @@
 import Logging
 import MeridianEngine
 import MeridianFunding
+import MeridianExchange
 import MeridianQueue
 import PostgresNIO
 
@@ -16,6 +17,7 @@ enum EngineHandlers {
     static func tasks(client: PostgresClient, logger: Logger) -> TaskHandlers {
         var tasks = TaskHandlers()
         FundingTasks.register(into: &tasks, client: client, logger: logger)
+        ExchangeTasks.register(into: &tasks, client: client, logger: logger)
         return tasks
     }
 

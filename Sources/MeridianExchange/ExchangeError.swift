@@ -1,4 +1,4 @@
-/// A problem in the exchange domain (knowledge base, matching), told so that a person can act.
+/// A problem in the exchange domain (knowledge base, matching, exchanges), told so that a person can act.
 ///
 /// A struct with an opaque ``Code`` rather than an enum, so new kinds of problems do not
 /// break callers that switch over them.
@@ -14,6 +14,11 @@ public struct ExchangeError: Error, CustomStringConvertible, Sendable {
         public static let notFound = Code(name: "not-found")
         /// The arguments of a call are unusable (an unknown sector, a negative weight).
         public static let invalidArgument = Code(name: "invalid-argument")
+        /// The acting person may not see or do this (another country's exchange, a missing role).
+        public static let permissionDenied = Code(name: "permission-denied")
+        /// The exchange is not in a state that allows the action (a plan outside planning, a
+        /// partner chosen twice); the workflow's own refusals come as this code too.
+        public static let conflict = Code(name: "conflict")
     }
 
     public var code: Code

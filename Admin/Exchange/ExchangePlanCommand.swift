@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import MeridianExchange
+
+/// `meridian exchange plan …`: visit plans, their versions and their submission.
+struct ExchangePlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Import, show and submit an exchange's visit plan.",
+        discussion: "Example:\n  meridian exchange plan import 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 plan.json\n  meridian exchange plan submit 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10",
+        subcommands: [ExchangePlanImport.self, ExchangePlanShow.self, ExchangePlanSubmit.self]
+    )
+}
+
+struct ExchangePlanImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Store a plan file (JSON) as the exchange's next plan version (in planning).",
+        discussion: """
+            The file: {"activities": [{"instrument", "title", "start": "YYYY-MM-DD", "end", "place" or \
+            "link" (videoconference), "participants": [{"name", "institution", "country", "role"}]}], \
+            "budget": [{"category", "description", "amount_minor" (integer minor units), "currency", \
+            "paid_by": "grant" | "co-financing"}]}. Instruments: \(Instrument.codes). Categories: \
+            \(BudgetCategory.codes). Each payer's lines share one currency. Every problem is reported \
+            at once (exit 65); earlier versions are kept.
+
+            Example:
+              meridian exchange plan import 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 plan.json
+            """
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The exchange id.") var id: String
+    @Argument(help: "The plan file (JSON).") var file: String
+
+    func run() async throws {
+        let id = try ExchangeSession.id(self.id)
+        let plan = try VisitPlan.decode(try ExchangeSession.read(file), file: file)
+        let version = try await ExchangeSession.run(database) { exchanges, actor in
+            try await exchanges.importPlan(plan, exchange: id, by: actor)
+        }
+        let totals = PlanCheck(plan).totals
+        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        print(ExchangeSession.line(id, "plan version \(version) stored: \(plan.activities.count) activities, grant \(grant)"))
+    }
+}
+
+struct ExchangePlanShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show the exchange's plan (the latest version, or --version N).",
+        discussion: "Example:\n  meridian exchange plan show 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --version 1 --json"
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The exchange id.") var id: String
+    @Option(help: "The plan version (default: the latest).") var version: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let id = try ExchangeSession.id(self.id)
+        let plans = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.plans(exchange: id, for: actor) }
+        guard let stored = version.map({ wanted in plans.first { $0.version == wanted } }) ?? plans.last else {
+            throw CLIFailure(version.map { "the exchange has no plan version \($0) (it has \(plans.count))" } ?? "the exchange has no plan yet", status: .notFound)
+        }
+        if json {
+            print(try JSONOutput.string(stored))
+            return
+        }
+        print("plan version \(stored.version) of \(plans.count), by \(stored.author) \(EngineSession.time(stored.createdAt))"
+              + (stored.submittedAt.map { ", submitted \(EngineSession.time($0))" } ?? ", not submitted"))
+        print(Table.render(["INSTRUMENT", "START", "END", "WHERE", "PARTICIPANTS", "TITLE"], stored.plan.activities.map {
+            [$0.instrument.rawValue, "\($0.start)", "\($0.end)", $0.place ?? $0.link ?? "-",
+             $0.participants.map { "\($0.name) (\($0.institution), \($0.country), \($0.role))" }.joined(separator: "; "), $0.title]
+        }))
+        print("")
+        print(Table.render(["CATEGORY", "PAID BY", "AMOUNT", "DESCRIPTION"], stored.plan.budget.map {
+            [$0.category.rawValue, $0.paidBy.rawValue, MoneyText.format($0.amountMinor, $0.currency), $0.description]
+        }))
+        let totals = stored.totals
+        print("grant \(totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"); co-financing \(totals.coFinancingCurrency.map { MoneyText.format(totals.coFinancingMinor, $0) } ?? "-")")
+        if let result = stored.checkResult { print("check: \(result)") }
+    }
+}
+
+struct ExchangePlanSubmit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit the latest plan version for funding review (requesting official).",
+        discussion: "Checks the plan again (its activities must lie ahead) and puts the grant and co-financing totals in the exchange for the fund approvers.\n\nExample:\n  meridian exchange plan submit 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --key submit-1"
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The exchange id.") var id: String
+    @OptionGroup var key: ExchangeKeyOption
+
+    func run() async throws {
+        let id = try ExchangeSession.id(self.id)
+        let submitted = try await ExchangeSession.run(database) { exchanges, actor in
+            try await exchanges.submitPlan(exchange: id, by: actor, key: key.key)
+        }
+        let totals = submitted.totals
+        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        print(ExchangeSession.line(id, "plan version \(submitted.version) submitted (grant \(grant)); now in \(submitted.state)"))
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+extension Exchanges {
+    /// One line of `exchange list`.
+    public struct Summary: Sendable, Codable, Equatable {
+        public var id: UUID
+        public var country: String
+        public var state: String
+        public var partner: String?
+        public var goal: String
+        public var filedAt: Date
+        public var updatedAt: Date
+    }
+
+    /// The exchanges `actor` may see, newest first: staff see all; an official sees her
+    /// country's and those her country is the chosen partner of.
+    public func list(for actor: ExchangeActor, state: String? = nil, country: String? = nil, limit: Int = 200) async throws -> [Summary] {
+        let staff = !actor.roles.intersection(ExchangeActor.staffRoles.union(["admin"])).isEmpty
+        let own: String? = staff ? nil : (actor.roles.contains(ExchangeActor.officialRole) ? (actor.country ?? "-") : "-")
+        let rows = try await client.query("""
+            SELECT r.exchange_id, r.country_code, i.state, p.country_code, r.development_goal, r.filed_at, i.updated_at
+            FROM exchange_requests r
+            JOIN engine_instances i ON i.id = r.exchange_id
+            LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
+            WHERE (\(state)::text IS NULL OR i.state = \(state))
+              AND (\(country)::text IS NULL OR r.country_code = \(country) OR p.country_code = \(country))
+              AND (\(own)::text IS NULL OR r.country_code = \(own) OR p.country_code = \(own))
+            ORDER BY r.filed_at DESC, r.exchange_id
+            LIMIT \(limit)
+            """, logger: logger).collect()
+        return try rows.map { row in
+            let (id, code, state, partner, goal, filed, updated) = try row.decode((UUID, String, String, String?, String, Date, Date).self)
+            return Summary(id: id, country: code, state: state, partner: partner, goal: goal, filedAt: filed, updatedAt: updated)
+        }
+    }
+
+    /// Everything `actor` may see of one exchange.
+    public func show(_ id: UUID, for actor: ExchangeActor) async throws -> ExchangeView {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
+            try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
+            return try await ExchangeView.read(id, on: connection, logger: logger)
+        }
+    }
+
+    /// The latest matches of an exchange (`nil` before matching ran).
+    public func matches(_ id: UUID, for actor: ExchangeActor) async throws -> MatchRound? {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
+            try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
+            return try await MatchStore.latest(id, on: connection, logger: logger)
+        }
+    }
+}

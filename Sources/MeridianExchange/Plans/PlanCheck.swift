@@ -1,0 +1,104 @@
+import Foundation
+
+/// The consistency checks of a visit plan, all problems at once, and its totals by payer.
+///
+/// At import a plan must be whole (activities with participants, dates in order, positive
+/// budget lines, one currency per payer); at submission its activities must also still lie
+/// ahead. The same checks run again in the `check-plan-consistency` task.
+public struct PlanCheck: Sendable, Equatable {
+    /// What the grant and the co-financing come to, per payer in its one currency.
+    public struct Totals: Sendable, Codable, Equatable {
+        public var grantMinor: Int64
+        public var grantCurrency: String?
+        public var coFinancingMinor: Int64
+        public var coFinancingCurrency: String?
+    }
+
+    public var problems: [String]
+    public var totals: Totals
+
+    /// Checks `plan`; with `today`, also that every activity starts after it.
+    public init(_ plan: VisitPlan, today: PlanDate? = nil) {
+        var problems: [String] = []
+        if plan.activities.isEmpty { problems.append("activities: the plan needs at least one activity") }
+        for (index, activity) in plan.activities.enumerated() {
+            let field = "activities[\(index)]"
+            if activity.title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).title: is empty") }
+            if activity.end < activity.start {
+                problems.append("\(field): ends \(activity.end), before it starts \(activity.start)")
+            }
+            if let today, activity.start <= today {
+                problems.append("\(field): starts \(activity.start), which is not ahead of today (\(today)); move it or drop it")
+            }
+            if activity.instrument.isRemote {
+                let link = activity.link ?? ""
+                if !(link.hasPrefix("https://") && link.count > 8) {
+                    problems.append("\(field).link: a videoconference needs its meeting link (https://…)")
+                }
+            } else if (activity.place ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append("\(field).place: a \(activity.instrument.rawValue) needs the place where it happens")
+            }
+            if activity.participants.isEmpty {
+                problems.append("\(field).participants: every activity needs at least one participant")
+            }
+            for (number, participant) in activity.participants.enumerated() {
+                let at = "\(field).participants[\(number)]"
+                for (name, value) in [("name", participant.name), ("institution", participant.institution), ("role", participant.role)]
+                where value.trimmingCharacters(in: .whitespaces).isEmpty {
+                    problems.append("\(at).\(name): is empty")
+                }
+                if !Self.isCountryCode(participant.country) {
+                    problems.append("\(at).country: '\(participant.country)' is not an ISO 3166-1 alpha-3 code")
+                }
+            }
+        }
+        if plan.budget.isEmpty { problems.append("budget: the plan needs at least one budget line") }
+        var totals = Totals(grantMinor: 0, grantCurrency: nil, coFinancingMinor: 0, coFinancingCurrency: nil)
+        for (index, line) in plan.budget.enumerated() {
+            let field = "budget[\(index)]"
+            if line.description.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).description: is empty") }
+            guard Self.isCurrencyCode(line.currency) else {
+                problems.append("\(field).currency: '\(line.currency)' is not an ISO 4217 code (three upper-case letters, such as USD)")
+                continue
+            }
+            guard line.amountMinor > 0 else {
+                problems.append("\(field).amount_minor: must be positive (integer minor units), not \(line.amountMinor)")
+                continue
+            }
+            switch line.paidBy {
+            case .grant:
+                Self.add(line, to: &totals.grantMinor, currency: &totals.grantCurrency, field: field, payer: "grant", problems: &problems)
+            case .coFinancing:
+                Self.add(line, to: &totals.coFinancingMinor, currency: &totals.coFinancingCurrency, field: field, payer: "co-financing", problems: &problems)
+            }
+        }
+        if !plan.budget.isEmpty, totals.grantMinor == 0, !problems.contains(where: { $0.hasPrefix("budget[") }) {
+            problems.append("budget: no line is paid by the grant; a plan asks the trust fund for something (paid_by \"grant\")")
+        }
+        self.problems = problems
+        self.totals = totals
+    }
+
+    public var isConsistent: Bool { problems.isEmpty }
+
+    private static func add(_ line: VisitPlan.BudgetLine, to total: inout Int64, currency: inout String?, field: String, payer: String,
+                            problems: inout [String]) {
+        if let currency, currency != line.currency {
+            problems.append("\(field).currency: the \(payer) lines are in \(currency), this one in \(line.currency); convert it so the \(payer) has one currency")
+            return
+        }
+        currency = line.currency
+        let (sum, overflow) = total.addingReportingOverflow(line.amountMinor)
+        if overflow {
+            problems.append("\(field).amount_minor: the \(payer) total overflows")
+        } else {
+            total = sum
+        }
+    }
+
+    static func isCountryCode(_ text: String) -> Bool {
+        text.count == 3 && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) }
+    }
+
+    static func isCurrencyCode(_ text: String) -> Bool { isCountryCode(text) }
+}

@@ -1,0 +1,103 @@
+/// How the two countries will meet and what it costs: activities (each one of the
+/// instruments) with dates, a place or a link and participants, and budget lines that say
+/// who pays them.
+///
+/// As a file (`meridian exchange plan import ID FILE`):
+/// ```json
+/// {"activities": [{"instrument": "study-visit", "title": "Cadastre offices in Kigali",
+///                  "start": "2027-03-01", "end": "2027-03-05", "place": "Kigali, Rwanda",
+///                  "participants": [{"name": "Ana Souza", "institution": "INCRA", "country": "BRA", "role": "host"}]}],
+///  "budget": [{"category": "travel", "description": "Flights for four", "amount_minor": 1200000,
+///              "currency": "USD", "paid_by": "grant"}]}
+/// ```
+public struct VisitPlan: Sendable, Codable, Equatable {
+    public struct Participant: Sendable, Codable, Equatable {
+        public var name: String
+        public var institution: String
+        /// ISO 3166-1 alpha-3.
+        public var country: String
+        /// What the person does in the activity (host, visitor, expert, interpreter…).
+        public var role: String
+
+        public init(name: String, institution: String, country: String, role: String) {
+            self.name = name
+            self.institution = institution
+            self.country = country
+            self.role = role
+        }
+    }
+
+    public struct Activity: Sendable, Codable, Equatable {
+        public var instrument: Instrument
+        public var title: String
+        public var start: PlanDate
+        public var end: PlanDate
+        /// Where it happens (in-person instruments).
+        public var place: String?
+        /// The meeting link (videoconferences).
+        public var link: String?
+        public var participants: [Participant]
+
+        public init(instrument: Instrument, title: String, start: PlanDate, end: PlanDate, place: String? = nil,
+                    link: String? = nil, participants: [Participant]) {
+            self.instrument = instrument
+            self.title = title
+            self.start = start
+            self.end = end
+            self.place = place
+            self.link = link
+            self.participants = participants
+        }
+    }
+
+    /// Who pays a budget line.
+    public enum Payer: String, Sendable, Codable, CaseIterable {
+        /// The trust fund's grant: the lines funding review approves.
+        case grant
+        /// The requesting country's own budget.
+        case coFinancing = "co-financing"
+    }
+
+    public struct BudgetLine: Sendable, Codable, Equatable {
+        public var category: BudgetCategory
+        public var description: String
+        /// Integer minor units of `currency` (cents for USD), never a decimal.
+        public var amountMinor: Int64
+        /// ISO 4217.
+        public var currency: String
+        public var paidBy: Payer
+
+        enum CodingKeys: String, CodingKey {
+            case category, description, currency
+            case amountMinor = "amount_minor"
+            case paidBy = "paid_by"
+        }
+
+        public init(category: BudgetCategory, description: String, amountMinor: Int64, currency: String, paidBy: Payer) {
+            self.category = category
+            self.description = description
+            self.amountMinor = amountMinor
+            self.currency = currency
+            self.paidBy = paidBy
+        }
+    }
+
+    public var activities: [Activity]
+    public var budget: [BudgetLine]
+
+    public init(activities: [Activity], budget: [BudgetLine]) {
+        self.activities = activities
+        self.budget = budget
+    }
+}
+
+/// What a budget line pays for.
+public enum BudgetCategory: String, Sendable, Codable, CaseIterable {
+    case travel, accommodation
+    case perDiem = "per-diem"
+    case venue, interpretation, translation
+    case expertFees = "expert-fees"
+    case communications, other
+
+    public static var codes: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
