@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "MeridianPostgres",
                 "MeridianEngine",
+                "MeridianFunding",
                 "MeridianWorkflow",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

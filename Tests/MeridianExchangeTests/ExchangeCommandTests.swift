@@ -180,6 +180,14 @@ struct ExchangeCommandTests {
             #expect(closed.contains("state       closed (final)"))
             #expect(closed.contains("published   experience"))
             #expect(closed.contains("revise by pm: Add the partner's view"))
+
+            // The transparency file: validated against the IATI schema before it is printed (exit 1 otherwise).
+            let iati = try await session.ok(["export", "iati", "--exchange", id], as: nil)
+            #expect(iati.contains("<recipient-country code=\"CD\" percentage=\"100\"/>"))
+            #expect(iati.contains("<activity-status code=\"4\"/>"))
+            #expect(iati.contains("<transaction-type code=\"2\"/>") && iati.contains("<transaction-type code=\"3\"/>")
+                    && iati.contains("<transaction-type code=\"11\"/>"))
+            #expect(iati.contains("<actual value=\"27\"/>"), "\(iati)")
         }
     }
 }

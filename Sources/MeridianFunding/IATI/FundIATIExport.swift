@@ -56,6 +56,17 @@ public struct FundIATIExport: Sendable {
         return activities + children
     }
 
+    /// The activity of the grant of exchange `instance` (its budget, recipient, commitment,
+    /// payments and co-financing), or `nil` when it has no committed or paid grant. The
+    /// exchange module builds its own activity on it.
+    public func grantActivity(instance: UUID) async throws -> IATIActivity? {
+        guard let grant = try await GrantStore.grants(where: "instance_id", equals: instance, on: client, logger: logger).first,
+              grant.status == .committed || grant.status == .closed,
+              let fund = try await FundStore.funds(where: grant.fundID, on: client, logger: logger).first else { return nil }
+        let prefix = reportingOrg.ref ?? "XM-MERIDIAN"
+        return try await activity(of: grant, fund: fund, parent: "\(prefix)-\(fund.id)", prefix: prefix)
+    }
+
     private func activity(of grant: Grant, fund: Fund, parent: String, prefix: String) async throws -> IATIActivity {
         let rows = try await client.query("""
             SELECT t.kind, t.value_date::text, e.amount_minor, t.reference FROM funding_transactions t
