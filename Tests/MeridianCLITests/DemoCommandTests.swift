@@ -17,7 +17,7 @@ struct DemoCommandTests {
             let first = try await MeridianBinary.run(arguments)
             #expect(first.status == 0, "\(first.standardError)")
             let output = first.standardOutput
-            #expect(output.contains("knowledge-exchange v1") && output.contains("deployed"))
+            #expect(output.contains("knowledge-exchange v2") && output.contains("deployed"))
             #expect(output.contains("29 new"))
             #expect(output.contains("amani.official — Amani Kabila, official of COD  (added)"))
             #expect(output.contains("[COD] matches: ") && output.contains("Rwanda"))
