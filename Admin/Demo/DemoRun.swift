@@ -158,9 +158,23 @@ final class DemoRun {
         for exchange in tracked {
             _ = try await exchanges.submitReport(exchange.scenario.report(exchange.partnerName), exchange: exchange.id,
                                                  by: try cast.exchangeActor(exchange.scenario.official))
+            say(exchange, "\(exchange.scenario.official.name) submits the results report → \(try await state(exchange))")
+        }
+        // Instalments due after results.
+        var laterInstalments = 0
+        for exchange in tracked {
+            guard let grant = try await latestGrant(of: exchange, status: .committed), grant.instalments.count > 1 else { continue }
+            for instalment in 2...grant.instalments.count {
+                say(exchange, "results are in: the \(grant.instalments[instalment - 1])% instalment is due")
+                try await disburse(exchange, to: exchange.scenario.beneficiary.iban, attempt: 10 + instalment, instalment: instalment)
+                laterInstalments += 1
+            }
+        }
+        if laterInstalments > 0 { try await payPendingInstructions(bank: DemoBank(closedAccounts: []), file: 3) }
+        for exchange in tracked {
             _ = try await exchanges.review(.accept, comment: "Clear results and frank lessons", exchange: exchange.id,
                                            by: try cast.exchangeActor(manager))
-            say(exchange, "report submitted by \(exchange.scenario.official.name), accepted by \(manager.name) → \(try await state(exchange))")
+            say(exchange, "\(manager.name) accepts the report → \(try await state(exchange))")
         }
         try await DemoWorker.until("the closing tasks (publish, archive, notify)") {
             for exchange in tracked {
@@ -183,14 +197,15 @@ final class DemoRun {
             + (grant.coFinancing.minorUnits > 0 ? " + co-financing \(grant.coFinancing)" : "") + " → \(submitted.state)")
     }
 
-    private func disburse(_ exchange: Tracked, to iban: String, attempt: Int) async throws {
+    private func disburse(_ exchange: Tracked, to iban: String, attempt: Int, instalment: Int = 1) async throws {
         let grant = try await grant(of: exchange, status: .committed)
         let request = DisbursementRequest(
-            grantID: grant.id, beneficiary: exchange.scenario.beneficiary.institution, account: try BankAccount.iban(iban),
+            grantID: grant.id, instalment: instalment, beneficiary: exchange.scenario.beneficiary.institution, account: try BankAccount.iban(iban),
             actor: try cast.engineActor(financeOfficer), idempotencyKey: "demo-\(runID)-\(exchange.scenario.key)-\(attempt)")
         let result = try await Disbursements(engine: engine, logger: logger).disburse(request)
         let compact = iban.filter { !$0.isWhitespace }
-        say(exchange, "\(financeOfficer.name) disburses \(result.instruction.amount) to \(compact.prefix(4))…\(compact.suffix(4)) → \(try await state(exchange))")
+        let part = grant.instalments.count > 1 ? " (instalment \(instalment) of \(grant.instalments.count), \(grant.instalments[instalment - 1])%)" : ""
+        say(exchange, "\(financeOfficer.name) disburses \(result.instruction.amount)\(part) to \(compact.prefix(4))…\(compact.suffix(4)) → \(try await state(exchange))")
     }
 
     /// Exports the pending instructions as one pain.001 file, lets the bank answer with a
@@ -242,11 +257,15 @@ final class DemoRun {
     }
 
     private func grant(of exchange: Tracked, status: Grant.Status) async throws -> Grant {
-        let grants = try await GrantQueries(client: engine.client, logger: logger).list()
-        guard let grant = grants.last(where: { $0.instanceID == exchange.id && $0.status == status }) else {
+        guard let grant = try await latestGrant(of: exchange, status: status) else {
             throw CLIFailure("the demo's exchange \(exchange.label) has no \(status.rawValue) grant", status: .failure)
         }
         return grant
+    }
+
+    /// The exchange's latest grant in `status`, if it has one.
+    private func latestGrant(of exchange: Tracked, status: Grant.Status) async throws -> Grant? {
+        try await GrantQueries(client: engine.client, logger: logger).list().last { $0.instanceID == exchange.id && $0.status == status }
     }
 
     private func say(_ exchange: Tracked, _ line: String) {

@@ -15,6 +15,8 @@ struct DemoScenario: Sendable {
         case grantRejectedThenRevised
         /// The bank rejects the first payment; the finance officer disburses again and it is paid.
         case paymentFailsThenPaid
+        /// The grant is paid in two instalments, 70% at once and 30% after the results report.
+        case paidInInstalments
     }
 
     var key: String
@@ -253,7 +255,7 @@ extension DemoScenario {
                 .init(category: .travel, description: "Experts' flights", amountMinor: usd(15_000), currency: "USD", paidBy: .grant),
                 .init(category: .accommodation, description: "Experts' lodging", amountMinor: usd(6_000), currency: "USD", paidBy: .grant),
                 .init(category: .venue, description: "Consultation meetings", amountMinor: usd(5_000), currency: "USD", paidBy: .coFinancing),
-            ])
+            ], instalments: [70, 30])
         },
         revisedPlan: nil,
         report: { partnerName in
@@ -265,5 +267,5 @@ extension DemoScenario {
                 feedback: .init(requestingCountry: "Numbers and tools we could use at once", partnerCountry: "Ghana's team knew its data well"))
         },
         beneficiary: DemoBeneficiary(institution: "National health insurance authority of Ghana (example account)", iban: "CH93 0076 2011 6238 5295 7"),
-        twist: .none)
+        twist: .paidInInstalments)
 }

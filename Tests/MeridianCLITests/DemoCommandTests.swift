@@ -26,15 +26,16 @@ struct DemoCommandTests {
             #expect(output.contains("approved by 2 approvers (above 50,000.00 USD)"))
             #expect(output.contains("4 settled, 1 rejected"))
             #expect(output.contains("[UGA] the payment failed and is back with the finance officers"))
-            #expect(output.components(separatedBy: "accepted by Lucía Pérez → closed").count - 1 == 5)
+            #expect(output.components(separatedBy: "Lucía Pérez accepts the report → closed").count - 1 == 5)
+            #expect(output.contains("[GHA] results are in: the 30% instalment is due"))
             #expect(output.components(separatedBy: "chain intact").count - 1 == 5)
             #expect(output.contains("disbursed      224,800.00 USD"))
             #expect(output.contains("co-financing   22,500.00 USD"))
             #expect(output.contains(", 0 dead"))
             // The files it wrote are the standards' files.
             let written = try FileManager.default.contentsOfDirectory(atPath: files.path)
-            #expect(written.filter { $0.hasSuffix(".pain001.xml") }.count == 2)
-            #expect(written.filter { $0.hasSuffix(".pain002.xml") }.count == 2)
+            #expect(written.filter { $0.hasSuffix(".pain001.xml") }.count == 3)
+            #expect(written.filter { $0.hasSuffix(".pain002.xml") }.count == 3)
             #expect(written.contains("rapid-response-iati.xml"))
 
             let second = try await MeridianBinary.run(arguments)
@@ -60,7 +61,7 @@ struct DemoCommandTests {
                 return counts
             }
             #expect(counts[0] == 10, "closed exchanges")
-            #expect(counts[1] == 10 && counts[2] == 2, "paid and failed payments")
+            #expect(counts[1] == 12 && counts[2] == 2, "paid and failed payments: per run five first payments (one failing, paid again) and Ghana's second instalment")
             #expect(counts[3] == 0, "the demo revokes its tokens")
             #expect(counts[4] == 29 + 10, "every closed exchange became an experience")
         }
