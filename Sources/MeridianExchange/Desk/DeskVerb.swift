@@ -6,9 +6,11 @@ import MeridianWorkflow
 /// Among the actions open to the person now (``WorkflowDefinition/openActions(in:roles:actorID:)``):
 /// - `approve`: an approval's approve-event (a vote, e.g. `approve-grant`), else the state's
 ///   forward decision: a transition to a later, non-final state of the definition
-///   (screening → `accept`, match-review → `approve-matches`, results-review → `accept-report`).
-/// - `reject`: an approval's reject-event (`reject-grant`), else a transition to a final state
-///   (`decline`), else one back to an earlier state (`request-revision`, `rematch`).
+///   (screening → `accept`, match-review → `approve-matches`), or, where the state has no such
+///   way on, the one to a final state (results-review → `accept-report` → closed).
+/// - `reject`: an approval's reject-event (`reject-grant`), else — where the state has a way on —
+///   a transition to a final state (`decline`), else one back to an earlier state
+///   (`request-revision`, `rematch`, `decline-invitation`).
 /// - `request-info`: the event named `request-info`.
 ///
 /// A verb decides only where the state offers a choice (an approval, or two or more ways out
@@ -47,6 +49,7 @@ public enum DeskVerb: String, Sendable, Codable, CaseIterable {
         }
         let peopleEvents = Set(current.transitions.filter { $0.role != nil && !exits.contains($0.event) }.map(\.event))
         let isDecision = !current.approvals.isEmpty || peopleEvents.count >= 2
+        let hasForward = peopleEvents.contains { $0 != "request-info" && isForward($0) }
         switch self {
         case .requestInfo:
             return actions.first { $0.approval == nil && $0.event == "request-info" }.map(Choice.fire) ?? .nothing
@@ -54,16 +57,20 @@ public enum DeskVerb: String, Sendable, Codable, CaseIterable {
             if let vote = actions.first(where: { action in
                 current.approvals.contains { $0.id == action.approval && $0.approveEvent == action.event }
             }) { return .fire(vote) }
-            guard let forward = actions.first(where: { $0.approval == nil && $0.event != "request-info" && isForward($0.event) }) else {
-                return .nothing
+            if let forward = actions.first(where: { $0.approval == nil && $0.event != "request-info" && isForward($0.event) }) {
+                return isDecision ? .fire(forward) : .pickUp(forward)
             }
-            return isDecision ? .fire(forward) : .pickUp(forward)
+            // No way on but the end: the end is the approval (results-review → accept-report → closed).
+            guard isDecision, !hasForward else { return .nothing }
+            return actions.first { $0.approval == nil && isFinal($0.event) }.map(Choice.fire) ?? .nothing
         case .reject:
             if let vote = actions.first(where: { action in
                 current.approvals.contains { $0.id == action.approval && $0.rejectEvent == action.event }
             }) { return .fire(vote) }
             guard isDecision else { return .nothing }
-            if let final = actions.first(where: { $0.approval == nil && isFinal($0.event) }) { return .fire(final) }
+            // Where the state has a way on, a final target is the refusal (decline); where the end
+            // is itself the approval, rejecting sends the exchange back.
+            if hasForward, let final = actions.first(where: { $0.approval == nil && isFinal($0.event) }) { return .fire(final) }
             return actions.first { $0.approval == nil && $0.event != "request-info" && isBackward($0.event) }.map(Choice.fire) ?? .nothing
         }
     }
