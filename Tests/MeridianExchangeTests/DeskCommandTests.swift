@@ -132,6 +132,25 @@ struct DeskCommandTests {
             try await fire(database, id, "payment-confirmed", actor: "test:bank")
             try await fire(database, other, "pickup-overdue", actor: "timer")
 
+            // Results: the report goes back with a comment (required), then is accepted — through the review's domain action.
+            let report = """
+                {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
+                 "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
+                 "lessons": ["Start with the communities."],
+                 "feedback": {"requesting_country": "Useful.", "partner_country": "Glad to help."}}
+                """
+            let reportFile = try temporaryFile("report.json", report)
+            try await session.ok(["exchange", "report", "submit", id, reportFile], as: "amani")
+            before = try await footprint(database)
+            #expect(try await session.run(["reject", id], as: "pm").status == 64, "a revision needs a comment")
+            #expect(try await footprint(database) == before)
+            #expect(try await session.ok(["reject", id, "--comment", "Add the partner's view"], as: "pm")
+                == "exchange \(id): request-revision; results-review → implementation\n")
+            try await session.ok(["exchange", "report", "submit", id, reportFile], as: "amani")
+            #expect(try await session.ok(["approve", id], as: "pm") == "exchange \(id): accept-report; results-review → closed\n")
+            #expect(try await session.ok(["exchange", "show", id], as: "amani").contains("revise by pm: Add the partner's view"))
+            #expect(try await session.ok(["exchange", "status", id], as: "amani").contains("waits for   nobody: the exchange has ended"))
+
             let timeline = try await session.ok(["exchange", "timeline", id], as: "claire")
             #expect(timeline.contains("pm  accept  screening → matching  — \"complete and in mandate\""), "\(timeline)")
             #expect(timeline.contains("pm  request-info  screening → information-requested  — \"Which provinces?\""))
@@ -149,9 +168,14 @@ struct DeskCommandTests {
             let byCountry = try #require(portfolio["by_country"] as? [[String: Any]])
             #expect(Set(byCountry.compactMap { $0["key"] as? String }) == ["COD", "RWA"])
             let text = try await session.ok(["portfolio"], as: "pm")
-            #expect(text.contains("by step              implementation 1, submitted 1") && text.contains("note: by fund: not shown yet"), "\(text)")
+            #expect(text.contains("by step              closed 1, submitted 1") && text.contains("note: by fund: not shown yet"), "\(text)")
             let own = try #require(try json(try await session.ok(["portfolio", "--json"], as: "foday")) as? [String: Any])
             #expect(own["exchanges"] as? Int == 0, "an official sees only her country's exchanges")
+
+            try await session.ok(["exchange", "screen", other], as: "pm")
+            #expect(try await session.ok(["reject", other, "--comment", "outside the fund's mandate"], as: "pm")
+                == "exchange \(other): decline; screening → declined\n")
+            #expect(try await session.ok(["inbox"], as: "pm") == "nothing waits for you\n")
 
             // A revoked token is refused.
             let tokens = try #require(try json(try await session.ok(["token", "list", "--user", "pm", "--json"], as: "ada")) as? [String: Any])
