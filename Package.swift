@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
         .library(name: "MeridianEngine", targets: ["MeridianEngine"]),
         .library(name: "MeridianExchange", targets: ["MeridianExchange"]),
+        .library(name: "MeridianXML", targets: ["MeridianXML"]),
+        .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
         .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
     ],
     dependencies: [
@@ -36,14 +38,33 @@ let package = Package(
             name: "MeridianSchemas",
             path: "Schemas",
             exclude: ["README.md", "workflow-language.md"],
-            resources: [.copy("migrations"), .copy("workflow.xsd")]
+            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards")]
         ),
         .target(
             name: "MeridianWorkflow",
             dependencies: [
                 "CLibXML2",
+                "MeridianXML",
                 "MeridianSchemas",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Hardened libxml2 parsing of hostile input, XSD validation with network off, escaped writing.
+        .target(
+            name: "MeridianXML",
+            dependencies: ["CLibXML2"]
+        ),
+        // Trust funds, the double-entry ledger, grants, disbursements, ISO 20022 and IATI files.
+        .target(
+            name: "MeridianFunding",
+            dependencies: [
+                "MeridianEngine",
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianSchemas",
+                "MeridianXML",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The workflow definitions that ship (Workflows/*.xml) as bundled resources.
@@ -89,6 +110,7 @@ let package = Package(
             dependencies: [
                 "MeridianPostgres",
                 "MeridianEngine",
+                "MeridianFunding",
                 "MeridianWorkflow",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,6 +146,8 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianFunding",
+                "MeridianXML",
                 "MeridianIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,6 +197,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianFundingTests",
+            dependencies: [
+                "MeridianFunding",
+                "MeridianEngine",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
+                "MeridianSchemas",
+                "MeridianXML",
+                "MeridianQueue",
+                "MeridianIdentity",
+                "MeridianTestSupport",
+                "MeridianPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

@@ -14,4 +14,10 @@ public enum SchemaFiles {
     public static var workflowXSD: URL {
         Bundle.module.url(forResource: "workflow", withExtension: "xsd")!
     }
+
+    /// The published schemas of the standards Meridian exports (`standards/iati-2.03`,
+    /// `standards/iso20022`), kept as files so includes resolve from disk with network off.
+    public static var standardsDirectory: URL {
+        Bundle.module.url(forResource: "standards", withExtension: nil)!
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianEngine
 import MeridianExchange
+import MeridianFunding
 import MeridianIdentity
 import MeridianPostgres
 import PostgresNIO
@@ -54,6 +55,8 @@ struct CLIFailure: Error, CustomStringConvertible {
             self.init(error.description, status: Self.status(of: error.code))
         case let error as EngineError:
             self.init(error.description, status: Self.status(of: error.code))
+        case let error as FundingError:
+            self.init(error.description, status: Self.status(of: error.code))
         case let error as IdentityError:
             self.init(error.description, status: Self.status(of: error.code))
         case let error as QueueError:
@@ -90,6 +93,16 @@ struct CLIFailure: Error, CustomStringConvertible {
         case .invalidInput: return .dataError
         case .invalidDefinition: return .failure
         case .conflict, .concurrentChange: return .conflict
+        default: return .failure
+        }
+    }
+
+    private static func status(of code: FundingError.Code) -> ExitStatus {
+        switch code {
+        case .notFound: return .notFound
+        case .invalidInput: return .dataError
+        case .conflict: return .conflict
+        case .permission: return .permission
         default: return .failure
         }
     }

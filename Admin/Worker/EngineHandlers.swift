@@ -1,5 +1,6 @@
 import Logging
 import MeridianEngine
+import MeridianFunding
 import MeridianExchange
 import MeridianQueue
 import PostgresNIO
@@ -15,6 +16,7 @@ enum EngineHandlers {
     /// Every domain's task handlers, for engines over `client`.
     static func tasks(client: PostgresClient, logger: Logger) -> TaskHandlers {
         var tasks = TaskHandlers()
+        FundingTasks.register(into: &tasks, client: client, logger: logger)
         ExchangeTasks.register(into: &tasks, client: client, logger: logger)
         return tasks
     }

@@ -20,6 +20,12 @@ struct CLITests {
     private func people(_ database: TestDatabase) async throws -> (pat: String, ana: String) {
         let admin = try await meridian(["user", "add", "ada", "--name", "Ada Admin", "--role", "admin"], database)
         let adminToken = try #require(admin.standardOutput.split(separator: "\n").last.map(String.init), "\(admin.standardError)")
+        // Approving a grant commits money: the fund it comes from (the only USD fund) must hold it.
+        let fund = try await meridian(["fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD"], database, token: adminToken)
+        #expect(fund.status == 0, "\(fund.standardError)")
+        let contribution = try await meridian(["fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "100,000.00 USD",
+                                               "--reference", "AGR-1"], database, token: adminToken)
+        #expect(contribution.status == 0, "\(contribution.standardError)")
         var tokens: [String] = []
         for (handle, role) in [("pat", "program-manager"), ("ana", "fund-approver")] {
             let added = try await meridian(["user", "add", handle, "--name", handle.capitalized, "--role", role], database, token: adminToken)

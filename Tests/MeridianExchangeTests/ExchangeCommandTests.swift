@@ -133,6 +133,10 @@ struct ExchangeCommandTests {
                 == "exchange \(id): plan version 1 stored: 1 activities, grant 12,500.00 USD\n")
             let shown = try await session.ok(["exchange", "plan", "show", id], as: "pm")
             #expect(shown.contains("12,500.00 USD") && shown.contains("co-financing 3,000.00 USD"))
+            // The grant comes from a trust fund that holds the money (the only USD fund).
+            try await session.ok(["fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD",
+                                  "--iban", "DE89 3704 0044 0532 0130 00"], as: "ada")
+            try await session.ok(["fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "100,000.00 USD", "--reference", "AGR-1"], as: "ada")
             #expect(try await session.run(["exchange", "plan", "submit", id], as: "claire").status == 77)
             #expect(try await session.ok(["exchange", "plan", "submit", id, "--key", "s1"], as: "amani")
                 == "exchange \(id): plan version 1 submitted (grant 12,500.00 USD); now in funding-review\n")
@@ -144,16 +148,15 @@ struct ExchangeCommandTests {
             #expect((object["plans"] as? [Any])?.count == 1)
             #expect(try await session.ok(["exchange", "list", "--state", "closed"], as: "pm").hasSuffix("0 exchange(s)\n"))
 
-            // Funding is the funding module's: here its approvers take the workflow's own steps,
-            // and the bank's confirmation is fired by the system in this process.
-            try await session.ok(["instance", "fire", id, "approve-grant"], as: "fay")
-            try await session.ok(["instance", "fire", id, "disburse"], as: "finn")
-            try await withPostgresClient(database.settings, logger: database.logger) { client in
-                let engine = try WorkflowEngine(client: client, logger: database.logger)
-                let outcome = try await engine.fire(FireRequest(instanceID: try #require(UUID(uuidString: id)), event: "payment-confirmed",
-                                                                actor: .system("test:bank")))
-                #expect(outcome.to == "implementation")
-            }
+            // Funding: the approver's vote commits the grant, the finance officer disburses it, the
+            // bank's confirmation is marked by hand.
+            try await session.ok(["grant", "approve", id], as: "fay")
+            let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration", "--iban", "GB82 WEST 1234 5698 7654 32",
+                                                  "--json"], as: "finn")
+            let instruction = try #require(try JSONSerialization.jsonObject(with: Data(disbursed.utf8)) as? [String: Any])
+            let endToEnd = try #require(instruction["end_to_end_id"] as? String)
+            try await session.ok(["payments", "mark", endToEnd, "paid"], as: "finn")
+            #expect(try await session.ok(["exchange", "list", "--json"], as: "pm").contains("\"implementation\""))
             let report = """
                 {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
                  "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
@@ -177,6 +180,14 @@ struct ExchangeCommandTests {
             #expect(closed.contains("state       closed (final)"))
             #expect(closed.contains("published   experience"))
             #expect(closed.contains("revise by pm: Add the partner's view"))
+
+            // The transparency file: validated against the IATI schema before it is printed (exit 1 otherwise).
+            let iati = try await session.ok(["export", "iati", "--exchange", id], as: nil)
+            #expect(iati.contains("<recipient-country code=\"CD\" percentage=\"100\"/>"))
+            #expect(iati.contains("<activity-status code=\"4\"/>"))
+            #expect(iati.contains("<transaction-type code=\"2\"/>") && iati.contains("<transaction-type code=\"3\"/>")
+                    && iati.contains("<transaction-type code=\"11\"/>"))
+            #expect(iati.contains("<actual value=\"27\"/>"), "\(iati)")
         }
     }
 }

@@ -1,14 +1,14 @@
 import CLibXML2
+import MeridianXML
 
 /// Turns the bytes of a definition into a libxml2 document with every dangerous feature off.
 ///
 /// In order: the bytes must be UTF-8 without NULs; the XML declaration may name no other
 /// encoding; any `<!DOCTYPE` is refused before libxml2 runs. libxml2 then parses from memory
-/// with `XML_PARSE_NONET` and without `NOENT`, `DTDLOAD`, `DTDATTR`, `XINCLUDE` or `HUGE`, so
-/// no entity is expanded and nothing is fetched from disk or network. Our SAX hook records
-/// where each element starts (libxml2 only keeps lines) and stops the parser when elements
-/// nest deeper than the limit; a DOCTYPE that somehow got through stops it too. Errors go to
-/// a handler on this parse's own context.
+/// through MeridianXML's ``HardenedLibXML`` (shared with every other reader of XML): no network,
+/// no entity expanded, element start offsets recorded (libxml2 only keeps lines), the parser
+/// stopped past the depth limit or at a DOCTYPE that somehow got through. This type turns its
+/// outcome into located diagnostics.
 struct HardenedParser {
     var file: String
     var limits: LoadingLimits
@@ -17,16 +17,6 @@ struct HardenedParser {
     struct Document {
         let pointer: xmlDocPtr
         func close() { xmlFreeDoc(pointer) }
-    }
-
-    /// What the SAX callbacks learn during one parse; reached through the context's `_private`.
-    private final class ParseState {
-        let limits: LoadingLimits
-        var errors: [(message: String, line: Int, column: Int, level: xmlErrorLevel)] = []
-        var tooDeepAt: Int?
-        var sawDoctype = false
-
-        init(limits: LoadingLimits) { self.limits = limits }
     }
 
     /// The checks that run on the bytes before libxml2 does.
@@ -62,34 +52,8 @@ struct HardenedParser {
     }
 
     private func parse(_ source: SourceText, buffer: UnsafeBufferPointer<CChar>) -> (Document?, [Diagnostic]) {
-        LibXML.ensureInitialized()
-        let state = ParseState(limits: limits)
-        guard let base = buffer.baseAddress, let context = xmlCreateMemoryParserCtxt(base, Int32(buffer.count)) else {
-            return (nil, [Diagnostic(file: file, location: .start, rule: .malformedXML, message: "libxml2 could not create a parser context")])
-        }
-        defer { xmlFreeParserCtxt(context) }
-
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
-        _ = xmlCtxtUseOptions(context, options)
-        let sax = context.pointee.sax!
-        sax.pointee.startElementNs = Self.startElement
-        sax.pointee.serror = Self.collectError
-        sax.pointee.internalSubset = Self.refuseDoctype
-        sax.pointee.externalSubset = nil
-        sax.pointee.entityDecl = nil
-        sax.pointee.resolveEntity = nil
-        sax.pointee.warning = nil
-        sax.pointee.error = nil
-        sax.pointee.fatalError = nil
-        sax.pointee.initialized = UInt32(XML_SAX2_MAGIC)
-
-        let unmanaged = Unmanaged.passRetained(state)
-        defer { unmanaged.release() }
-        context.pointee._private = unmanaged.toOpaque()
-        _ = xmlParseDocument(context)
-        let document = context.pointee.myDoc
-        context.pointee.myDoc = nil
-
+        let state = HardenedLibXML.parse(buffer, maxDepth: limits.maxDepth, ignoreEncoding: true)
+        let document = state.document
         var diagnostics: [Diagnostic] = []
         if let offset = state.tooDeepAt {
             let tagStart = source.startOfTag(endingAt: offset) ?? offset
@@ -101,53 +65,17 @@ struct HardenedParser {
         } else {
             for error in state.errors {
                 diagnostics.append(Diagnostic(file: file, location: SourceLocation(line: max(error.line, 1), column: max(error.column, 1)),
-                                              rule: .malformedXML, message: error.message,
-                                              severity: error.level == XML_ERR_WARNING ? .warning : .error))
+                                              rule: .malformedXML, message: LibXML.elided(error.message),
+                                              severity: error.isWarning ? .warning : .error))
             }
-            if context.pointee.wellFormed == 0 && !diagnostics.containsErrors {
+            if !state.wellFormed && !diagnostics.containsErrors {
                 diagnostics.append(Diagnostic(file: file, location: .start, rule: .malformedXML, message: "the file is not well-formed XML"))
             }
         }
-        guard let document, !diagnostics.containsErrors, context.pointee.wellFormed != 0 else {
+        guard let document, !diagnostics.containsErrors, state.wellFormed else {
             if let document { xmlFreeDoc(document) }
             return (nil, diagnostics)
         }
         return (Document(pointer: document), diagnostics)
-    }
-
-    private static func state(of context: UnsafeMutableRawPointer?) -> ParseState? {
-        guard let context else { return nil }
-        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let opaque = parser.pointee._private else { return nil }
-        return Unmanaged<ParseState>.fromOpaque(opaque).takeUnretainedValue()
-    }
-
-    /// Builds the node as libxml2 would, then notes where its start tag is and checks depth.
-    private static let startElement: startElementNsSAX2Func = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes in
-        xmlSAX2StartElementNs(context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount, attributes)
-        guard let context, let state = HardenedParser.state(of: context) else { return }
-        let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        var offset = 0
-        if let input = parser.pointee.input, let base = input.pointee.base, let cursor = input.pointee.cur {
-            offset = Int(input.pointee.consumed) + (cursor - base)
-        }
-        if let node = parser.pointee.node {
-            node.pointee._private = UnsafeMutableRawPointer(bitPattern: offset + 1)
-        }
-        if parser.pointee.nodeNr > state.limits.maxDepth, state.tooDeepAt == nil {
-            state.tooDeepAt = offset
-            xmlStopParser(parser)
-        }
-    }
-
-    private static let refuseDoctype: internalSubsetSAXFunc = { context, _, _, _ in
-        guard let context, let state = HardenedParser.state(of: context) else { return }
-        state.sawDoctype = true
-        xmlStopParser(context.assumingMemoryBound(to: xmlParserCtxt.self))
-    }
-
-    private static let collectError: xmlStructuredErrorFunc = { context, error in
-        guard let error, let state = HardenedParser.state(of: context) else { return }
-        state.errors.append((LibXML.message(error.pointee.message), Int(error.pointee.line), Int(error.pointee.int2), error.pointee.level))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import CLibXML2
+import MeridianXML
 
 /// Process-wide set-up of libxml2, done once.
 ///
@@ -9,13 +10,14 @@ import CLibXML2
 /// context, never through `xmlSetGenericErrorFunc`/`xmlSetStructuredErrorFunc`, so loads may
 /// run concurrently and libxml2 never writes to standard error.
 enum LibXML {
-    private static let initialized: Bool = {
-        xmlInitParser()
-        return true
-    }()
-
+    /// `xmlInitParser` and the no-network entity loader, once per process (MeridianXML).
     static func ensureInitialized() {
-        _ = initialized
+        HardenedLibXML.initialize()
+    }
+
+    /// A message already cut to one line, with our namespace elided.
+    static func elided(_ text: String) -> String {
+        text.replacingOccurrences(of: "{\(WorkflowNamespace.uri)}", with: "")
     }
 
     /// A libxml2 message as one line: its trailing newline dropped and our namespace elided.

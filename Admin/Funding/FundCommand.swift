@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import MeridianEngine
+import MeridianFunding
+import MeridianWorkflow
+
+/// `meridian fund …`: trust funds, their contributions and statements.
+struct FundCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fund",
+        abstract: "Trust funds: create, list, show, record contributions, statements.",
+        discussion: """
+            Money is typed as people write it ("1,000.50 USD", "USD 250000") and stored exactly as \
+            integer minor units; it is never converted between currencies.
+
+            Commands that act (create, contribute, approve, reject, disburse, mark, reconcile) run \
+            as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`); exit 77 \
+            without one, or without the role.
+
+            Example:
+              meridian fund create rapid --name "Rapid Response Fund" --currency USD --iban "DE89 3704 0044 0532 0130 00"
+            """,
+        subcommands: [FundCreate.self, FundList.self, FundShow.self, FundContribute.self, FundStatementCommand.self]
+    )
+}
+
+struct FundCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a trust fund (admin or finance officer).",
+        discussion: """
+            --max-grant defaults to 150,000 in the fund's currency. The account (--iban, or \
+            --account-number with --bank-code) is the one payment files pay from.
+
+            Example:
+              meridian fund create rapid --name "Rapid Response Fund" --currency USD --donor "Donor A" --iban "DE89 3704 0044 0532 0130 00" --bic COBADEFFXXX
+            """
+    )
+    @Argument(help: "The fund's id: lowercase letters, digits and dashes.") var id: String
+    @Option(help: "The fund's name.") var name: String
+    @Option(help: "The ISO 4217 currency the fund is kept in.") var currency: String
+    @Option(name: .customLong("donor"), help: "A donor (repeat for several).") var donors: [String] = []
+    @Option(help: "The largest grant, such as \"150,000 USD\".") var maxGrant: String?
+    @Option(help: "The IBAN payments leave from.") var iban: String?
+    @Option(help: "The account number payments leave from (with --bank-code).") var accountNumber: String?
+    @Option(help: "The bank code of --account-number.") var bankCode: String?
+    @Option(help: "The bank's BIC.") var bic: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.admin, FundingRoles.financeOfficer], to: "creating a fund", database: database)
+        let currency = try Currency.named(currency.uppercased())
+        let max = try maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) }
+        let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
+        let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, createdBy: actor.id)
+        try await database.withClient { client, logger in try await FundStore(client: client, logger: logger).create(fund) }
+        print("created fund \(id): \(name), in \(currency), grants up to \(fund.maxGrant)")
+    }
+}
+
+struct FundList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List trust funds with what is available.",
+                                                    discussion: "Example:\n  meridian fund list --json")
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let (funds, statements) = try await database.withClient { client, logger in
+            let funds = try await FundStore(client: client, logger: logger).list()
+            var statements: [FundStatement] = []
+            for fund in funds { statements.append(try await FundStatement.read(fund: fund.id, asOf: CalendarDay(Date()), client: client, logger: logger)) }
+            return (funds, statements)
+        }
+        if json {
+            print(try JSONOutput.string(funds.map(FundJSON.init)))
+            return
+        }
+        guard !funds.isEmpty else {
+            print("no funds yet; create one with `meridian fund create`")
+            return
+        }
+        print(Table.render(["ID", "NAME", "CURRENCY", "CONTRIBUTED", "AVAILABLE", "MAX GRANT"], zip(funds, statements).map { fund, statement in
+            [fund.id, fund.name, fund.currency.code, statement.contributions.description, statement.available.description, fund.maxGrant.description]
+        }))
+    }
+}
+
+struct FundShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one fund (exit 66 when there is none).",
+                                                    discussion: "Example:\n  meridian fund show rapid --json")
+    @Argument(help: "The fund's id.") var id: String
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let (fund, statement) = try await database.withClient { client, logger in
+            (try await FundStore(client: client, logger: logger).fund(id),
+             try await FundStatement.read(fund: id, asOf: CalendarDay(Date()), client: client, logger: logger))
+        }
+        if json {
+            print(try JSONOutput.string(FundJSON(fund)))
+            return
+        }
+        print("""
+            \(fund.id) — \(fund.name)
+            currency: \(fund.currency); grants up to \(fund.maxGrant)
+            donors: \(fund.donors.isEmpty ? "none yet" : fund.donors.joined(separator: ", "))
+            account: \(fund.account?.display ?? "none (payment files need one)")
+            created by \(fund.createdBy) at \(EngineSession.time(fund.createdAt))
+            contributed \(statement.contributions); available \(statement.available); committed \(statement.committed); \
+            in payment \(statement.inPayment); disbursed \(statement.disbursed)
+            """)
+    }
+}
+
+struct FundContribute: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contribute",
+        abstract: "Record money received from a donor (finance officer or admin).",
+        discussion: """
+            The reference (the bank's or the agreement's) is unique per fund: recording it again \
+            with the same donor and amount changes nothing; with other values it is refused (75).
+
+            Example:
+              meridian fund contribute rapid --donor "Donor A" --amount "1,000,000.00 USD" --date 2026-01-15 --reference AGR-2026-01
+            """
+    )
+    @Argument(help: "The fund's id.") var id: String
+    @Option(help: "The donor.") var donor: String
+    @Option(help: "The amount, such as \"1,000,000.00 USD\".") var amount: String
+    @Option(help: "The day the money was received (YYYY-MM-DD; default today).") var date: String?
+    @Option(help: "The bank's or the agreement's reference.") var reference: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer, FundingRoles.admin], to: "recording a contribution", database: database)
+        let day = try date.map { try CalendarDay($0) } ?? CalendarDay(Date())
+        let contribution = try await database.withClient { client, logger in
+            let store = FundStore(client: client, logger: logger)
+            let fund = try await store.fund(id)
+            let money = try MoneyParser(defaultCurrency: fund.currency).parse(amount)
+            return try await store.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, actorID: actor.id)
+        }
+        print(contribution.replayed ? "already recorded: \(contribution.amount) from \(donor) (\(reference)); nothing changed"
+                                    : "recorded \(contribution.amount) from \(donor) on \(day) (\(reference)), ledger transaction \(contribution.transactionID)")
+    }
+}
+
+struct FundStatementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statement",
+        abstract: "A fund's statement as of a day: contributions, commitments, disbursements, available.",
+        discussion: """
+            Computed from the ledger's entries with a value date on or before --as-of. The \
+            countries' co-financing of the plans this fund's grants cover is shown beside it: it \
+            never passes through Meridian.
+
+            Example:
+              meridian fund statement rapid --as-of 2026-06-30
+            """
+    )
+    @Argument(help: "The fund's id.") var id: String
+    @Option(name: .customLong("as-of"), help: "The day (YYYY-MM-DD; default today).") var asOf: String?
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let day = try asOf.map { try CalendarDay($0) } ?? CalendarDay(Date())
+        let statement = try await database.withClient { client, logger in
+            try await FundStatement.read(fund: id, asOf: day, client: client, logger: logger)
+        }
+        if json {
+            print(try JSONOutput.string(StatementJSON(statement)))
+            return
+        }
+        print("\(statement.fund.name) (\(statement.fund.id)), as of \(day)\n")
+        print(Table.render(["", "AMOUNT"], [
+            ["contributions", statement.contributions.description],
+            ["committed (approved, not yet sent)", statement.committed.description],
+            ["in payment (sent to the bank)", statement.inPayment.description],
+            ["disbursed (paid)", statement.disbursed.description],
+            ["available", statement.available.description],
+        ] + statement.coFinancing.map { ["co-financing by countries (not through Meridian)", $0.description] }))
+        if !statement.lines.isEmpty {
+            print("")
+            print(Table.render(["DATE", "MOVEMENT", "AMOUNT", "REFERENCE"], statement.lines.map {
+                [$0.valueDate.description, $0.kind.rawValue, $0.amount.description, $0.reference]
+            }))
+        }
+    }
+}
+
+/// Argument helpers shared by the funding commands.
+enum FundingArguments {
+    static func account(iban: String?, number: String?, bankCode: String?, bic: String?) throws -> BankAccount? {
+        switch (iban, number, bankCode) {
+        case (nil, nil, nil): return nil
+        case (let iban?, nil, nil): return try BankAccount.iban(iban, bic: bic)
+        case (nil, let number?, let code?): return try BankAccount.local(number: number, bankCode: code, bic: bic)
+        default:
+            throw CLIFailure("give either --iban, or --account-number with --bank-code", status: .usage)
+        }
+    }
+}

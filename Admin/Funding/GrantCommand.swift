@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import MeridianEngine
+import MeridianFunding
+import MeridianWorkflow
+
+/// `meridian grant …`: grants requested by exchanges, and the fund approvers' votes.
+struct GrantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Grants: list, show, approve or reject (fund approvers).",
+        discussion: """
+            A grant is requested when an exchange's plan is submitted; fund approvers vote on the \
+            exchange (two distinct approvers above 50,000 USD, never the plan's author or the \
+            request's author); the vote that reaches the quorum commits the money, or is refused \
+            with the reason when the fund lacks it.
+
+            Commands that act (create, contribute, approve, reject, disburse, mark, reconcile) run \
+            as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`); exit 77 \
+            without one, or without the role.
+
+            Example:
+              meridian grant approve 3f2a9c1e --comment "fits the mandate"
+            """,
+        subcommands: [GrantList.self, GrantShow.self, GrantDecide.Approve.self, GrantDecide.Reject.self]
+    )
+}
+
+struct GrantList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List grants, oldest first.",
+                                                    discussion: "Example:\n  meridian grant list --fund rapid --json")
+    @Option(help: "Only this fund's grants.") var fund: String?
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let rows = try await database.withClient { client, logger in
+            let queries = GrantQueries(client: client, logger: logger)
+            var rows: [(Grant, String?)] = []
+            for grant in try await queries.list(fund: fund) { rows.append((grant, try await queries.exchangeState(of: grant))) }
+            return rows
+        }
+        if json {
+            print(try JSONOutput.string(rows.map { GrantJSON($0.0, state: $0.1) }))
+            return
+        }
+        guard !rows.isEmpty else {
+            print("no grants yet; an exchange requests one when its plan is submitted")
+            return
+        }
+        print(Table.render(["GRANT", "FUND", "AMOUNT", "CO-FINANCING", "STATUS", "EXCHANGE STATE", "COUNTRY", "TITLE"], rows.map { grant, state in
+            [String(grant.id.uuidString.lowercased().prefix(8)), grant.fundID, grant.amount.description, grant.coFinancing.description,
+             grant.status.rawValue, state ?? "-", grant.recipientCountry, grant.title]
+        }))
+    }
+}
+
+struct GrantShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one grant with its approvers and payments (66 when none).",
+                                                    discussion: "Example:\n  meridian grant show 3f2a9c1e --json")
+    @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let (grant, state, duties, payments) = try await database.withClient { client, logger in
+            let queries = GrantQueries(client: client, logger: logger)
+            let grant = try await queries.find(id)
+            return (grant, try await queries.exchangeState(of: grant), try await queries.duties(of: grant), try await queries.instructions(of: grant))
+        }
+        if json {
+            print(try JSONOutput.string(GrantJSON(grant, state: state, duties: duties, payments: payments)))
+            return
+        }
+        print("""
+            grant \(grant.id.uuidString.lowercased()) — \(grant.title)
+            fund \(grant.fundID); \(grant.status.rawValue); exchange \(grant.instanceID?.uuidString.lowercased() ?? "none") (\(state ?? "-"))
+            amount \(grant.amount); co-financing by \(grant.recipientCountry.isEmpty ? "the country" : grant.recipientCountry) \(grant.coFinancing) (not through Meridian)
+            instalments: \(zip(grant.instalments, grant.instalmentAmounts).map { "\($0)% = \($1)" }.joined(separator: ", "))
+            requested by \(grant.requestedBy); plan by \(grant.planAuthor); approved by \(duties.grantApprovers.isEmpty ? "nobody yet" : duties.grantApprovers.sorted().joined(separator: ", "))
+            """)
+        if !payments.isEmpty {
+            print("")
+            print(Table.render(["INSTALMENT", "END-TO-END ID", "AMOUNT", "STATUS", "BENEFICIARY", "BY"], payments.map {
+                [String($0.instalment), $0.endToEndID, $0.amount.description, $0.status.rawValue + ($0.failureReason.map { " (\($0))" } ?? ""),
+                 $0.beneficiary, $0.disbursedBy]
+            }))
+        }
+    }
+}
+
+enum GrantDecide {
+    static func run(id: String, approve: Bool, comment: String?, database: DatabaseOptions) async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.fundApprover], to: approve ? "approving a grant" : "rejecting a grant", database: database)
+        let outcome = try await EngineSession.run(database) { engine in
+            let grant = try await GrantQueries(client: engine.client, logger: database.logger).find(id)
+            return try await GrantDecisions(engine: engine, logger: database.logger).decide(grant, approve: approve, actor: actor, comment: comment)
+        }
+        guard outcome.status == .applied else {
+            throw CLIFailure("refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)", status: .failure)
+        }
+        print(outcome.message)
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "approve", abstract: "Vote to approve a grant (fund approver); the deciding vote commits the money.",
+            discussion: "Exit 1 when refused (the reason is printed: quorum rules, separation of duties, not enough money).\n\nExample:\n  meridian grant approve 3f2a9c1e")
+        @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
+        @Option(help: "A comment kept in the exchange's history.") var comment: String?
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, database: database) }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reject", abstract: "Reject a grant (fund approver): the plan goes back to planning.",
+            discussion: "Example:\n  meridian grant reject 3f2a9c1e --comment \"budget lines unclear\"")
+        @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
+        @Option(help: "A comment kept in the exchange's history.") var comment: String?
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, database: database) }
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import MeridianEngine
+import MeridianFunding
+import MeridianXML
+import MeridianWorkflow
+
+/// `meridian payments …`: payment files for the bank, and what the bank answered.
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "Payment instructions: list, export as ISO 20022 pain.001, reconcile a pain.002, mark paid or failed.",
+        discussion: """
+            A failed payment returns its money to committed and, for an exchange's first \
+            instalment, sends the exchange back to disbursement (the finance officers' inbox).
+
+            mark and reconcile run as the user whose token is in MERIDIAN_TOKEN (or saved by \
+            `meridian login`), who must be a finance officer (exit 77 otherwise).
+
+            Example:
+              meridian payments export --format pain.001 --output payments.xml
+              meridian payments reconcile bank-status.xml
+            """,
+        subcommands: [PaymentsList.self, PaymentsExport.self, PaymentsReconcile.self, PaymentsMark.self]
+    )
+}
+
+struct PaymentsList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List payment instructions, oldest first.",
+                                                    discussion: "Example:\n  meridian payments list --status failed --json")
+    @Option(help: "Only this status: prepared, pending, exported, paid, failed.") var status: String?
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let wanted: PaymentInstruction.Status?
+        if let status {
+            guard let parsed = PaymentInstruction.Status(rawValue: status) else {
+                throw CLIFailure("'\(status)' is not a payment status; use pending, exported, paid or failed", status: .usage)
+            }
+            wanted = parsed
+        } else {
+            wanted = nil
+        }
+        let payments = try await database.withClient { client, logger in try await PaymentStore.list(status: wanted, client: client, logger: logger) }
+        if json {
+            print(try JSONOutput.string(payments.map(PaymentJSON.init)))
+            return
+        }
+        guard !payments.isEmpty else {
+            print("no payment instructions\(status.map { " with status \($0)" } ?? "")")
+            return
+        }
+        print(Table.render(["END-TO-END ID", "GRANT", "INST", "AMOUNT", "STATUS", "BENEFICIARY", "MESSAGE"], payments.map {
+            [$0.endToEndID, String($0.grantID.uuidString.lowercased().prefix(8)), String($0.instalment), $0.amount.description,
+             $0.status.rawValue + ($0.failureReason.map { " (\($0))" } ?? ""), $0.beneficiary, $0.messageID ?? "-"]
+        }))
+    }
+}
+
+struct PaymentsExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every pending instruction to one ISO 20022 pain.001.001.03 file.",
+        discussion: """
+            The file is validated against the published XSD before the instructions are marked \
+            exported, in one transaction; with nothing pending nothing is written.
+
+            Example:
+              meridian payments export --format pain.001 --output payments.xml
+            """
+    )
+    @Option(help: "The file format (only pain.001).") var format = "pain.001"
+    @Option(help: "Where to write the file (default: standard output).") var output: String?
+    @Option(help: "The requested execution day (YYYY-MM-DD; default today).") var executionDate: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard format == "pain.001" else { throw ValidationError("--format must be pain.001") }
+    }
+
+    func run() async throws {
+        let day = try executionDate.map { try CalendarDay($0) }
+        let exported = try await database.withClient { client, logger in
+            try await PaymentExport(client: client, logger: logger).export(execution: day)
+        }
+        guard let exported else {
+            FileHandle.standardError.write(Data("no pending payment instructions; nothing written\n".utf8))
+            return
+        }
+        if let output {
+            do {
+                try Data(exported.xml.utf8).write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw CLIFailure("exported \(exported.batch.payments.count) payment(s) as \(exported.batch.messageID) but could not write \(output): \(error.localizedDescription); print it again with `meridian payments list --status exported`", status: .failure)
+            }
+            print("wrote \(output): message \(exported.batch.messageID), \(exported.batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(exported.batch.payments.map(\.amount)))")
+        } else {
+            print(exported.xml, terminator: "")
+        }
+    }
+}
+
+struct PaymentsReconcile: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Import a bank's pain.002 payment status report.",
+        discussion: """
+            ACSC/ACCC mark a payment paid, RJCT failed; other statuses change nothing. The whole \
+            file is one transaction: an unknown end-to-end id (66) or a contradiction (75) and \
+            nothing of it is applied. The file is parsed as hostile input (no DOCTYPE, bounded size and depth).
+
+            Example:
+              meridian payments reconcile bank-status.xml
+            """
+    )
+    @Argument(help: "The pain.002 file.") var file: String
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "reconciling payments", database: database)
+        // A hostile file is refused by its size before it is read into memory.
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+        if let size, size > XMLLimits.standard.maxBytes {
+            throw CLIFailure("\(file) has \(size) bytes, more than the \(XMLLimits.standard.maxBytes) a status report may have; ask the bank for the report of one file",
+                             status: .dataError)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CLIFailure("cannot read \(file); check the path", status: .notFound)
+        }
+        let report = try Pain002Reader.read(Array(data))
+        let changes = try await EngineSession.run(database) { engine in
+            try await Reconciler(engine: engine, logger: database.logger).apply(report, by: actor.id)
+        }
+        PaymentsMark.show(changes, json: json)
+    }
+}
+
+struct PaymentsMark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mark",
+        abstract: "Mark one payment paid or failed by hand (a bank's letter or call).",
+        discussion: "Example:\n  meridian payments mark M3F2A9C1E0B7C4D5E6F708192A3B4C5D6 failed --reason \"account closed\""
+    )
+    @Argument(help: "The instruction's end-to-end id or id.") var instruction: String
+    @Argument(help: "paid or failed.") var status: String
+    @Option(help: "Why it failed.") var reason: String?
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard status == "paid" || status == "failed" else { throw ValidationError("the status must be paid or failed") }
+        if status == "failed", reason?.isEmpty ?? true { throw ValidationError("a failed payment needs --reason") }
+    }
+
+    func run() async throws {
+        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "marking payments", database: database)
+        let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason ?? "")
+        let change = try await EngineSession.run(database) { engine in
+            try await Reconciler(engine: engine, logger: database.logger).mark(instruction, mark, by: actor.id)
+        }
+        Self.show([change], json: json)
+    }
+
+    struct ChangeJSON: Encodable {
+        var instruction: UUID
+        var endToEndId: String
+        var from: String
+        var to: String
+        var event: String?
+        var note: String
+    }
+
+    static func show(_ changes: [Reconciler.Change], json: Bool) {
+        if json {
+            Swift.print((try? JSONOutput.string(changes.map { ChangeJSON(instruction: $0.instructionID, endToEndId: $0.endToEndID, from: $0.from.rawValue,
+                                                                         to: $0.to.rawValue, event: $0.event, note: $0.note) })) ?? "[]")
+            return
+        }
+        Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from.rawValue, $0.to.rawValue, $0.note] }))
+    }
+}

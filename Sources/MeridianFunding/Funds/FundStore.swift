@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Creates, reads and credits trust funds.
+public struct FundStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Stores a new fund; refuses an id already taken.
+    public func create(_ fund: Fund) async throws {
+        guard fund.id.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) != nil else {
+            throw FundingError(.invalidInput, "'\(fund.id)' is not a fund id", hint: "use lowercase letters, digits and dashes, such as rapid-response")
+        }
+        guard !fund.name.isEmpty, fund.name.count <= 200 else {
+            throw FundingError(.invalidInput, "a fund needs a name of 1 to 200 characters")
+        }
+        guard fund.maxGrant.currency == fund.currency, fund.maxGrant.minorUnits > 0 else {
+            throw FundingError(.invalidInput, "the maximum grant must be a positive amount in \(fund.currency)")
+        }
+        let rows = try await client.query("""
+            INSERT INTO funding_funds (id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by)
+            VALUES (\(fund.id), \(fund.name), \(fund.currency.code), \(fund.donors), \(fund.maxGrant.minorUnits), \(fund.account?.iban),
+                    \(fund.account?.accountNumber), \(fund.account?.bankCode), \(fund.account?.bic), \(fund.createdBy))
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id
+            """, logger: logger).collect()
+        guard !rows.isEmpty else {
+            throw FundingError(.conflict, "a fund with the id '\(fund.id)' exists already", hint: "choose another id, or see meridian fund show \(fund.id)")
+        }
+    }
+
+    public func list() async throws -> [Fund] {
+        try await Self.funds(where: nil, on: client, logger: logger)
+    }
+
+    public func fund(_ id: String) async throws -> Fund {
+        guard let fund = try await Self.funds(where: id, on: client, logger: logger).first else {
+            throw FundingError(.notFound, "no fund has the id '\(id)'", hint: "see meridian fund list")
+        }
+        return fund
+    }
+
+    static func funds(where id: String?, on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Fund] {
+        let rows = try await runner.collectRows("""
+            SELECT id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by, created_at
+            FROM funding_funds WHERE \(id)::text IS NULL OR id = \(id) ORDER BY id
+            """, logger: logger)
+        return try rows.map { row in
+            let (id, name, code, donors, maxGrant, iban, number, bankCode, bic, createdBy, createdAt) =
+                try row.decode((String, String, String, [String], Int64, String?, String?, String?, String?, String, Date).self)
+            let currency = try Currency.named(code)
+            let account = iban != nil || number != nil ? BankAccount(iban: iban, accountNumber: number, bankCode: bankCode, bic: bic) : nil
+            return Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: Money(minorUnits: maxGrant, currency: currency),
+                        account: account, createdBy: createdBy, createdAt: createdAt)
+        }
+    }
+
+    /// A donor's contribution, as recorded.
+    public struct Contribution: Sendable, Hashable {
+        public var transactionID: Int64
+        public var fundID: String
+        public var donor: String
+        public var amount: Money
+        public var receivedOn: CalendarDay
+        public var reference: String
+        /// `true` when the same contribution (same reference, donor and amount) was recorded before.
+        public var replayed: Bool
+    }
+
+    /// Records money received from a donor, in one transaction with its ledger movement.
+    ///
+    /// The reference (the bank's, or the donor agreement's) is unique per fund: recording it
+    /// again with the same donor and amount is a no-op; with other values it is refused.
+    public func contribute(fund id: String, donor: String, amount: Money, receivedOn: CalendarDay, reference: String,
+                           actorID: String) async throws -> Contribution {
+        let fund = try await fund(id)
+        guard amount.currency == fund.currency else {
+            throw FundingError(.invalidInput, "the fund \(id) is kept in \(fund.currency), not \(amount.currency)", hint: "Meridian does not convert currencies")
+        }
+        guard amount.minorUnits > 0 else { throw FundingError(.invalidInput, "a contribution must be more than zero") }
+        guard !donor.isEmpty, !reference.isEmpty, reference.count <= 140 else {
+            throw FundingError(.invalidInput, "a contribution needs a donor and a reference (at most 140 characters)")
+        }
+        let logger = self.logger
+        return try await client.fundingTransaction(logger: logger) { connection in
+            let existing = try await connection.query("""
+                SELECT transaction_id, donor, amount_minor, received_on::text FROM funding_contributions
+                WHERE fund_id = \(id) AND reference = \(reference)
+                """, logger: logger).collect()
+            if let row = existing.first {
+                let (transaction, knownDonor, knownAmount, day) = try row.decode((Int64, String, Int64, String).self)
+                guard knownDonor == donor, knownAmount == amount.minorUnits else {
+                    throw FundingError(.conflict, "the reference '\(reference)' was recorded for \(knownDonor), \(Money(minorUnits: knownAmount, currency: fund.currency))",
+                                       hint: "each contribution needs its own reference")
+                }
+                return Contribution(transactionID: transaction, fundID: id, donor: donor, amount: amount, receivedOn: try CalendarDay(day),
+                                    reference: reference, replayed: true)
+            }
+            let stored = try await Ledger.post(Posting(fundID: id, kind: .contribution, amount: amount, valueDate: receivedOn,
+                                                       reference: reference, actorID: actorID), on: connection, logger: logger)
+            try await connection.query("""
+                INSERT INTO funding_contributions (transaction_id, fund_id, donor, amount_minor, currency, received_on, reference)
+                VALUES (\(stored.transactionID), \(id), \(donor), \(amount.minorUnits), \(amount.currency.code), \(receivedOn.description)::date, \(reference))
+                """, logger: logger)
+            if !fund.donors.contains(donor) {
+                try await connection.query("UPDATE funding_funds SET donors = array_append(donors, \(donor)) WHERE id = \(id)", logger: logger)
+            }
+            return Contribution(transactionID: stored.transactionID, fundID: id, donor: donor, amount: amount, receivedOn: receivedOn,
+                                reference: reference, replayed: false)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// A grant from a trust fund to one exchange, and the country's own share of the plan.
+public struct Grant: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Waiting for the fund approvers' votes.
+        case requested
+        /// Approved: the amount is committed in the fund's ledger.
+        case committed
+        /// The commitment was released (a payment held); it may be approved again.
+        case released
+        case rejected
+        case cancelled
+        /// Every instalment paid.
+        case closed
+    }
+
+    public var id: UUID
+    /// The exchange instance the grant funds.
+    public var instanceID: UUID?
+    public var fundID: String
+    public var title: String
+    /// ISO 3166-1 alpha-2 code of the requesting country (empty when unknown).
+    public var recipientCountry: String
+    public var amount: Money
+    /// The requesting country's own contribution to the plan's budget: recorded, never paid
+    /// through Meridian.
+    public var coFinancing: Money
+    /// Percentages of the amount paid in each instalment, in order.
+    public var instalments: [Int]
+    public var status: Status
+    /// Who filed the exchange request (fired `submit`) and who submitted the plan.
+    public var requestedBy: String
+    public var planAuthor: String
+    public var requestedAt: Date
+    public var updatedAt: Date
+
+    /// The amount of each instalment (the last takes the rounding remainder).
+    public var instalmentAmounts: [Money] {
+        Instalments.amounts(of: amount.minorUnits, percents: instalments).map { Money(minorUnits: $0, currency: amount.currency) }
+    }
+
+    /// The plan's whole budget: the grant and the co-financing (when in the same currency).
+    public var planBudget: Money? {
+        coFinancing.currency == amount.currency ? try? amount.adding(coFinancing) : nil
+    }
+}

@@ -1,0 +1,65 @@
+/// An exact amount of money: an integer count of minor units in one ISO 4217 currency.
+///
+/// Never a floating-point number: arithmetic is checked integer arithmetic, and amounts of
+/// different currencies never mix (Meridian does no conversion).
+public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var minorUnits: Int64
+    public var currency: Currency
+
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// `minorUnits` of the currency named `code`.
+    public init(minorUnits: Int64, code: String) throws(FundingError) {
+        self.init(minorUnits: minorUnits, currency: try Currency.named(code))
+    }
+
+    public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
+
+    /// The sum, or an error if the currencies differ or the result overflows.
+    public func adding(_ other: Money) throws(FundingError) -> Money {
+        guard other.currency == currency else {
+            throw FundingError(.invalidInput, "cannot add \(other.currency) to \(currency)", hint: "Meridian does not convert currencies")
+        }
+        let (sum, overflow) = minorUnits.addingReportingOverflow(other.minorUnits)
+        guard !overflow else { throw FundingError(.invalidInput, "the amount is too large") }
+        return Money(minorUnits: sum, currency: currency)
+    }
+
+    public func subtracting(_ other: Money) throws(FundingError) -> Money {
+        try adding(Money(minorUnits: -other.minorUnits, currency: other.currency))
+    }
+
+    /// The amount as a plain decimal, as standards write it: `1000.50`, `-3.5` never (always
+    /// all the currency's digits: `-3.50`), `1500` for JPY.
+    public var decimalText: String {
+        let negative = minorUnits < 0
+        let magnitude = minorUnits.magnitude
+        let scale = UInt64(currency.minorPerMajor)
+        var text = String(magnitude / scale)
+        if currency.exponent > 0 {
+            let fraction = String(magnitude % scale)
+            text += "." + String(repeating: "0", count: currency.exponent - fraction.count) + fraction
+        }
+        return negative ? "-" + text : text
+    }
+
+    /// For people: `1,000.50 USD`.
+    public var description: String {
+        var digits = decimalText
+        let negative = digits.hasPrefix("-")
+        if negative { digits.removeFirst() }
+        let parts = digits.split(separator: ".", maxSplits: 1)
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        grouped = whole + grouped
+        let fraction = parts.count > 1 ? "." + parts[1] : ""
+        return (negative ? "-" : "") + grouped + fraction + " " + currency.code
+    }
+}

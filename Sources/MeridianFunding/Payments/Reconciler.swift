@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import MeridianEngine
+import MeridianWorkflow
+import PostgresNIO
+
+/// Applies what the bank reported (a pain.002 file, or a person's `payments mark`).
+///
+/// For each instruction, in one transaction with the ledger movement: paid moves the money
+/// from in-payment to disbursed; failed moves it back to committed (the grant still owes it)
+/// and records the reason. For the exchange's first instalment the same transaction fires
+/// `payment-confirmed` or `payment-failed` on the instance, so a failure puts the
+/// disbursement back in the finance officers' inbox (the instance returns to
+/// `disbursement`, whose approval starts with fresh votes). A whole file is one transaction:
+/// one unknown end-to-end id or contradiction and nothing of it is applied.
+public struct Reconciler: Sendable {
+    public let engine: WorkflowEngine
+    public let logger: Logger
+
+    public init(engine: WorkflowEngine, logger: Logger) {
+        self.engine = engine
+        self.logger = logger
+    }
+
+    public enum Mark: Sendable, Hashable {
+        case paid
+        case failed(reason: String)
+    }
+
+    /// What reconciliation did to one instruction.
+    public struct Change: Sendable, Hashable {
+        public var instructionID: UUID
+        public var endToEndID: String
+        public var from: PaymentInstruction.Status
+        public var to: PaymentInstruction.Status
+        /// The event fired on the exchange, if any, and what the engine said.
+        public var event: String?
+        public var note: String
+    }
+
+    /// Applies a status report; `who` is the person importing it (kept in the history as `reconcile:WHO`).
+    public func apply(_ report: Pain002Reader.Report, by who: String) async throws -> [Change] {
+        let logger = self.logger
+        return try await engine.client.fundingTransaction(logger: logger) { connection in
+            var marks: [(PaymentInstruction, Mark?, String)] = []
+            if report.transactions.isEmpty {
+                guard Pain002Reader.outcome(of: report.groupStatus ?? "") == .failed else { return [] }
+                let all = try await PaymentStore.select("WHERE message_id = \(report.originalMessageID) FOR UPDATE", on: connection, logger: logger)
+                guard !all.isEmpty else {
+                    throw FundingError(.notFound, "no exported payment belongs to the message \(report.originalMessageID)")
+                }
+                let reason = "the bank rejected file \(report.originalMessageID)\(report.groupReason.map { " (\($0))" } ?? "")"
+                marks = all.map { ($0, Optional(Mark.failed(reason: reason)), report.groupStatus ?? "RJCT") }
+            } else {
+                for transaction in report.transactions {
+                    guard let instruction = try await PaymentStore.select("WHERE end_to_end_id = \(transaction.endToEndID) FOR UPDATE",
+                                                                          on: connection, logger: logger).first else {
+                        throw FundingError(.notFound, "the report names the end-to-end id \(transaction.endToEndID), which no payment instruction has",
+                                           hint: "check the file belongs to this Meridian; nothing was applied")
+                    }
+                    let mark: Mark? = switch Pain002Reader.outcome(of: transaction.status) {
+                    case .paid: .paid
+                    case .failed: .failed(reason: [transaction.reasonCode, transaction.reasonText].compactMap { $0 }.filter { !$0.isEmpty }
+                                                .joined(separator: ": ").nonEmpty ?? "rejected by the bank")
+                    case .pending: nil
+                    }
+                    marks.append((instruction, mark, transaction.status))
+                }
+            }
+            var changes: [Change] = []
+            for (instruction, mark, status) in marks {
+                guard let mark else {
+                    changes.append(Change(instructionID: instruction.id, endToEndID: instruction.endToEndID, from: instruction.status,
+                                          to: instruction.status, event: nil, note: "bank status \(status): not final, nothing changed"))
+                    continue
+                }
+                changes.append(try await apply(mark, to: instruction, by: who, on: connection))
+            }
+            return changes
+        }
+    }
+
+    /// Marks one instruction paid or failed by hand (a bank's letter, a phone call).
+    public func mark(_ text: String, _ mark: Mark, by who: String) async throws -> Change {
+        let instruction = try await PaymentStore.find(text, client: engine.client, logger: logger)
+        let logger = self.logger
+        return try await engine.client.fundingTransaction(logger: logger) { connection in
+            guard let locked = try await PaymentStore.select("WHERE id = \(instruction.id) FOR UPDATE", on: connection, logger: logger).first else {
+                throw FundingError(.notFound, "the payment instruction \(instruction.id.short) disappeared")
+            }
+            return try await apply(mark, to: locked, by: who, on: connection)
+        }
+    }
+
+    private func apply(_ mark: Mark, to instruction: PaymentInstruction, by who: String, on connection: PostgresConnection) async throws -> Change {
+        let target: PaymentInstruction.Status = mark == .paid ? .paid : .failed
+        var change = Change(instructionID: instruction.id, endToEndID: instruction.endToEndID, from: instruction.status, to: target, event: nil, note: "")
+        if instruction.status == target {
+            change.note = "already \(target.rawValue), nothing changed"
+            return change
+        }
+        guard instruction.status == .pending || instruction.status == .exported else {
+            throw FundingError(.conflict, "the payment \(instruction.endToEndID) is \(instruction.status.rawValue); it cannot become \(target.rawValue)",
+                               hint: "a payment is reconciled once; nothing was applied")
+        }
+        let id = instruction.id.uuidString.lowercased()
+        var reason: String?
+        if case .failed(let text) = mark { reason = text }
+        try await Ledger.post(Posting(fundID: instruction.fundID, kind: target == .paid ? .paymentPaid : .paymentFailed, amount: instruction.amount,
+                                      valueDate: CalendarDay(Date()), reference: instruction.endToEndID, actorID: "reconcile:\(who)",
+                                      grantID: instruction.grantID, idempotencyKey: "\(target.rawValue):\(id)"), on: connection, logger: logger)
+        try await connection.query("""
+            UPDATE funding_payment_instructions SET status = \(target.rawValue), failure_reason = \(reason), updated_at = now()
+            WHERE id = \(instruction.id)
+            """, logger: logger)
+        let grant = try await GrantStore.grant(instruction.grantID, on: connection, logger: logger)
+        if target == .paid {
+            let paid = try await PaymentStore.select("WHERE grant_id = \(grant.id) AND status = 'paid'", on: connection, logger: logger)
+            if Set(paid.map(\.instalment)).count == grant.instalments.count {
+                try await GrantStore.setStatus(.closed, grant: grant.id, on: connection, logger: logger)
+            }
+        }
+        change.note = target == .paid ? "paid" : "failed: \(reason ?? ""); the money is back in committed"
+        if instruction.instalment == 1, let instance = grant.instanceID {
+            let event = target == .paid ? "payment-confirmed" : "payment-failed"
+            let outcome = try await engine.fire(FireRequest(instanceID: instance, event: event, data: ["end_to_end_id": .string(instruction.endToEndID)],
+                                                            actor: .system("reconcile:\(who)"), idempotencyKey: "payment:\(id):\(target.rawValue)"),
+                                                on: connection)
+            change.event = event
+            if outcome.status != .applied {
+                change.note += "; the exchange did not take '\(event)': \(outcome.message)"
+            } else if target == .failed {
+                change.note += "; the exchange is back in disbursement"
+            }
+        }
+        return change
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import MeridianEngine
+import MeridianFunding
+import MeridianPostgres
+import MeridianShippedWorkflows
+import MeridianTestSupport
+import MeridianWorkflow
+import PostgresNIO
+import PostgresNIO
+import Testing
+
+/// A fresh migrated database with the shipped exchange workflow deployed and an engine that
+/// runs the funding tasks, for one test.
+struct FundingFixture: Sendable {
+    let database: TestDatabase
+    let client: PostgresClient
+    let engine: WorkflowEngine
+    var logger: Logger { database.logger }
+
+    static func with<Result: Sendable>(_ body: (FundingFixture) async throws -> Result) async throws -> Result {
+        try await TestDatabase.withFresh { database in
+            try await withPostgresClient(database.settings, logger: database.logger) { client in
+                var tasks = TaskHandlers()
+                FundingTasks.register(into: &tasks, client: client, logger: database.logger)
+                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                let url = ShippedWorkflows.url(named: "knowledge-exchange")
+                _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(try Data(contentsOf: url)))])
+                do {
+                    return try await body(FundingFixture(database: database, client: client, engine: engine))
+                } catch let error as PSQLError {
+                    // PostgresNIO hides the server's message; a failing test should show it.
+                    throw ServerError(text: String(reflecting: error))
+                }
+            }
+        }
+    }
+
+    var funds: FundStore { FundStore(client: client, logger: logger) }
+
+    /// A USD fund `id` with an IBAN account, and `contributed` minor units from one donor.
+    func fund(_ id: String = "rapid", contributed: Int64, currency: String = "USD") async throws {
+        let usd = try Currency.named(currency)
+        try await funds.create(Fund(id: id, name: "Rapid Response Fund", currency: usd, donors: ["Donor A"],
+                                    account: try BankAccount.iban("DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX"), createdBy: "admin"))
+        if contributed > 0 {
+            _ = try await funds.contribute(fund: id, donor: "Donor A", amount: Money(minorUnits: contributed, currency: usd),
+                                           receivedOn: try CalendarDay("2026-01-15"), reference: "C-\(id)-1", actorID: "admin")
+        }
+    }
+
+    static let official = WorkflowActor.person("off", roles: ["official"])
+    static let manager = WorkflowActor.person("pm", roles: ["program-manager"])
+    static let partner = WorkflowActor.person("par", roles: ["partner-official"])
+    static func approver(_ id: String) -> WorkflowActor { .person(id, roles: ["fund-approver"]) }
+    static func finance(_ id: String) -> WorkflowActor { .person(id, roles: ["finance-officer"]) }
+
+    /// An exchange walked through the shipped workflow to `funding-review`, its plan asking
+    /// `grant` minor units (USD) from `fund`, with `coFinancing` from the country.
+    func exchangeInFundingReview(grant: Int64, coFinancing: Int64 = 0, fund: String = "rapid", instalments: [Int64] = [100],
+                                 official: WorkflowActor = FundingFixture.official, planAuthor: WorkflowActor? = nil) async throws -> UUID {
+        var amounts: [String: JSONValue] = ["grant": .object(["minor_units": .integer(grant), "currency": .string("USD")])]
+        if coFinancing > 0 { amounts["co_financing"] = .object(["minor_units": .integer(coFinancing), "currency": .string("USD")]) }
+        let context: [String: JSONValue] = [
+            "title": .string("Water utility reform"), "country": .string("KEN"), "fund": .string(fund), "matches": .integer(3),
+            "partner-selected": .bool(true), "plan-consistent": .bool(true), "amounts": .object(amounts),
+            "instalments": .array(instalments.map { .integer($0) }),
+        ]
+        let instance = try await engine.start(workflow: "knowledge-exchange", context: context, actor: official)
+        let steps: [(String, WorkflowActor)] = [
+            ("submit", official), ("start-screening", Self.manager), ("accept", Self.manager), ("matches-found", .system("task:match-experiences")),
+            ("approve-matches", Self.manager), ("select-partner", official), ("confirm", Self.partner), ("submit-plan", planAuthor ?? official),
+        ]
+        for (event, actor) in steps {
+            let outcome = try await engine.fire(FireRequest(instanceID: instance.id, event: event, actor: actor))
+            #expect(outcome.status == .applied, "\(event): \(outcome.message)")
+        }
+        return instance.id
+    }
+
+    func state(_ instance: UUID) async throws -> String {
+        try await engine.instance(instance).state
+    }
+
+    func grant(of instance: UUID) async throws -> Grant {
+        try await GrantQueries(client: client, logger: logger).find(instance.uuidString)
+    }
+
+    /// Balances by account as the balance rows hold them.
+    func balanceRows(_ fund: String = "rapid") async throws -> [String: Int64] {
+        let rows = try await client.query("SELECT account, balance_minor FROM funding_balances WHERE fund_id = \(fund)", logger: logger).collect()
+        var result: [String: Int64] = [:]
+        for row in rows {
+            let (account, balance) = try row.decode((String, Int64).self)
+            result[account] = balance
+        }
+        return result
+    }
+
+    /// Balances recomputed from the entries alone.
+    func entrySums(_ fund: String = "rapid") async throws -> [String: Int64] {
+        let rows = try await client.query("""
+            SELECT account, sum(amount_minor)::bigint FROM funding_entries WHERE fund_id = \(fund) GROUP BY account
+            """, logger: logger).collect()
+        var result: [String: Int64] = Dictionary(uniqueKeysWithValues: LedgerAccount.allCases.map { ($0.rawValue, 0) })
+        for row in rows {
+            let (account, balance) = try row.decode((String, Int64).self)
+            result[account] = balance
+        }
+        return result
+    }
+
+    /// Ledger transactions whose entries do not sum to zero (must be none).
+    func unbalancedTransactions() async throws -> Int {
+        let rows = try await client.query("""
+            SELECT count(*) FROM (SELECT transaction_id FROM funding_entries GROUP BY transaction_id HAVING sum(amount_minor) <> 0) unbalanced
+            """, logger: logger).collect()
+        return try rows[0].decode(Int.self)
+    }
+
+    func statement(_ fund: String = "rapid") async throws -> FundStatement {
+        try await FundStatement.read(fund: fund, asOf: CalendarDay(Date().addingTimeInterval(86_400)), client: client, logger: logger)
+    }
+}
+
+extension Money {
+    static func usd(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: Currency(code: "USD")!) }
+}
+
+/// A database error with the server's message, for test failures.
+struct ServerError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MeridianEngine
+import MeridianFunding
+import MeridianPostgres
+import PostgresNIO
+import PostgresNIO
+import Testing
+
+@Suite("Ledger and fund statements")
+struct LedgerTests {
+    @Test("every transaction balances; the statement equals the ledger, as of any date")
+    func statementEqualsLedger() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000_000)
+            let usd = try Currency.named("USD")
+            _ = try await fixture.funds.contribute(fund: "rapid", donor: "Donor B", amount: Money(minorUnits: 250_050, currency: usd),
+                                                   receivedOn: try CalendarDay("2026-03-01"), reference: "B-1", actorID: "admin")
+            let exchange = try await fixture.exchangeInFundingReview(grant: 400_000, coFinancing: 100_000)
+            let vote = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: FundingFixture.approver("fa1")))
+            #expect(vote.to == "disbursement")
+
+            let statement = try await fixture.statement()
+            #expect(statement.contributions == .usd(1_250_050))
+            #expect(statement.committed == .usd(400_000))
+            #expect(statement.available == .usd(850_050))
+            #expect(statement.coFinancing == [.usd(100_000)])
+            let sums = try await fixture.entrySums()
+            #expect(try await fixture.balanceRows() == sums)
+            #expect(sums.values.reduce(0, +) == 0)
+            #expect(try await fixture.unbalancedTransactions() == 0)
+            #expect(statement.available.minorUnits == sums["available"])
+
+            let early = try await FundStatement.read(fund: "rapid", asOf: try CalendarDay("2026-02-01"), client: fixture.client, logger: fixture.logger)
+            #expect(early.contributions == .usd(1_000_000) && early.available == .usd(1_000_000) && early.committed == .usd(0))
+            #expect(early.lines.count == 1)
+        }
+    }
+
+    @Test("the database refuses an unbalanced transaction and an overdrawn account, whatever the code does")
+    func databaseGuards() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000)
+            // Straight SQL, bypassing the Swift checks: the deferred trigger refuses it at commit.
+            await #expect(throws: (any Error).self) {
+                try await fixture.client.withTransaction(logger: fixture.logger) { connection in
+                    let rows = try await connection.query("""
+                        INSERT INTO funding_transactions (fund_id, kind, value_date, reference, actor_id) VALUES ('rapid', 'commitment', '2026-01-01', 'x', 'x') RETURNING id
+                        """, logger: fixture.logger).collect()
+                    let id = try rows[0].decode(Int64.self)
+                    try await connection.query("INSERT INTO funding_entries VALUES (\(id), 1, 'rapid', 'committed', 500, 'USD')", logger: fixture.logger)
+                }
+            }
+            // Balanced, but it takes available below zero: the CHECK refuses it.
+            await #expect(throws: (any Error).self) {
+                try await fixture.client.withTransaction(logger: fixture.logger) { connection in
+                    let rows = try await connection.query("""
+                        INSERT INTO funding_transactions (fund_id, kind, value_date, reference, actor_id) VALUES ('rapid', 'commitment', '2026-01-01', 'x', 'x') RETURNING id
+                        """, logger: fixture.logger).collect()
+                    let id = try rows[0].decode(Int64.self)
+                    try await connection.query("INSERT INTO funding_entries VALUES (\(id), 1, 'rapid', 'committed', 5000, 'USD')", logger: fixture.logger)
+                    try await connection.query("INSERT INTO funding_entries VALUES (\(id), 2, 'rapid', 'available', -5000, 'USD')", logger: fixture.logger)
+                }
+            }
+            // Entries are append-only.
+            await #expect(throws: (any Error).self) {
+                try await fixture.client.query("UPDATE funding_entries SET amount_minor = 1", logger: fixture.logger)
+            }
+            #expect(try await fixture.statement().available == .usd(1_000))
+            #expect(try await fixture.balanceRows() == fixture.entrySums())
+        }
+    }
+
+    @Test("a contribution's reference is recorded once: the same again is a no-op, other values are refused")
+    func contributionReference() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000)
+            let again = try await fixture.funds.contribute(fund: "rapid", donor: "Donor A", amount: .usd(1_000),
+                                                           receivedOn: try CalendarDay("2026-01-15"), reference: "C-rapid-1", actorID: "admin")
+            #expect(again.replayed)
+            await #expect(throws: FundingError.self) {
+                _ = try await fixture.funds.contribute(fund: "rapid", donor: "Donor A", amount: .usd(2_000),
+                                                       receivedOn: try CalendarDay("2026-01-15"), reference: "C-rapid-1", actorID: "admin")
+            }
+            await #expect(throws: FundingError.self) {
+                _ = try await fixture.funds.contribute(fund: "rapid", donor: "Donor A", amount: Money(minorUnits: 5, currency: Currency(code: "EUR")!),
+                                                       receivedOn: try CalendarDay("2026-01-15"), reference: "C-2", actorID: "admin")
+            }
+            #expect(try await fixture.statement().contributions == .usd(1_000))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import MeridianEngine
+import MeridianFunding
+import MeridianWorkflow
+import PostgresNIO
+import Testing
+
+@Suite("Separation of duties")
+struct SeparationOfDutiesTests {
+    @Test("the plan's author may not approve its grant (engine rule from the definition)")
+    func planAuthorMayNotApprove() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            let author = WorkflowActor.person("off", roles: ["official", "fund-approver"])
+            let exchange = try await fixture.exchangeInFundingReview(grant: 100_000, official: author)
+            let outcome = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: author))
+            #expect(outcome.rejectionCode == "approver-not-distinct")
+            #expect(try await fixture.state(exchange) == "funding-review")
+        }
+    }
+
+    @Test("whoever filed the request may not approve its grant (funding rule, refused in the step)")
+    func requesterMayNotApprove() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            // "off" files the request, "off2" writes the plan; "off" also holds fund-approver.
+            let exchange = try await fixture.exchangeInFundingReview(grant: 100_000, planAuthor: .person("off2", roles: ["official"]))
+            do {
+                _ = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: .person("off", roles: ["fund-approver"])))
+                Issue.record("the requester approved their own grant")
+            } catch let error as FundingError {
+                #expect(error.code == .refused && error.message.contains("filed the exchange request"))
+            }
+            #expect(try await fixture.state(exchange) == "funding-review")
+            #expect(try await fixture.statement().committed == .usd(0))
+        }
+    }
+
+    @Test("above 50,000 USD two distinct approvers are needed; the second vote commits")
+    func quorumByAmount() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            let exchange = try await fixture.exchangeInFundingReview(grant: 6_000_000)
+            let first = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: FundingFixture.approver("fa1")))
+            #expect(first.to == "funding-review")
+            #expect(try await fixture.statement().committed == .usd(0))
+            let again = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: FundingFixture.approver("fa1")))
+            #expect(again.rejectionCode == "already-voted")
+            let second = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: FundingFixture.approver("fa2")))
+            #expect(second.to == "disbursement")
+            #expect(try await fixture.statement().committed == .usd(6_000_000))
+        }
+    }
+
+    @Test("a grant above the fund's maximum is refused when the plan is submitted")
+    func maximumPerGrant() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 100_000_000)
+            await #expect(throws: FundingError.self) {
+                _ = try await fixture.exchangeInFundingReview(grant: 15_000_001)
+            }
+        }
+    }
+
+    @Test("disbursing: not by an approver, not by the plan's author, only by a finance officer; later instalments too")
+    func disbursers() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            let exchange = try await fixture.exchangeInFundingReview(grant: 1_000_000, instalments: [70, 30])
+            _ = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: .person("fa1", roles: ["fund-approver", "finance-officer"])))
+            let grant = try await fixture.grant(of: exchange)
+            let disbursements = Disbursements(engine: fixture.engine, logger: fixture.logger)
+            let account = try BankAccount.iban("GB82 WEST 1234 5698 7654 32")
+            func request(_ actor: WorkflowActor, instalment: Int = 1) -> DisbursementRequest {
+                DisbursementRequest(grantID: grant.id, instalment: instalment, beneficiary: "Ministry of Water", account: account, actor: actor)
+            }
+            await #expect(throws: FundingError.self) {  // approved the grant
+                _ = try await disbursements.disburse(request(.person("fa1", roles: ["fund-approver", "finance-officer"])))
+            }
+            await #expect(throws: FundingError.self) {  // wrote the plan
+                _ = try await disbursements.disburse(request(.person("off", roles: ["official", "finance-officer"])))
+            }
+            do {
+                _ = try await disbursements.disburse(request(.person("nobody", roles: ["fund-approver"])))
+                Issue.record("a person without finance-officer disbursed")
+            } catch let error as FundingError {
+                #expect(error.code == .permission)
+            }
+            let first = try await disbursements.disburse(request(FundingFixture.finance("fo1")))
+            #expect(first.instruction.amount == .usd(700_000) && first.instruction.status == .pending)
+            #expect(try await fixture.state(exchange) == "payment-pending")
+            let reconciler = Reconciler(engine: fixture.engine, logger: fixture.logger)
+            _ = try await reconciler.mark(first.instruction.endToEndID, .paid, by: "fo1")
+            #expect(try await fixture.state(exchange) == "implementation")
+            // The second instalment is outside the workflow's approval: the funding module checks the same rules.
+            await #expect(throws: FundingError.self) {
+                _ = try await disbursements.disburse(request(.person("fa1", roles: ["finance-officer"]), instalment: 2))
+            }
+            let second = try await disbursements.disburse(request(FundingFixture.finance("fo2"), instalment: 2))
+            #expect(second.instruction.amount == .usd(300_000))
+            _ = try await reconciler.mark(second.instruction.endToEndID, .paid, by: "fo2")
+            #expect(try await fixture.grant(of: exchange).status == .closed)
+            let statement = try await fixture.statement()
+            #expect(statement.disbursed == .usd(1_000_000) && statement.committed == .usd(0) && statement.inPayment == .usd(0))
+            #expect(try await fixture.balanceRows() == fixture.entrySums())
+        }
+    }
+}
