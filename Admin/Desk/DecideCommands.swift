@@ -29,7 +29,9 @@ struct DecideOptions: ParsableArguments {
         (screening: accept; match-review: approve-matches; results-review: accept-report; \
         partner-confirmation: confirm), a way to a final or earlier state for reject (decline, \
         rematch, request-revision, decline-invitation), and request-info in screening. A \
-        submitted request is first taken into screening with `meridian exchange screen ID`.
+        submitted request is first taken into screening with `meridian exchange screen ID`. Grant \
+        votes go through the funding module (as `meridian grant approve|reject`); disbursing \
+        needs bank details: use `meridian disburse`.
 
         Exit status 1 when nothing fits (the message lists what you can do) or the workflow \
         refuses (a self-approval: "approver-not-distinct", a second vote: "already-voted"); 77 \

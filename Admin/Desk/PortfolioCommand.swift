@@ -11,9 +11,8 @@ struct PortfolioCommand: AsyncParsableCommand {
             Durations come from the engine history: the request is the `submit` step, approval the \
             step that took `grant-approved`, first payment the first `payment-confirmed`; each \
             figure says how many exchanges it covers. "Late" lists exchanges whose current stay has \
-            seen a timer fire (a reminder or an escalation), with the last such timer. Staff see \
-            every exchange, an official her country's. The grouping by fund is not shown until the \
-            funding module's tables are in the schema (the output says so).
+            seen a timer fire (a reminder or an escalation), with the last such timer. The fund is the \
+            one of the exchange's grant. Staff see every exchange, an official her country's.
 
             Example:
               meridian portfolio
@@ -37,6 +36,7 @@ struct PortfolioCommand: AsyncParsableCommand {
             by step              \(counts(portfolio.byState))
             by country           \(counts(portfolio.byCountry))
             by sector            \(counts(portfolio.bySector))
+            by fund              \(counts(portfolio.byFund))
             request → approval   \(portfolio.requestToApproval.text)
             approval → payment   \(portfolio.approvalToPayment.text)
             late                 \(portfolio.late.count)
@@ -46,6 +46,5 @@ struct PortfolioCommand: AsyncParsableCommand {
                 [$0.id.uuidString.lowercased(), $0.country, $0.state, $0.timerEvent, DeskText.iso($0.firedAt)]
             }))
         }
-        for note in portfolio.notes { print("note: \(note)") }
     }
 }

@@ -52,8 +52,9 @@ struct DeskCommandTests {
     func desk() async throws {
         try await TestDatabase.withFresh { database in
             var session = try await ExchangeCommandTests().setUp(database)
-            try await session.ok(["user", "add", "fiona", "--name", "Fiona", "--role", "fund-approver", "--role", "finance-officer"], as: "ada")
-            session.tokens["fiona"] = ExchangeCommandTests().lastLine(try await session.ok(["token", "create", "--user", "fiona"], as: "ada"))
+            // olga serves COD as an official and approves grants: she may not approve the plan she submits.
+            try await session.ok(["user", "add", "olga", "--name", "Olga", "--role", "official", "--role", "fund-approver", "--country", "COD"], as: "ada")
+            session.tokens["olga"] = ExchangeCommandTests().lastLine(try await session.ok(["token", "create", "--user", "olga"], as: "ada"))
             let id = try await file(session, "COD", "amani")
             let other = try await file(session, "RWA", "claire")
 
@@ -111,7 +112,10 @@ struct DeskCommandTests {
             #expect(malformed.status == 65, "\(malformed.standardError)")
             #expect(try await footprint(database) == before)
             try await session.ok(["exchange", "plan", "import", id, try temporaryFile("plan.json", plan)], as: "amani")
-            try await session.ok(["exchange", "plan", "submit", id], as: "amani")
+            try await session.ok(["fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD",
+                                  "--iban", "DE89 3704 0044 0532 0130 00"], as: "ada")
+            try await session.ok(["fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "100,000.00 USD", "--reference", "AGR-1"], as: "ada")
+            try await session.ok(["exchange", "plan", "submit", id], as: "olga")
 
             let status = try await session.ok(["exchange", "status", id], as: "amani")
             #expect(status.contains("step        funding-review — Fund approvers decide on the grant"), "\(status)")
@@ -120,16 +124,23 @@ struct DeskCommandTests {
             let statusJSON = try #require(try json(try await session.ok(["exchange", "status", id, "--json"], as: "pm")) as? [String: Any])
             #expect(statusJSON["state"] as? String == "funding-review" && (statusJSON["recent"] as? [Any])?.count == 3)
 
-            // The grant: fiona approves it and then may not disburse it too (separation of duties).
-            #expect(try await session.ok(["approve", id], as: "fiona") == "exchange \(id): approve-grant; funding-review → disbursement\n")
+            // The grant: its author may not approve it (separation of duties); fay can; disbursing needs bank details.
             before = try await footprint(database)
-            let selfApproval = try await session.run(["approve", id], as: "fiona")
+            let selfApproval = try await session.run(["approve", id], as: "olga")
             #expect(selfApproval.status == 1 && selfApproval.standardError.contains("approver-not-distinct"), "\(selfApproval.standardError)")
+            #expect(try await footprint(database) == before)
+            #expect(try await session.ok(["approve", id, "--comment", "fits the mandate"], as: "fay")
+                == "exchange \(id): approve-grant; funding-review → disbursement\n")
+            before = try await footprint(database)
             let wrongRole = try await session.run(["approve", id], as: "pm")
             #expect(wrongRole.status == 1 && wrongRole.standardError.contains("nothing to approve for pm in disbursement"), "\(wrongRole.standardError)")
+            let disburse = try await session.run(["approve", id], as: "finn")
+            #expect(disburse.status == 1 && disburse.standardError.contains("meridian disburse \(id)"), "\(disburse.standardError)")
             #expect(try await footprint(database) == before)
-            #expect(try await session.ok(["approve", id], as: "finn") == "exchange \(id): disburse; disbursement → payment-pending\n")
-            try await fire(database, id, "payment-confirmed", actor: "test:bank")
+            let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration", "--iban", "GB82 WEST 1234 5698 7654 32",
+                                                  "--json"], as: "finn")
+            let instruction = try #require(try json(disbursed) as? [String: Any])
+            try await session.ok(["payments", "mark", try #require(instruction["end_to_end_id"] as? String), "paid"], as: "finn")
             try await fire(database, other, "pickup-overdue", actor: "timer")
 
             // Results: the report goes back with a comment (required), then is accepted — through the review's domain action.
@@ -168,7 +179,7 @@ struct DeskCommandTests {
             let byCountry = try #require(portfolio["by_country"] as? [[String: Any]])
             #expect(Set(byCountry.compactMap { $0["key"] as? String }) == ["COD", "RWA"])
             let text = try await session.ok(["portfolio"], as: "pm")
-            #expect(text.contains("by step              closed 1, submitted 1") && text.contains("note: by fund: not shown yet"), "\(text)")
+            #expect(text.contains("by step              closed 1, submitted 1") && text.contains("by fund              (no grant yet) 1, rapid 1"), "\(text)")
             let own = try #require(try json(try await session.ok(["portfolio", "--json"], as: "foday")) as? [String: Any])
             #expect(own["exchanges"] as? Int == 0, "an official sees only her country's exchanges")
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MeridianEngine
+import MeridianFunding
 import MeridianWorkflow
 import PostgresNIO
 
@@ -88,6 +89,17 @@ extension Exchanges {
         case "decline-invitation":
             let step = try await declinePartnership(exchange: id, reason: comment ?? "", by: actor, key: key)
             return decision(step.state, from: "partner-confirmation", replayed: step.replayed)
+        case "approve-grant", "reject-grant":
+            // The funding module's vote: a rejection marks the grant rejected with the step; the
+            // deciding approval commits the money (`commit-funds`). It takes no idempotency key.
+            let grant = try await GrantQueries(client: client, logger: logger).find(id.uuidString.lowercased())
+            let outcome = try await GrantDecisions(engine: engine, logger: logger)
+                .decide(grant, approve: event == "approve-grant", actor: Self.workflowActor(actor, roles: roles), comment: comment)
+            try Self.requireApplied(outcome, event: event, exchange: id)
+            return Decision(verb: verb.rawValue, event: event, from: outcome.from, to: outcome.to, message: outcome.message, replayed: outcome.replayed)
+        case "disburse":
+            throw ExchangeError(.refused, "disbursing needs the beneficiary's bank account, which the desk does not ask for",
+                                hint: "run `meridian disburse \(id.uuidString.lowercased()) --beneficiary \"…\" --iban \"…\"` (finance officer)")
         default:
             break
         }
@@ -99,13 +111,18 @@ extension Exchanges {
             let outcome = try await engine.fire(FireRequest(instanceID: id, event: event, data: data,
                                                             actor: Self.workflowActor(actor, roles: exchange.roles(of: actor)),
                                                             idempotencyKey: key), on: connection)
-            guard outcome.status == .applied else {
-                let code: ExchangeError.Code = outcome.rejectionCode == Rejection.Code.roleMissing.rawValue ? .permissionDenied : .refused
-                throw ExchangeError(code, "'\(event)' refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)",
-                                    hint: "see `meridian exchange status \(id.uuidString.lowercased())` for who acts next")
-            }
+            try Self.requireApplied(outcome, event: event, exchange: id)
             return Decision(verb: verb.rawValue, event: event, from: outcome.from, to: outcome.to, message: outcome.message, replayed: outcome.replayed)
         }
+    }
+
+    /// Turns the engine's refusal into an error: lacking the role is `.permissionDenied`, any
+    /// other refusal (self-approval, a second vote, a guard) `.refused` with the engine's reason.
+    static func requireApplied(_ outcome: FireOutcome, event: String, exchange id: UUID) throws {
+        guard outcome.status != .applied else { return }
+        let code: ExchangeError.Code = outcome.rejectionCode == Rejection.Code.roleMissing.rawValue ? .permissionDenied : .refused
+        throw ExchangeError(code, "'\(event)' refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)",
+                            hint: "see `meridian exchange status \(id.uuidString.lowercased())` for who acts next")
     }
 
     /// The first outcome stored with `key` on this exchange, whatever its event.

@@ -7,8 +7,9 @@ import PostgresNIO
 /// to an approved grant and approved grants to a first payment; which exchanges are late.
 ///
 /// Computed from the engine history: a request's time is its `submit` step, approval the step
-/// whose taken event is `grant-approved`, first payment the first `payment-confirmed`. The
-/// fund grouping waits for the funding module's tables and is not shown yet.
+/// whose taken event is `grant-approved`, first payment the first `payment-confirmed` (the
+/// bank's confirmation of the first instalment). The fund is the one of the exchange's grant
+/// (`funding_grants`); exchanges without a grant yet count under "(no grant yet)".
 public struct Portfolio: Sendable, Codable, Equatable {
     public struct Count: Sendable, Codable, Equatable {
         public var key: String
@@ -28,13 +29,12 @@ public struct Portfolio: Sendable, Codable, Equatable {
     public var byState: [Count]
     public var byCountry: [Count]
     public var bySector: [Count]
+    public var byFund: [Count]
     /// Days from the request (`submit`) to grant approval (`grant-approved`).
     public var requestToApproval: DurationFigure
     /// Days from grant approval to the first `payment-confirmed`.
     public var approvalToPayment: DurationFigure
     public var late: [Late]
-    /// Why a grouping is missing, said rather than silently left out.
-    public var notes: [String]
 }
 
 extension Exchanges {
@@ -46,7 +46,7 @@ extension Exchanges {
         let logger = self.logger
         return try await client.withConnection { connection in
             let rows = try await connection.query("""
-                SELECT r.exchange_id, r.country_code, i.state, r.sectors,
+                SELECT r.exchange_id, r.country_code, i.state, r.sectors, coalesce(g.fund_id, '(no grant yet)'),
                        (SELECT min(h.occurred_at_us) FROM engine_history h WHERE h.instance_id = i.id AND h.taken_event = 'submit'),
                        (SELECT min(h.occurred_at_us) FROM engine_history h WHERE h.instance_id = i.id AND h.taken_event = 'grant-approved'),
                        (SELECT min(h.occurred_at_us) FROM engine_history h WHERE h.instance_id = i.id AND h.taken_event = 'payment-confirmed'),
@@ -57,14 +57,16 @@ extension Exchanges {
                 FROM exchange_requests r
                 JOIN engine_instances i ON i.id = r.exchange_id
                 LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
+                LEFT JOIN funding_grants g ON g.instance_id = r.exchange_id
                 WHERE (\(own)::text IS NULL OR r.country_code = \(own) OR p.country_code = \(own))
                 ORDER BY r.filed_at, r.exchange_id
                 """, logger: logger).collect()
-            var states: [String: Int] = [:], countries: [String: Int] = [:], sectors: [String: Int] = [:]
+            var states: [String: Int] = [:], countries: [String: Int] = [:], sectors: [String: Int] = [:], funds: [String: Int] = [:]
             var toApproval: [Double] = [], toPayment: [Double] = [], late: [Portfolio.Late] = []
             for row in rows {
-                let (id, country, state, sectorList, submitted, approved, paid, timer) =
-                    try row.decode((UUID, String, String, [String], Int64?, Int64?, Int64?, String?).self)
+                let (id, country, state, sectorList, fund, submitted, approved, paid, timer) =
+                    try row.decode((UUID, String, String, [String], String, Int64?, Int64?, Int64?, String?).self)
+                funds[fund, default: 0] += 1
                 states[state, default: 0] += 1
                 countries[country, default: 0] += 1
                 for sector in sectorList { sectors[sector, default: 0] += 1 }
@@ -78,10 +80,9 @@ extension Exchanges {
             func counts(_ table: [String: Int]) -> [Portfolio.Count] {
                 table.map { Portfolio.Count(key: $0.key, count: $0.value) }.sorted { ($1.count, $0.key) < ($0.count, $1.key) }
             }
-            return Portfolio(exchanges: rows.count, byState: counts(states), byCountry: counts(countries), bySector: counts(sectors),
+            return Portfolio(exchanges: rows.count, byState: counts(states), byCountry: counts(countries), bySector: counts(sectors), byFund: counts(funds),
                              requestToApproval: DurationFigure(days: toApproval), approvalToPayment: DurationFigure(days: toPayment),
-                             late: late.sorted { $0.firedAt < $1.firedAt },
-                             notes: ["by fund: not shown yet — the funding module's tables (grants per fund) are not in this database's schema"])
+                             late: late.sorted { $0.firedAt < $1.firedAt })
         }
     }
 }
