@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import MeridianExchange
+import MeridianFunding
 import MeridianIdentity
 import MeridianPostgres
 import MeridianQueue
@@ -10,44 +11,75 @@ import MeridianShippedWorkflows
 import MeridianWorkflow
 import PostgresNIO
 
-/// `meridian demo`: the README's main command, a tour of what Meridian does so far.
+/// `meridian demo`: the README's main command — five knowledge exchanges from request to
+/// closed through the real workflow, queue and worker.
 ///
-/// It uses the real parts only — the private PostgreSQL cluster, the deployed definitions,
-/// the knowledge base, identities, the engine and the queue — and is safe to run again:
-/// deployment, the seed catalogue and the demo's users are idempotent, and each run files a
-/// new exchange with fresh, short-lived tokens.
+/// It uses the real parts only: the private PostgreSQL cluster, the deployed definitions,
+/// the knowledge base, identities and tokens, the engine, the queue with a worker, the trust
+/// fund's ledger, ISO 20022 payment files. It is safe to run again: deployment, seeding, the
+/// users and the fund are idempotent; each run files five new exchanges, adds a contribution
+/// to the fund, and revokes the tokens it created.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Bring up the database and run the demonstration scenario.",
+        abstract: "Bring up the database and run five knowledge exchanges from request to closed.",
         discussion: """
-            Starts (or reuses) the private PostgreSQL cluster and migrates it, deploys the \
-            shipped workflows, loads the seed knowledge base, matches a request from the \
-            Democratic Republic of the Congo against it, adds its two users (if missing) with a \
-            token each, and as them takes a new knowledge exchange through its first steps — with a refused step and a replayed one — then verifies \
-            the history chain and shows the queue. Safe to run again and again.
+            Starts (or reuses) the private PostgreSQL cluster and migrates it, deploys the shipped \
+            workflows, loads the seed knowledge base, opens a trust fund, adds the users (officials, \
+            a program manager, fund approvers, a finance officer) and, acting as them with tokens, \
+            runs five exchanges — the DR Congo, Nepal, Uganda, Moldova, Ghana — through matching, \
+            partner choice, plans, grant approval, disbursement, ISO 20022 payment files and \
+            results, with a worker running their tasks. Nepal's first grant is rejected and its \
+            plan revised; Uganda's first payment bounces and is paid on the second try. It ends \
+            with every exchange's status, the fund statement and the queue statistics. The people, \
+            plans, amounts and accounts are invented; the programmes they are matched with are real.
 
             Example:
               swift run meridian demo
+              meridian demo --files-dir /tmp/demo-files
             """
     )
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: "Where the payment files, the bank's answers and the IATI file are written (default: a folder in the system's temporary directory).")
+    var filesDir: String?
+
+    /// The demo's trust fund.
+    static let fundID = "rapid-response"
+
     func run() async throws {
         section("database")
         let settings = try await database.connect()
         print("  ready at \(settings.url)")
+        let folder = try filesFolder()
         try await withPostgresClient(settings, logger: database.logger) { client in
-            let engine = try EngineHandlers.engine(client: client, logger: database.logger)
+            let logger = database.logger
+            let engine = try EngineHandlers.engine(client: client, logger: logger)
             try await deployWorkflows(engine)
-            try await matchARequest(client)
-            let people = try await signIn(IdentityStore(client: client, logger: database.logger))
-            let exchange = try await fileAnExchange(engine, official: people.official, manager: people.manager)
-            try await verifyHistory(engine, exchange)
-            try await showQueue(client)
+            try await loadKnowledgeBase(client)
+            let cast = DemoCast(store: IdentityStore(client: client, logger: logger))
+            try await signIn(cast)
+            try await openFund(client)
+            let run = DemoRun(engine: engine, cast: cast, folder: folder, logger: logger)
+            try await DemoWorker.running(engine: engine, settings: settings, logger: logger) {
+                try await run.run(DemoScenario.all)
+            }
+            try await summarise(run, client: client, folder: folder)
+            try await cast.signOutEveryone()
         }
-        print("\ndone. Try `meridian instance list`, `meridian kb search reintegration` or `meridian queue stats`.")
+        print("\ndone. Try `meridian exchange list`, `meridian fund statement \(Self.fundID)` or `meridian kb search reintegration`.")
+    }
+
+    private func filesFolder() throws -> URL {
+        let folder = filesDir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("meridian-demo")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIFailure("cannot create the folder \(folder.path) for the demo's files: \(error.localizedDescription); choose another with --files-dir", status: .failure)
+        }
+        return folder
     }
 
     private func deployWorkflows(_ engine: WorkflowEngine) async throws {
@@ -60,100 +92,75 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    private func matchARequest(_ client: PostgresClient) async throws {
+    private func loadKnowledgeBase(_ client: PostgresClient) async throws {
         section("knowledge base")
         let experiences = try SeedCatalogue.experiences()
         let counts = try await ExperienceImporter.store(experiences, client: client, logger: database.logger)
-        print("  seed catalogue: \(experiences.count) real programmes (\(counts.inserted) new, \(counts.updated) updated)")
-        let request = MatchRequest(
-            text: "reintegrate demobilised ex-combatants into their communities with jobs and training",
-            sectors: [.demobilisationReintegration], countryCode: "COD", region: .subSaharanAfrica, incomeGroup: .low
-        )
-        print("  request from COD: \"\(request.text)\"")
-        let result = try await Matcher(client: client, logger: database.logger).match(request)
-        for (rank, match) in result.matches.enumerated() {
-            let score = (match.score * 100).rounded() / 100
-            print("  \(rank + 1). \(match.countryName) — \(match.programme) (\(match.years)), score \(score)")
-            print("     why: \(match.reasons.matchedTerms.prefix(5).joined(separator: ", "))")
-        }
-        if !result.note.isEmpty { print("  note: \(result.note)") }
+        print("  seed catalogue: \(experiences.count) real programmes with their sources (\(counts.inserted) new, \(counts.updated) updated)")
     }
 
-    /// Adds the demo's official and program manager when missing, and gives each a fresh
-    /// token, valid for an hour, that is then checked as any command checks one: the actors
-    /// of the exchange are the users the tokens authenticate.
-    private func signIn(_ store: IdentityStore) async throws -> (official: WorkflowActor, manager: WorkflowActor) {
-        section("people")
-        let people: [(handle: String, name: String, role: Role, country: String?)] = [
-            ("amani.official", "Amani Kabila", .official, "COD"),
-            ("lucia.manager", "Lucía Pérez", .programManager, nil),
-        ]
-        var actors: [WorkflowActor] = []
-        for person in people {
-            let existing: User?
-            do {
-                existing = try await store.user(handle: person.handle)
-            } catch let error as IdentityError where error.code == .notFound {
-                existing = nil
-            }
-            if existing == nil {
-                _ = try await store.addUser(handle: person.handle, name: person.name, roles: [person.role], country: person.country)
-            }
-            let token = try await store.createToken(for: person.handle, label: "meridian demo", expiresAt: Date().addingTimeInterval(3_600))
-            let user = try await store.authenticate(token: token.secret)
-            print("  \(IdentitySession.describe(user)): \(existing == nil ? "added" : "exists"), token \(token.info.prefix)… for an hour")
-            actors.append(user.engineActor)
+    private func signIn(_ cast: DemoCast) async throws {
+        section("people (invented), each acting with a token of her own")
+        for person in DemoCast.staff + DemoScenario.all.map(\.official) {
+            let added = try await cast.signIn(person)
+            print("  \(person.handle) — \(person.name), \(person.role)\(person.country.map { " of \($0)" } ?? "")\(added ? "  (added)" : "")")
         }
-        return (actors[0], actors[1])
     }
 
-    /// Files an exchange and takes it through its first steps, showing a refusal and a replay.
-    private func fileAnExchange(_ engine: WorkflowEngine, official: WorkflowActor, manager: WorkflowActor) async throws -> UUID {
-        section("an exchange")
-        let exchange = try await engine.start(
-            workflow: "knowledge-exchange", context: ["requesting-country": .string("COD")], actor: official
-        )
-        print("  filed \(exchange.id.uuidString.lowercased()) in state \(exchange.state)")
-        let steps: [(String, WorkflowActor, String?)] = [
-            ("submit", official, "demo-submit-\(exchange.id)"),
-            ("start-screening", official, nil),  // refused: an official cannot screen her own request
-            ("start-screening", manager, nil),
-            ("submit", official, "demo-submit-\(exchange.id)"),  // the same key again: replayed, no effect
-            ("accept", manager, nil),
-        ]
-        for (event, actor, key) in steps {
-            let outcome = try await engine.fire(FireRequest(instanceID: exchange.id, event: event, actor: actor, idempotencyKey: key))
-            let who = "\(actor.id) fires \(event)"
-            switch outcome.status {
-            case .applied where outcome.replayed:
-                print("  \(who): replayed the first outcome (\(outcome.from) → \(outcome.to)), nothing changed")
-            case .applied:
-                print("  \(who): \(outcome.from) → \(outcome.to)")
-            case .rejected:
-                print("  \(who): refused — \(outcome.message)")
-            case .stale:
-                print("  \(who): stale, nothing changed")
-            }
+    /// The trust fund, created once; every run adds a contribution so it can fund five more grants.
+    private func openFund(_ client: PostgresClient) async throws {
+        section("trust fund")
+        let funds = FundStore(client: client, logger: database.logger)
+        let usd = try Currency.named("USD")
+        do {
+            _ = try await funds.fund(Self.fundID)
+        } catch let error as FundingError where error.code == .notFound {
+            try await funds.create(Fund(id: Self.fundID, name: "Rapid Response Trust Fund (demo)", currency: usd, donors: ["Donor A", "Donor B"],
+                                        account: try BankAccount.iban("IT60 X054 2811 1010 0000 0123 456"), createdBy: "meridian-demo"))
+            print("  opened \(Self.fundID): Rapid Response Trust Fund (demo), USD, at most \(Fund.defaultMaxGrant(usd)) per grant")
         }
-        return exchange.id
+        let reference = "DEMO-\(UUID().uuidString.prefix(8))"
+        let contribution = try await funds.contribute(fund: Self.fundID, donor: "Donor A", amount: Money(minorUnits: 300_000_00, currency: usd),
+                                                      receivedOn: CalendarDay(Date()), reference: reference, actorID: "meridian-demo")
+        print("  Donor A contributes \(contribution.amount) (reference \(reference))")
     }
 
-    private func verifyHistory(_ engine: WorkflowEngine, _ exchange: UUID) async throws {
-        section("history")
-        for entry in try await engine.history(of: exchange) {
-            print("  \(entry.seq). \(entry.event) by \(entry.actorID): \(entry.from.isEmpty ? "·" : entry.from) → \(entry.to)  #\(entry.hash.prefix(12))")
+    /// Every exchange's status, the fund statement, the audit of every history and the queue.
+    private func summarise(_ run: DemoRun, client: PostgresClient, folder: URL) async throws {
+        let logger = database.logger
+        section("the five exchanges")
+        let grants = try await GrantQueries(client: client, logger: logger).list()
+        var rows: [[String]] = []
+        for exchange in run.tracked {
+            let instance = try await run.engine.instance(exchange.id)
+            let grant = grants.last { $0.instanceID == exchange.id && $0.status != .rejected }
+            let audit = try await run.engine.verifyHistory(instance: exchange.id)
+            rows.append([String(exchange.id.uuidString.lowercased().prefix(8)), exchange.scenario.request.country, exchange.partner,
+                         instance.state, grant.map { "\($0.amount)" } ?? "–", grant?.status.rawValue ?? "–",
+                         "\(audit.entries) entries, \(audit.isIntact ? "chain intact" : "BROKEN")"])
         }
-        let report = try await engine.verifyHistory(instance: exchange)
-        print("  audit: \(report.firstBroken.map { "BROKEN at \($0)" } ?? "OK, \(report.entries) entries chained")")
-    }
+        print(Table.render(["exchange", "country", "partner", "state", "grant", "grant status", "history"], rows)
+            .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
 
-    private func showQueue(_ client: PostgresClient) async throws {
+        section("fund statement")
+        let statement = try await FundStatement.read(fund: Self.fundID, asOf: CalendarDay(Date()), client: client, logger: logger)
+        for (label, amount) in [("contributions", statement.contributions), ("committed", statement.committed), ("in payment", statement.inPayment),
+                                ("disbursed", statement.disbursed), ("available", statement.available)] {
+            print("  \(label.padding(toLength: 14, withPad: " ", startingAt: 0)) \(amount)")
+        }
+        if !statement.coFinancing.isEmpty {
+            print("  co-financing   \(statement.coFinancing.map(\.description).joined(separator: ", ")) (by the countries, not paid through Meridian)")
+        }
+        let activities = try await FundIATIExport(client: client, logger: logger, reportingOrg: .init(ref: "XM-DAC-MERIDIAN-DEMO", type: "40", name: "Meridian demo secretariat"))
+            .activities(fund: Self.fundID)
+        let iati = folder.appendingPathComponent("\(Self.fundID)-iati.xml")
+        try Data(IATIActivityWriter.write(activities).utf8).write(to: iati)
+        print("  IATI 2.03 activities: \(activities.count) → \(iati.path)")
+
         section("queue")
-        let stats = try await QueueStore(logger: database.logger).stats(on: client)
-        for queue in stats {
-            print("  \(queue.queue): \(queue.available) waiting, \(queue.scheduled) scheduled (timers), \(queue.running) running, \(queue.dead) dead")
+        for queue in try await QueueStore(logger: logger).stats(on: client) {
+            print("  \(queue.queue): \(queue.available) waiting, \(queue.scheduled) scheduled (timers and retries), \(queue.running) running, \(queue.dead) dead")
         }
-        print("  (the exchange's tasks — notifications, matching — wait for their handlers, which come with the exchange domain)")
     }
 
     private func section(_ title: String) {

@@ -13,8 +13,10 @@ struct DisburseCommand: AsyncParsableCommand {
             Writes the payment instruction (beneficiary institution, account, amount, reference) \
             and moves the money from committed to in payment, in one transaction with the \
             exchange's `disburse` step for the first instalment. Later instalments (for example \
-            the 30% paid after results) need the earlier ones paid. A retry — same grant and \
-            instalment, or the same --key — returns the first instruction and pays nothing twice.
+            the 30% paid after results) need the earlier ones paid and the exchange's results \
+            report submitted. A retry — same grant and instalment while its payment is under way, \
+            or the same --key — returns the first instruction and pays nothing twice; after a \
+            failed payment, disbursing again pays anew.
             Runs as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`). Exit 1 when \
             refused (separation of duties, state), 77 without a token or the finance-officer role.
 
@@ -31,7 +33,7 @@ struct DisburseCommand: AsyncParsableCommand {
     @Option(help: "The bank code of --account-number.") var bankCode: String?
     @Option(help: "The beneficiary bank's BIC.") var bic: String?
     @Option(help: "What the beneficiary's statement shows (default: the grant and instalment).") var reference: String?
-    @Option(help: "An idempotency key (default: one per grant and instalment).") var key: String?
+    @Option(help: "An idempotency key: the same key always returns the first instruction.") var key: String?
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 

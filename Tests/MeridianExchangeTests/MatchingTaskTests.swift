@@ -62,7 +62,7 @@ struct MatchingTaskTests {
         }
     }
 
-    @Test("a request nothing matches fires no-matches: the exchange is declined and both sides are told why")
+    @Test("a request nothing matches fires no-matches: back to the program manager, who may rematch; both sides are told why")
     func noMatches() async throws {
         try await ExchangeFixture.with { f in
             var request = Fixtures.ddrRequest
@@ -74,13 +74,19 @@ struct MatchingTaskTests {
             try await f.fire(id, "start-screening", as: Fixtures.manager)
             try await f.fire(id, "accept", as: Fixtures.manager)
             try await f.runTasks()
-            #expect(try await f.state(id) == "declined")
+            // Back to the program manager, who cannot approve an empty list but may rematch or cancel.
+            #expect(try await f.state(id) == "match-review")
             #expect(try await f.context(id)["matches"] == .integer(0))
             let view = try await f.exchanges.show(id, for: Fixtures.codOfficial)
             #expect(view.matches?.status == MatchResult.Status.none)
             #expect(view.matches?.matches.isEmpty == true)
-            #expect(view.notifications.contains { $0.task == "notify-declined" && $0.recipientRole == "official" && $0.message.contains("Matching found") })
-            #expect(view.notifications.contains { $0.task == "notify-declined" && $0.recipientRole == "program-manager" })
+            #expect(view.notifications.contains { $0.task == "notify-no-matches" && $0.recipientRole == "program-manager" && $0.message.contains("Matching found") })
+            #expect(view.notifications.contains { $0.task == "notify-no-matches" && $0.recipientRole == "official" })
+            let approve = try await f.engine.fire(FireRequest(instanceID: id, event: "approve-matches", actor: Fixtures.manager))
+            #expect(approve.status == .rejected, "no match to approve")
+            try await f.fire(id, "rematch", as: Fixtures.manager)
+            try await f.runTasks()
+            #expect(try await f.state(id) == "match-review")
         }
     }
 

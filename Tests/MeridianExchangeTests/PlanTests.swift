@@ -33,6 +33,14 @@ struct PlanTests {
         #expect(totals.grantMinor == 1_900_000 && totals.grantCurrency == "USD")
         #expect(totals.coFinancingMinor == 250_000 && totals.coFinancingCurrency == "USD")
         #expect(PlanCheck(Fixtures.plan(startIn: -3), today: Fixtures.day(0)).problems.contains { $0.contains("is not ahead of today") })
+        for bad in [[70, 20], [0, 100], [], [25, 25, 25, 15, 10]] {
+            var split = Fixtures.plan()
+            split.instalments = bad
+            #expect(PlanCheck(split).problems.count == 1 && PlanCheck(split).problems[0].hasPrefix("instalments: "), "\(bad)")
+        }
+        var split = Fixtures.plan()
+        split.instalments = [70, 30]
+        #expect(PlanCheck(split).problems.isEmpty)
         #expect(MoneyText.format(1_900_000, "USD") == "19,000.00 USD")
         #expect(MoneyText.format(350_000, "RWF") == "350,000 RWF")
     }
@@ -65,6 +73,7 @@ struct PlanTests {
                 "grant": .object(["minor_units": .integer(1_900_000), "currency": .string("USD")]),
                 "co_financing": .object(["minor_units": .integer(250_000), "currency": .string("USD")]),
             ]))
+            #expect(context["instalments"] == .array([.integer(100)]), "no split asked for: paid at once")
             let replay = try await f.exchanges.submitPlan(exchange: id, by: Fixtures.codOfficial, key: "submit-1")
             #expect(replay.replayed && replay.version == 1)
             try await f.runTasks()

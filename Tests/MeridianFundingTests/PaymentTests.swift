@@ -92,8 +92,9 @@ struct PaymentTests {
             // The same report again changes nothing.
             let again = try await reconciler.apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
             #expect(again.allSatisfy { $0.note.contains("nothing changed") })
-            // Back in the finance officers' inbox: the disbursement approval starts afresh, and a new instruction pays it.
-            let retry = try await disburse(fixture, exchanges[1], key: "after-failure")
+            // Back in the finance officers' inbox: the disbursement approval starts afresh, and a new instruction pays it
+            // (without a key: the failed instruction is not "the first outcome" of a retry).
+            let retry = try await disburse(fixture, exchanges[1])
             #expect(!retry.replayed && retry.instruction.id != failed.id)
             #expect(try await fixture.state(exchanges[1]) == "payment-pending")
             _ = try await reconciler.mark(retry.instruction.endToEndID, .paid, by: "fo2")

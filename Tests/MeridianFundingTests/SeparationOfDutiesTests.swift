@@ -62,7 +62,7 @@ struct SeparationOfDutiesTests {
         }
     }
 
-    @Test("disbursing: not by an approver, not by the plan's author, only by a finance officer; later instalments too")
+    @Test("disbursing: not by an approver, not by the plan's author, only by a finance officer; later instalments too, and only after results")
     func disbursers() async throws {
         try await FundingFixture.with { fixture in
             try await fixture.fund(contributed: 10_000_000)
@@ -92,6 +92,16 @@ struct SeparationOfDutiesTests {
             let reconciler = Reconciler(engine: fixture.engine, logger: fixture.logger)
             _ = try await reconciler.mark(first.instruction.endToEndID, .paid, by: "fo1")
             #expect(try await fixture.state(exchange) == "implementation")
+            // The second instalment is paid after results: refused while the report is not in.
+            do {
+                _ = try await disbursements.disburse(request(FundingFixture.finance("fo2"), instalment: 2))
+                Issue.record("the instalment after results was paid before the results report")
+            } catch let error as FundingError {
+                #expect(error.code == .refused && error.message.contains("after results"))
+            }
+            let report = try await fixture.engine.fire(FireRequest(instanceID: exchange, event: "submit-report",
+                                                                   data: ["document.results-report": .string("report-1")], actor: FundingFixture.official))
+            #expect(report.status == .applied && report.to == "results-review")
             // The second instalment is outside the workflow's approval: the funding module checks the same rules.
             await #expect(throws: FundingError.self) {
                 _ = try await disbursements.disburse(request(.person("fa1", roles: ["finance-officer"]), instalment: 2))

@@ -8,7 +8,7 @@ import PostgresNIO
 enum NotificationTasks {
     static let names: Set<String> = [
         "notify-submitted", "notify-information-requested", "notify-declined", "notify-withdrawn", "notify-cancelled",
-        "notify-partner", "notify-escalation", "send-reminder", "notify-closed",
+        "notify-partner", "notify-escalation", "send-reminder", "notify-closed", "notify-no-matches",
     ]
 
     /// Who hears of it: a role, and for officials their country.
@@ -58,6 +58,10 @@ enum NotificationTasks {
         case "notify-declined":
             let why = facts.matchNote.map { " Matching found: \($0)." } ?? ""
             return [(official, "Your request \(request) was declined.\(why)"), (manager, "Declined: \(request).\(why)")]
+        case "notify-no-matches":
+            let why = facts.matchNote.map { " Matching found: \($0)." } ?? ""
+            return [(manager, "No country matched \(request) well enough.\(why) Rematch (after asking the official to sharpen the request) or cancel."),
+                    (official, "No partner country matched your request \(request) yet; the program manager reviews it.")]
         case "notify-withdrawn":
             return [(manager, "Withdrawn by \(facts.countryName): \(request).")]
         case "notify-cancelled":

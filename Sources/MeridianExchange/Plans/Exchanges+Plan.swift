@@ -93,7 +93,8 @@ extension Exchanges {
                 instanceID: id, event: "submit-plan", data: ["plan_version": .integer(Int64(latest.version))],
                 actor: Self.workflowActor(actor, roles: roles), idempotencyKey: key,
                 contextChanges: ["plan-consistent": .string("true"), "plan_version": .integer(Int64(latest.version)),
-                                 "amounts": .object(amounts)]), on: connection)
+                                 "amounts": .object(amounts),
+                                 "instalments": .array((latest.plan.instalments ?? [100]).map { .integer(Int64($0)) })]), on: connection)
             return PlanSubmission(version: latest.version, totals: check.totals, state: outcome.to, replayed: false)
         }
     }

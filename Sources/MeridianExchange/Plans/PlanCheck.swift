@@ -53,6 +53,12 @@ public struct PlanCheck: Sendable, Equatable {
             }
         }
         if plan.budget.isEmpty { problems.append("budget: the plan needs at least one budget line") }
+        if let instalments = plan.instalments {
+            if instalments.isEmpty || instalments.count > 4 || instalments.contains(where: { !(1...100).contains($0) })
+                || instalments.reduce(0, +) != 100 {
+                problems.append("instalments: \(instalments) must be one to four whole percentages of the grant, each 1–100, adding up to 100 (such as [70, 30])")
+            }
+        }
         var totals = Totals(grantMinor: 0, grantCurrency: nil, coFinancingMinor: 0, coFinancingCurrency: nil)
         for (index, line) in plan.budget.enumerated() {
             let field = "budget[\(index)]"

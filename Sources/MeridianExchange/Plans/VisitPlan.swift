@@ -84,10 +84,14 @@ public struct VisitPlan: Sendable, Codable, Equatable {
 
     public var activities: [Activity]
     public var budget: [BudgetLine]
+    /// How the grant is paid, in whole percentages adding up to 100: the first part when the
+    /// grant is disbursed, the others after the results report (`[70, 30]`). Absent: all at once.
+    public var instalments: [Int]?
 
-    public init(activities: [Activity], budget: [BudgetLine]) {
+    public init(activities: [Activity], budget: [BudgetLine], instalments: [Int]? = nil) {
         self.activities = activities
         self.budget = budget
+        self.instalments = instalments
     }
 }
 

@@ -29,6 +29,9 @@ public struct Disbursements: Sendable {
         public var replayed: Bool
     }
 
+    /// The states of an exchange whose results report is in: later instalments may be paid.
+    static let resultsReported: Set<String> = ["results-review", "closed"]
+
     public func disburse(_ request: DisbursementRequest) async throws -> Result {
         guard request.actor.kind == .person, request.actor.roles.contains(FundingRoles.financeOfficer) else {
             throw FundingError(.permission, "disbursing needs the role \(FundingRoles.financeOfficer); \(request.actor.id) does not hold it")
@@ -37,11 +40,14 @@ public struct Disbursements: Sendable {
         guard (1...140).contains(beneficiary.count) else {
             throw FundingError(.invalidInput, "the beneficiary institution's name must have 1 to 140 characters")
         }
-        let key = request.idempotencyKey ?? "disburse:\(request.grantID.uuidString.lowercased()):\(request.instalment)"
+        // Without a key, a retry is recognised by the instalment's live instruction (below, under
+        // the grant's row lock); the stored key is then unique to this instruction, so paying
+        // again after a failed payment makes a new instruction instead of returning the failed one.
+        let key = request.idempotencyKey ?? "disburse:\(request.grantID.uuidString.lowercased()):\(request.instalment):\(UUID().uuidString.lowercased())"
         let logger = self.logger
         let engine = self.engine
         return try await engine.client.fundingTransaction(logger: logger) { connection in
-            if let existing = try await PaymentStore.instruction(idempotencyKey: key, on: connection, logger: logger) {
+            if request.idempotencyKey != nil, let existing = try await PaymentStore.instruction(idempotencyKey: key, on: connection, logger: logger) {
                 guard existing.grantID == request.grantID, existing.instalment == request.instalment else {
                     throw FundingError(.conflict, "the key \(key) was used for another disbursement", hint: "use a new key")
                 }
@@ -76,6 +82,18 @@ public struct Disbursements: Sendable {
                 guard unpaid.isEmpty else {
                     throw FundingError(.refused, "instalment \(request.instalment) follows instalment(s) \(unpaid.map(String.init).joined(separator: ", ")), not yet paid",
                                        hint: "pay the instalments in order")
+                }
+                // The instalments after the first are paid after results: once the exchange's
+                // results report is in (under review, or accepted and the exchange closed).
+                if let instance = grant.instanceID {
+                    let rows = try await connection.query("SELECT workflow_id, state FROM engine_instances WHERE id = \(instance)", logger: logger).collect()
+                    if let row = rows.first {
+                        let (workflow, state) = try row.decode((String, String).self)
+                        if workflow == "knowledge-exchange", !Self.resultsReported.contains(state) {
+                            throw FundingError(.refused, "instalment \(request.instalment) is paid after results, and the exchange is in \(state)",
+                                               hint: "disburse it once the official has submitted the results report")
+                        }
+                    }
                 }
             }
             let id = UUID()

@@ -9,7 +9,7 @@ extension WorkflowRegistry {
         tasks: [
             // Notifications and reminders.
             "notify-submitted", "notify-information-requested", "notify-declined", "notify-withdrawn",
-            "notify-cancelled", "notify-partner", "notify-escalation", "send-reminder", "notify-closed",
+            "notify-cancelled", "notify-partner", "notify-escalation", "send-reminder", "notify-closed", "notify-no-matches",
             // Matching and planning.
             "match-experiences", "invite-partner", "check-plan-consistency",
             // Funding and finance.
