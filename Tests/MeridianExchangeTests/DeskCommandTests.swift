@@ -97,7 +97,9 @@ struct DeskCommandTests {
                 == "exchange \(id): accept (already, with this key); screening → matching\n")
             try await session.runTasks()
             #expect(try await session.ok(["approve", id], as: "pm") == "exchange \(id): approve-matches; match-review → partner-selection\n")
+            #expect(try await session.ok(["exchange", "status", id], as: "pm").contains("waits for   official of COD: select-partner"))
             try await session.ok(["exchange", "select-partner", id, "RWA"], as: "amani")
+            #expect(try await session.ok(["exchange", "status", id], as: "amani").contains("waits for   partner-official of RWA: confirm, decline-invitation"))
             #expect(try await session.ok(["approve", id], as: "claire") == "exchange \(id): confirm; partner-confirmation → planning\n")
 
             let start = PlanDate(Date().addingTimeInterval(40 * 86_400))
