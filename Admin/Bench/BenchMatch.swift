@@ -19,6 +19,7 @@ struct BenchMatch: AsyncParsableCommand {
 
             Example:
               swift build -c release && .build/release/meridian bench match --experiences 100000 --queries 200
+              .build/release/meridian bench match --keep --reuse --candidate-cap 1000   # again, without reloading
             """
     )
     @OptionGroup var database: DatabaseOptions
@@ -26,11 +27,15 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Measured match queries.") var queries = 200
     @Option(help: "Unmeasured match queries first.") var warmup = 20
     @Flag(help: "Keep the scratch database afterwards.") var keep = false
+    @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
+    @Option(help: "Rows the candidate pre-selection aims at (Matcher.candidateBudget).") var candidateBudget = 1_000
+    @Option(help: "Most rows ranked per match (Matcher.candidateCap).") var candidateCap = 2_000
 
     static let scratchDatabase = "meridian_bench_match"
 
     func validate() throws {
         guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
+        guard candidateBudget > 0, candidateCap > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
     }
 
     func run() async throws {
@@ -40,16 +45,21 @@ struct BenchMatch: AsyncParsableCommand {
         var scratch = base
         scratch.database = Self.scratchDatabase
         let quoted = ConnectionSettings.quoteIdentifier(Self.scratchDatabase)
-        try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
-            try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
+        let reusable: Bool
+        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, maintenance, scratch, logger: logger) } else { reusable = false }
+        if !reusable {
+            try await withPostgresConnection(maintenance, logger: logger) { connection in
+                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+                try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
+            }
         }
         try await Migrator.bundled().migrate(scratch, logger: logger)
         var generator = try SyntheticCatalogue()
+        // Generated even when reused: the requests come from the same generator afterwards.
         let catalogue = generator.experiences(experiences)
         let line = try await withPostgresClient(scratch, logger: logger) { client in
             let loadStart = ContinuousClock.now
-            try await client.withConnection { connection in
+            if !reusable { try await client.withConnection { connection in
                 var offset = 0
                 while offset < catalogue.count {
                     let batch = Array(catalogue[offset..<min(offset + 5_000, catalogue.count)])
@@ -58,9 +68,9 @@ struct BenchMatch: AsyncParsableCommand {
                 }
                 try await connection.query("ANALYZE experiences", logger: logger)
                 try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
-            }
+            } }
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let matcher = Matcher(client: client, logger: logger)
+            let matcher = Matcher(client: client, logger: logger, candidateBudget: candidateBudget, candidateCap: candidateCap)
             for _ in 0..<warmup { _ = try await matcher.match(generator.request()) }
             var samples: [Double] = []
             var matchCounts = 0
@@ -76,6 +86,7 @@ struct BenchMatch: AsyncParsableCommand {
             return Line(
                 experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
+                candidateBudget: candidateBudget, candidateCap: candidateCap,
                 meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
@@ -88,6 +99,19 @@ struct BenchMatch: AsyncParsableCommand {
         print(try JSONOutput.line(line))
     }
 
+    /// Whether the scratch database exists and holds `count` experiences.
+    static func holdsCatalogue(of count: Int, _ maintenance: ConnectionSettings, _ scratch: ConnectionSettings, logger: Logger) async throws -> Bool {
+        let exists = try await withPostgresConnection(maintenance, logger: logger) { connection in
+            try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(scratchDatabase)", logger: logger).collect()[0].decode(Int.self)
+        }
+        guard exists == 1 else { return false }
+        return try await withPostgresConnection(scratch, logger: logger) { connection in
+            let rows = try await connection.query("SELECT count(*) FROM pg_class WHERE relname = 'experiences'", logger: logger).collect()
+            guard try rows[0].decode(Int.self) == 1 else { return false }
+            return try await connection.query("SELECT count(*) FROM experiences", logger: logger).collect()[0].decode(Int.self) == count
+        }
+    }
+
     struct Line: Encodable {
         var experiences: Int
         var queries: Int
@@ -95,6 +119,8 @@ struct BenchMatch: AsyncParsableCommand {
         var p95Ms: Double
         var p99Ms: Double
         var maxMs: Double
+        var candidateBudget: Int
+        var candidateCap: Int
         var meanMatches: Double
         var loadSeconds: Double
     }

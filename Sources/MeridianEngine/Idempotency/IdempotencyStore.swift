@@ -11,11 +11,10 @@ import PostgresNIO
 /// An applied step writes its key in ``StepWrite``; a refusal is written here.
 enum IdempotencyStore {
     static func find(instance: UUID, key: String, on connection: PostgresConnection, logger: Logger) async throws -> (event: String, outcome: FireOutcome)? {
-        let rows = try await connection.query("""
-            SELECT event, outcome::text FROM engine_event_keys WHERE instance_id = \(instance) AND key = \(key)
-            """, logger: logger).collect()
-        guard let row = rows.first else { return nil }
-        let (event, outcome) = try row.decode((String, String).self)
+        var found: (String, String)?
+        for try await row in try await connection.execute(FindStatement(instance: instance, key: key), logger: logger) { found = row }
+        guard let found else { return nil }
+        let (event, outcome) = found
         return (event, try JSONDecoder().decode(FireOutcome.self, from: Data(outcome.utf8)))
     }
 
@@ -25,5 +24,24 @@ enum IdempotencyStore {
             INSERT INTO engine_event_keys (instance_id, key, event, outcome)
             VALUES (\(outcome.instanceID), \(key), \(outcome.event), \(text)::jsonb)
             """, logger: logger)
+    }
+
+    /// The look-up, prepared once per connection: every task-driven step makes it.
+    struct FindStatement: PostgresPreparedStatement {
+        static let name = "meridian_engine_find_event_key_v1"
+        static let sql = "SELECT event, outcome::text FROM engine_event_keys WHERE instance_id = $1::uuid AND key = $2::text"
+        typealias Row = (String, String)
+
+        var instance: UUID
+        var key: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(instance)
+            bindings.append(key)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 }

@@ -18,15 +18,12 @@ struct LockedInstance {
     /// Reads the instance and locks its row until the transaction ends, so steps on one
     /// instance take turns and each sees the one before it.
     static func lock(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedInstance {
-        let rows = try await connection.query("""
-            SELECT workflow_id, workflow_version, state, version, state_entry, context::text, snapshot::text, history_hash
-            FROM engine_instances WHERE id = \(id) FOR UPDATE
-            """, logger: logger).collect()
-        guard let row = rows.first else {
+        var found: LockStatement.Row?
+        for try await row in try await connection.execute(LockStatement(id: id), logger: logger) { found = row }
+        guard let row = found else {
             throw EngineError(.notFound, "no instance has the id \(id.uuidString.lowercased())", hint: "see `meridian instance list`")
         }
-        let (workflow, workflowVersion, state, version, stateEntry, context, snapshot, hash) =
-            try row.decode((String, Int, String, Int64, Int64, String, String, String).self)
+        let (workflow, workflowVersion, state, version, stateEntry, context, snapshot, hash) = row
         let decoder = JSONDecoder()
         return LockedInstance(
             id: id, workflowID: workflow, workflowVersion: workflowVersion, state: state, version: version, stateEntry: stateEntry,
@@ -55,5 +52,25 @@ struct LockedInstance {
         guard updated.count == 1 else {
             throw EngineError(.concurrentChange, "instance \(id.uuidString.lowercased()) changed while the step ran", hint: "fire the event again")
         }
+    }
+
+    /// The lock, prepared once per connection (every step takes it).
+    struct LockStatement: PostgresPreparedStatement {
+        static let name = "meridian_engine_lock_instance_v1"
+        static let sql = """
+            SELECT workflow_id, workflow_version::int8, state, version, state_entry, context::text, snapshot::text, history_hash
+            FROM engine_instances WHERE id = $1::uuid FOR UPDATE
+            """
+        typealias Row = (String, Int, String, Int64, Int64, String, String, String)
+
+        var id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 }

@@ -60,11 +60,12 @@ extension WorkflowEngine {
     /// What a task handler sees of its instance, read without a lock (the step that applies
     /// the result locks and decides against the state as it is then).
     private func taskView(of id: UUID) async throws -> (workflow: String, state: String, context: [String: JSONValue]) {
-        let rows = try await client.query("SELECT workflow_id, state, context::text FROM engine_instances WHERE id = \(id)", logger: logger).collect()
-        guard let row = rows.first else {
+        var found: TaskViewStatement.Row?
+        for try await row in try await client.execute(TaskViewStatement(id: id), logger: logger) { found = row }
+        guard let found else {
             throw EngineError(.notFound, "no instance has the id \(id.uuidString.lowercased())")
         }
-        let (workflow, state, context) = try row.decode((String, String, String).self)
+        let (workflow, state, context) = found
         return (workflow, state, try JSONDecoder().decode([String: JSONValue].self, from: Data(context.utf8)))
     }
 
@@ -76,5 +77,22 @@ extension WorkflowEngine {
                                        idempotencyKey: "job:\(job.id.rawValue)"),
                            requiredStateEntry: payload.stateEntry, on: connection)
         }
+    }
+
+    /// What a task sees of its instance, prepared once per connection (every task reads it).
+    struct TaskViewStatement: PostgresPreparedStatement {
+        static let name = "meridian_engine_task_view_v1"
+        static let sql = "SELECT workflow_id, state, context::text FROM engine_instances WHERE id = $1::uuid"
+        typealias Row = (String, String, String)
+
+        var id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 }

@@ -67,9 +67,16 @@ public struct ExperienceStore: Sendable {
     }
 
     /// Recounts how many experiences hold each lexeme (`experience_terms`), which the matcher
-    /// uses to pick selective terms. Takes about a second and a half per 100,000 experiences.
+    /// uses to pick selective terms, and merges the search index's pending list. Takes about a
+    /// second and a half per 100,000 experiences.
+    ///
+    /// A GIN index takes new rows into a pending list (up to `gin_pending_list_limit`, 4 MB by
+    /// default) that every search then reads in full until autovacuum merges it; right after a
+    /// large import that slowed matches (`meridian bench match`, README), so the import merges
+    /// it at once.
     public static func refreshTermStatistics(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("REFRESH MATERIALIZED VIEW experience_terms", logger: logger)
+        try await connection.query("SELECT gin_clean_pending_list('experiences_search_idx'::regclass)", logger: logger)
     }
 
     /// The experience with `id`, or `nil`.

@@ -3,7 +3,7 @@ import Foundation
 /// Chooses which experiences are worth ranking, so that a match ranks a few hundred rows,
 /// not every row that shares a common word with the request.
 ///
-/// Ranking (`ts_rank_cd`) reads each row it ranks; in a catalogue of 100,000 experiences a
+/// Ranking (``TextRank``) reads each row it ranks; in a catalogue of 100,000 experiences a
 /// request's common words ("households", "programme") are in most rows. The plan is a
 /// pre-selection query the GIN index answers: the request's terms one by one, rarest first,
 /// while the estimated rows stay within a budget; then, for the common terms left over,

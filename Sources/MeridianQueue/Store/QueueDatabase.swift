@@ -7,16 +7,31 @@ import PostgresNIO
 public protocol QueueDatabase: Sendable {
     /// Runs `query` and returns all its rows (consumed fully, so the connection is free again).
     func queueRows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow]
+    /// Runs a prepared statement (parsed and planned once per connection, not per call) and
+    /// returns all its rows.
+    func queueRows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row]
 }
 
 extension PostgresConnection: QueueDatabase {
     public func queueRows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await self.query(query, logger: logger).collect()
     }
+
+    public func queueRows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
 }
 
 extension PostgresClient: QueueDatabase {
     public func queueRows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await self.query(query, logger: logger).collect()
+    }
+
+    public func queueRows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await execute(statement, logger: logger) { rows.append(row) }
+        return rows
     }
 }

@@ -82,33 +82,46 @@ extension QueueStore {
     }
 
     private func insert(_ jobs: [NewJob], on database: some QueueDatabase) async throws -> [InsertedRow] {
-        let queues = jobs.map(\.queue.rawValue)
-        let kinds = jobs.map(\.kind.rawValue)
-        let payloads = jobs.map(\.payload.json)
-        let priorities = jobs.map(\.priority)
-        let hasRunAt = jobs.map { $0.runAt != nil }
-        let runAts = jobs.map { $0.runAt ?? Date(timeIntervalSince1970: 0) }
-        let maxAttempts = jobs.map(\.maxAttempts)
-        let keys = jobs.map { $0.uniqueKey ?? "" }
-        let rows = try await database.queueRows(
-            """
+        let rows = try await database.queueRows(InsertJobs(jobs), logger: logger)
+        return rows.map { InsertedRow(id: JobID($0.0), kind: $0.1, key: $0.2) }
+    }
+
+    /// The enqueue statement, prepared once per connection: its text is the same for one job
+    /// or thousands (the jobs travel as arrays), and parsing and planning it on every call
+    /// cost about as much as running it, which is what held single enqueues back.
+    struct InsertJobs: PostgresPreparedStatement {
+        static let name = "meridian_queue_insert_jobs_v1"
+        static let sql = """
             INSERT INTO queue_jobs (queue, kind, payload, priority, state, max_attempts, run_at, unique_key)
             SELECT q, k, p::jsonb, pr,
                    CASE WHEN hr AND r > now() THEN 'scheduled' ELSE 'available' END,
                    ma, CASE WHEN hr THEN r ELSE now() END, NULLIF(u, '')
-            FROM unnest(\(queues)::text[], \(kinds)::text[], \(payloads)::text[], \(priorities)::int2[],
-                        \(hasRunAt)::bool[], \(runAts)::timestamptz[], \(maxAttempts)::int4[], \(keys)::text[])
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::bool[], $6::timestamptz[], $7::int4[], $8::text[])
                  WITH ORDINALITY AS t(q, k, p, pr, hr, r, ma, u, ord)
             ORDER BY ord
             ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             RETURNING id, kind, unique_key
-            """,
-            logger: logger
-        )
-        return try rows.map { row in
-            let (id, kind, key) = try row.decode((Int64, String, String?).self)
-            return InsertedRow(id: JobID(id), kind: kind, key: key)
+            """
+        typealias Row = (Int64, String, String?)
+
+        var jobs: [NewJob]
+
+        init(_ jobs: [NewJob]) { self.jobs = jobs }
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 8)
+            bindings.append(jobs.map(\.queue.rawValue))
+            bindings.append(jobs.map(\.kind.rawValue))
+            bindings.append(jobs.map(\.payload.json))
+            bindings.append(jobs.map(\.priority))
+            bindings.append(jobs.map { $0.runAt != nil })
+            bindings.append(jobs.map { $0.runAt ?? Date(timeIntervalSince1970: 0) })
+            bindings.append(jobs.map(\.maxAttempts))
+            bindings.append(jobs.map { $0.uniqueKey ?? "" })
+            return bindings
         }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     private func holders(of jobs: [NewJob], on database: some QueueDatabase) async throws -> [KeyRef: JobID] {

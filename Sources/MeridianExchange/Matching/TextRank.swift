@@ -1,0 +1,89 @@
+import Foundation
+import PostgresNIO
+
+/// Ranks an experience's `search` vector against the request's lexemes in Swift, with the
+/// value PostgreSQL's `ts_rank_cd(search, 'a' | 'b' | …)` gives, at a fraction of its cost.
+///
+/// For a query that is only ORs of lexemes, every cover `ts_rank_cd` finds is a single
+/// position, so its rank is the sum, over every position of every request lexeme the vector
+/// holds, of that position's weight (A 1.0, B 0.4, C 0.2, D 0.1; normalisation 0). PostgreSQL
+/// finds those covers in time that grows with the square of the matched positions (about
+/// 20–40 µs a row for a 15-word request); summing the weights while reading the vector's
+/// binary form is linear and takes well under a microsecond. The sum is kept in tenths, an
+/// integer, so equal ranks compare equal (`ts_rank_cd` adds `float4`s). A test checks the
+/// value against `ts_rank_cd` over the seed catalogue.
+struct TextRank {
+    /// A vector's rank and which of the request's lexemes it holds.
+    struct Score: Equatable {
+        /// The rank in tenths: `ts_rank_cd` × 10.
+        var tenths: Int
+        /// Indices into the lexemes the ranker was made with, ascending.
+        var matched: [Int]
+
+        var rank: Double { Double(tenths) / 10 }
+    }
+
+    /// Tenths of a position's weight, by the weight code in its two high bits (D, C, B, A).
+    static let tenthsByWeight = [1, 2, 4, 10]
+
+    /// The request's lexemes by their length in bytes, each with its index: a vector's
+    /// lexeme is compared only with those of its length, without copying it.
+    private let byLength: [[(bytes: [UInt8], index: Int)]]
+
+    /// A ranker for `lexemes` (distinct).
+    init(lexemes: [String]) {
+        var byLength: [[(bytes: [UInt8], index: Int)]] = []
+        for (index, lexeme) in lexemes.enumerated() {
+            let bytes = Array(lexeme.utf8)
+            while byLength.count <= bytes.count { byLength.append([]) }
+            byLength[bytes.count].append((bytes, index))
+        }
+        self.byLength = byLength
+    }
+
+    /// Ranks one `tsvector` in PostgreSQL's binary format (`tsvector_send`): a count, then
+    /// per lexeme its UTF-8 bytes, a zero byte, a count of positions and the positions, each
+    /// a 16-bit big-endian word with the weight in its top two bits.
+    /// - Throws: ``ExchangeError`` `.invalidData` when the bytes are not such a vector.
+    func score(_ vector: ByteBuffer) throws -> Score {
+        let score = vector.withUnsafeReadableBytes { bytes -> Score? in
+            func uint16(at offset: Int) -> Int {
+                let high = Int(bytes[offset]) << 8
+                return high | Int(bytes[offset + 1])
+            }
+            guard bytes.count >= 4 else { return nil }
+            let count = uint16(at: 0) << 16 | uint16(at: 2)
+            var offset = 4
+            var tenths = 0
+            var matched: [Int] = []
+            for _ in 0..<count {
+                var end = offset
+                while end < bytes.count, bytes[end] != 0 { end += 1 }
+                guard end + 3 <= bytes.count else { return nil }
+                let length = end - offset
+                let positions = uint16(at: end + 1)
+                let first = end + 3
+                guard first + 2 * positions <= bytes.count else { return nil }
+                if length > 0, length < byLength.count,
+                   let found = byLength[length].first(where: { candidate in
+                       candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress! + offset, length) == 0 }
+                   }) {
+                    matched.append(found.index)
+                    for position in 0..<positions {
+                        tenths += Self.tenthsByWeight[uint16(at: first + 2 * position) >> 14]
+                    }
+                }
+                offset = first + 2 * positions
+            }
+            guard offset == bytes.count else { return nil }
+            matched.sort()
+            return Score(tenths: tenths, matched: matched)
+        }
+        guard let score else { throw Self.malformed }
+        return score
+    }
+
+    private static var malformed: ExchangeError {
+        ExchangeError(.invalidData, "the database sent a search vector that is not a binary tsvector")
+    }
+}
