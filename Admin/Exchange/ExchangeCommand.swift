@@ -10,8 +10,8 @@ struct ExchangeCommand: AsyncParsableCommand {
             Every command acts as the user whose token is in MERIDIAN_TOKEN. Officials act on their \
             own country's exchanges (as official) and on those their country is the chosen partner \
             of (as partner-official); program managers, fund approvers, finance officers and \
-            supervisors act with their roles. Program managers take the workflow's own steps \
-            (start-screening, accept, approve-matches) with `meridian instance fire`.
+            supervisors act with their roles. Program managers take a request into screening with \
+            `exchange screen` and decide with `meridian approve`, `reject` and `request-info`.
 
             Example:
               meridian exchange request --file request.json --key cod-ddr-1
@@ -19,7 +19,7 @@ struct ExchangeCommand: AsyncParsableCommand {
               meridian exchange select-partner 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 RWA
             """,
         subcommands: [
-            ExchangeRequestCommand.self, ExchangeList.self, ExchangeShow.self, ExchangeMatches.self,
+            ExchangeRequestCommand.self, ExchangeList.self, ExchangeShow.self, ExchangeStatus.self, ExchangeTimeline.self, ExchangeScreen.self, ExchangeMatches.self,
             ExchangeSelectPartner.self, ExchangeConfirm.self, ExchangeDecline.self, ExchangePlanCommand.self,
             ExchangeReportCommand.self, ExchangeReview.self,
         ]

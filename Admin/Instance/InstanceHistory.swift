@@ -25,7 +25,10 @@ struct InstanceHistory: AsyncParsableCommand {
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let history = try await EngineSession.run(database) { engine in try await engine.history(of: instanceID) }
+        let history = try await EngineSession.run(database) { engine in
+            try await InstanceVisibility.require(instanceID, engine: engine, logger: database.logger)
+            return try await engine.history(of: instanceID)
+        }
         if json {
             print(try JSONOutput.string(["history": history]))
             return

@@ -8,7 +8,7 @@ struct ShowInstance: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show an instance: workflow and version, state, step count, context, incidents.",
         discussion: """
-            Exit status 66 when no instance has the id.
+            Exit status 66 when no instance has the id; 77 when the token is an official's and the instance is another country's exchange.
 
             Example:
               meridian instance show 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --json
@@ -25,7 +25,10 @@ struct ShowInstance: AsyncParsableCommand {
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let instance = try await EngineSession.run(database) { engine in try await engine.instance(instanceID) }
+        let instance = try await EngineSession.run(database) { engine in
+            try await InstanceVisibility.require(instanceID, engine: engine, logger: database.logger)
+            return try await engine.instance(instanceID)
+        }
         if json {
             print(try JSONOutput.string(instance))
             return

@@ -19,6 +19,9 @@ public struct ExchangeError: Error, CustomStringConvertible, Sendable {
         /// The exchange is not in a state that allows the action (a plan outside planning, a
         /// partner chosen twice); the workflow's own refusals come as this code too.
         public static let conflict = Code(name: "conflict")
+        /// The action was understood and refused (nothing to approve here, a self-approval):
+        /// the command's answer is "no" (exit status 1).
+        public static let refused = Code(name: "refused")
     }
 
     public var code: Code

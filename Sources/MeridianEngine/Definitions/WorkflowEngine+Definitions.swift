@@ -101,7 +101,7 @@ extension WorkflowEngine {
     }
 
     /// The loaded definition of a deployed version, from the cache or the database.
-    func definition(_ workflow: String, version: Int, on connection: PostgresConnection) async throws -> WorkflowDefinition {
+    public func definition(_ workflow: String, version: Int, on connection: PostgresConnection) async throws -> WorkflowDefinition {
         if let cached = cache.definition(workflow, version) { return cached }
         let rows = try await connection.query("""
             SELECT source, file_name FROM engine_definitions WHERE workflow_id = \(workflow) AND version = \(version)

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import MeridianEngine
+import MeridianWorkflow
+import PostgresNIO
+
+extension Exchanges {
+    /// One exchange waiting for the person: what she can do there, since when, until when.
+    public struct InboxItem: Sendable, Codable, Equatable {
+        public var id: UUID
+        public var country: String
+        public var partner: String?
+        public var goal: String
+        public var state: String
+        public var stateDescription: String?
+        /// Her workflow roles on this exchange.
+        public var roles: [String]
+        /// The events she may fire now (votes carry their n of m).
+        public var actions: [OpenAction]
+        /// When the exchange entered the state it waits in.
+        public var since: Date
+        public var ageDays: Int
+        /// The earliest timer still pending in this stay (a reminder or an escalation).
+        public var deadline: Date?
+        public var deadlineEvent: String?
+    }
+
+    /// Who an exchange belongs to: requesting country, current partner, goal — one pass over all exchanges.
+    struct Parties: Sendable {
+        var country: String
+        var partner: String?
+        var goal: String
+    }
+
+    func parties(on connection: PostgresConnection) async throws -> [UUID: Parties] {
+        let rows = try await connection.query("""
+            SELECT r.exchange_id, r.country_code, p.country_code, r.development_goal
+            FROM exchange_requests r
+            LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
+            """, logger: logger).collect()
+        var parties: [UUID: Parties] = [:]
+        for row in rows {
+            let (id, country, partner, goal) = try row.decode((UUID, String, String?, String).self)
+            parties[id] = Parties(country: country, partner: partner, goal: goal)
+        }
+        return parties
+    }
+
+    /// What waits for `actor`, oldest stay first: every exchange where one of her workflow
+    /// roles — decided per exchange by ``ExchangeRoles`` — may act now. Exits (withdraw,
+    /// cancel) are not work; votes she may not cast (she voted, or wrote the plan) are left out.
+    public func inbox(for actor: ExchangeActor) async throws -> [InboxItem] {
+        let work = try await engine.waitingWork(roles: nil, actorID: actor.id, workflow: Self.workflow)
+        let parties = try await client.withConnection { connection in try await self.parties(on: connection) }
+        let now = self.now()
+        return work.compactMap { (item: WaitingWork) -> InboxItem? in
+            guard let party = parties[item.instanceID] else { return nil }
+            let roles = ExchangeRoles(actor: actor, requestingCountry: party.country, partnerCountry: party.partner).workflowRoles
+            let actions = item.actions.filter { roles.contains($0.role) }
+            guard !actions.isEmpty else { return nil }
+            return InboxItem(id: item.instanceID, country: party.country, partner: party.partner, goal: party.goal,
+                             state: item.state, stateDescription: item.stateDescription, roles: roles.sorted(), actions: actions,
+                             since: item.since, ageDays: Self.days(from: item.since, to: now),
+                             deadline: item.deadline, deadlineEvent: item.deadlineEvent)
+        }
+    }
+
+    /// Whole days between two times (rounded down, never negative).
+    static func days(from start: Date, to end: Date) -> Int {
+        max(0, Int(end.timeIntervalSince(start) / 86_400))
+    }
+}
