@@ -90,11 +90,11 @@ struct GrantShow: AsyncParsableCommand {
 }
 
 enum GrantDecide {
-    static func run(id: String, approve: Bool, comment: String?, database: DatabaseOptions) async throws {
+    static func run(id: String, approve: Bool, comment: String?, key: String?, database: DatabaseOptions) async throws {
         let actor = try await ActingPerson.require(anyOf: [FundingRoles.fundApprover], to: approve ? "approving a grant" : "rejecting a grant", database: database)
         let outcome = try await EngineSession.run(database) { engine in
             let grant = try await GrantQueries(client: engine.client, logger: database.logger).find(id)
-            return try await GrantDecisions(engine: engine, logger: database.logger).decide(grant, approve: approve, actor: actor, comment: comment)
+            return try await GrantDecisions(engine: engine, logger: database.logger).decide(grant, approve: approve, actor: actor, comment: comment, idempotencyKey: key)
         }
         guard outcome.status == .applied else {
             throw CLIFailure("refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)", status: .failure)
@@ -108,8 +108,9 @@ enum GrantDecide {
             discussion: "Exit 1 when refused (the reason is printed: quorum rules, separation of duties, not enough money).\n\nExample:\n  meridian grant approve 3f2a9c1e")
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
+        @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
         @OptionGroup var database: DatabaseOptions
-        func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, database: database) }
+        func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, key: key, database: database) }
     }
 
     struct Reject: AsyncParsableCommand {
@@ -118,7 +119,8 @@ enum GrantDecide {
             discussion: "Example:\n  meridian grant reject 3f2a9c1e --comment \"budget lines unclear\"")
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
+        @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
         @OptionGroup var database: DatabaseOptions
-        func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, database: database) }
+        func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, key: key, database: database) }
     }
 }

@@ -28,6 +28,24 @@ struct GrantLifecycleTests {
         }
     }
 
+    @Test("a vote with an idempotency key counts once: deciding again with the key returns the first outcome")
+    func voteWithKeyOnce() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            let exchange = try await fixture.exchangeInFundingReview(grant: 6_000_000)  // above 50,000 USD: two approvers
+            let grant = try await fixture.grant(of: exchange)
+            let decisions = GrantDecisions(engine: fixture.engine, logger: fixture.logger)
+            let first = try await decisions.decide(grant, approve: true, actor: FundingFixture.approver("fa1"), comment: nil, idempotencyKey: "vote-fa1")
+            let again = try await decisions.decide(grant, approve: true, actor: FundingFixture.approver("fa1"), comment: nil, idempotencyKey: "vote-fa1")
+            #expect(first.status == .applied && !first.replayed && again.replayed && again.version == first.version)
+            #expect(try await fixture.state(exchange) == "funding-review")
+            #expect(try await fixture.statement().committed == .usd(0))
+            let second = try await decisions.decide(grant, approve: true, actor: FundingFixture.approver("fa2"), comment: nil, idempotencyKey: "vote-fa2")
+            #expect(second.to == "disbursement")
+            #expect(try await fixture.statement().committed == .usd(6_000_000))
+        }
+    }
+
     @Test("a rejected grant commits nothing and is requested again when the plan is resubmitted")
     func rejectThenResubmit() async throws {
         try await FundingFixture.with { fixture in

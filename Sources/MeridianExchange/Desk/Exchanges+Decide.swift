@@ -91,10 +91,10 @@ extension Exchanges {
             return decision(step.state, from: "partner-confirmation", replayed: step.replayed)
         case "approve-grant", "reject-grant":
             // The funding module's vote: a rejection marks the grant rejected with the step; the
-            // deciding approval commits the money (`commit-funds`). It takes no idempotency key.
+            // deciding approval commits the money (`commit-funds`).
             let grant = try await GrantQueries(client: client, logger: logger).find(id.uuidString.lowercased())
             let outcome = try await GrantDecisions(engine: engine, logger: logger)
-                .decide(grant, approve: event == "approve-grant", actor: Self.workflowActor(actor, roles: roles), comment: comment)
+                .decide(grant, approve: event == "approve-grant", actor: Self.workflowActor(actor, roles: roles), comment: comment, idempotencyKey: key)
             try Self.requireApplied(outcome, event: event, exchange: id)
             return Decision(verb: verb.rawValue, event: event, from: outcome.from, to: outcome.to, message: outcome.message, replayed: outcome.replayed)
         case "disburse":

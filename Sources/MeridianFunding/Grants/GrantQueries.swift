@@ -69,7 +69,10 @@ public struct GrantDecisions: Sendable {
     /// The engine applies the approval rules (role, quorum by amount, distinct approvers); the
     /// vote that reaches the quorum commits the money in the same transaction (`commit-funds`),
     /// or is refused with the reason. A rejection marks the grant rejected with the step.
-    public func decide(_ grant: Grant, approve: Bool, actor: WorkflowActor, comment: String?) async throws -> FireOutcome {
+    ///
+    /// With `idempotencyKey`, deciding again with the same key returns the first outcome and
+    /// changes nothing.
+    public func decide(_ grant: Grant, approve: Bool, actor: WorkflowActor, comment: String?, idempotencyKey: String? = nil) async throws -> FireOutcome {
         guard let instance = grant.instanceID else {
             throw FundingError(.conflict, "the grant \(grant.id.short) belongs to no exchange, so it has no approval to vote on")
         }
@@ -79,8 +82,8 @@ public struct GrantDecisions: Sendable {
             var data: [String: JSONValue] = [:]
             if let comment, !comment.isEmpty { data["comment"] = .string(comment) }
             let outcome = try await engine.fire(FireRequest(instanceID: instance, event: approve ? "approve-grant" : "reject-grant",
-                                                            data: data, actor: actor), on: connection)
-            if outcome.status == .applied, !approve, outcome.from != outcome.to {
+                                                            data: data, actor: actor, idempotencyKey: idempotencyKey), on: connection)
+            if outcome.status == .applied, !outcome.replayed, !approve, outcome.from != outcome.to {
                 _ = try await GrantStore.locked(instance: instance, on: connection, logger: logger)
                 try await GrantStore.setStatus(.rejected, grant: grant.id, on: connection, logger: logger)
             }
