@@ -84,6 +84,20 @@ struct DatabaseCommandTests {
         }
     }
 
+    @Test("a running server whose socket file was deleted: a clear error saying to restart, and a restart heals it")
+    func deletedSocket() async throws {
+        try await withScratchCluster { directory in
+            #expect(try await meridian(["db", "start"], directory).status == 0)
+            try FileManager.default.removeItem(atPath: directory + "/run/.s.PGSQL.5432")
+            let refused = try await meridian(["db", "migrate"], directory)
+            #expect(refused.status == 69, "\(refused.standardError)")
+            #expect(refused.standardError.contains("runs but its socket") && refused.standardError.contains("`meridian db stop` then `meridian db start`"))
+            #expect(try await meridian(["db", "stop"], directory).status == 0)
+            #expect(try await meridian(["db", "start"], directory).status == 0)
+            #expect(try await meridian(["db", "migrate"], directory).status == 0)
+        }
+    }
+
     @Test("after a restart, a postmaster.pid naming another live program is taken for stale")
     func reusedProcessID() async throws {
         try await withScratchCluster { directory in

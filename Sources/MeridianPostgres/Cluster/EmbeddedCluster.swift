@@ -223,11 +223,25 @@ public struct EmbeddedCluster: Sendable {
 
     private func waitUntilReady() throws {
         let deadline = Date().addingTimeInterval(120)
+        let socket = socketDirectory + "/.s.PGSQL.\(Self.socketPort)"
+        var socketMissingSince: Date?
         while true {
             let result = try runner.run(binaries.pgIsReady, [
                 "-q", "-h", socketDirectory, "-p", "\(Self.socketPort)", "-d", "postgres", "-U", configuration.role,
             ])
             if result.succeeded { return }
+            // A running server whose socket file was deleted (a cleaner of temporary folders)
+            // never accepts connections again; waiting would not help, restarting does.
+            if serverIsAlive(), !FileManager.default.fileExists(atPath: socket) {
+                let since = socketMissingSince ?? Date()
+                socketMissingSince = since
+                if Date().timeIntervalSince(since) > 3 {
+                    throw DatabaseError(.clusterFailed, "the private PostgreSQL server (pid \(serverPID().map(String.init) ?? "?")) runs but its socket \(socket) is gone, so nothing can connect to it",
+                                        hint: "restart it: `meridian db stop` then `meridian db start` (a cleaner of temporary folders may have removed the socket)")
+                }
+            } else {
+                socketMissingSince = nil
+            }
             guard Date() < deadline else {
                 throw DatabaseError(.clusterFailed, "the private PostgreSQL server does not accept connections (log: \(logFile))")
             }
