@@ -6,6 +6,7 @@ import MeridianWorkflow
 import PostgresNIO
 import Synchronization
 import Testing
+import MeridianPostgres
 
 /// In-step tasks run inside the transaction of the step that enters them; domain writes go
 /// through `fire(_:on:)` and `start(…on:)` in the caller's transaction.
@@ -91,7 +92,7 @@ struct InStepTaskTests {
             struct Abandon: Error {}
             let abandoned = UUID()
             await #expect(throws: Abandon.self) {
-                try await fixture.client.engineTransaction(logger: logger) { connection in
+                try await fixture.client.transaction(logger: logger) { connection in
                     try await connection.query("INSERT INTO requests VALUES (\(abandoned))", logger: logger)
                     try await fixture.engine.start(workflow: "review", id: abandoned, on: connection)
                     _ = try await fixture.engine.fire(FireRequest(instanceID: abandoned, event: "submit", actor: .author()), on: connection)
@@ -102,7 +103,7 @@ struct InStepTaskTests {
             #expect(try await fixture.count("engine_instances") == 0)
             #expect(try await fixture.count("queue_jobs") == 0)
             let kept = UUID()
-            let outcome = try await fixture.client.engineTransaction(logger: logger) { connection in
+            let outcome = try await fixture.client.transaction(logger: logger) { connection in
                 try await connection.query("INSERT INTO requests VALUES (\(kept))", logger: logger)
                 try await fixture.engine.start(workflow: "review", id: kept, on: connection)
                 return try await fixture.engine.fire(FireRequest(instanceID: kept, event: "submit", actor: .author()), on: connection)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 extension WorkflowEngine {
     /// A definition file to deploy: its bytes and the name to report problems against.
@@ -35,7 +36,7 @@ extension WorkflowEngine {
                               hint: "nothing was deployed; fix the definitions (meridian workflow validate) and deploy again")
         }
         let logger = self.logger
-        return try await client.engineTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             var results: [DeployResult] = []
             for (file, definition) in loaded {
                 let identity = definition.identity

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianQueue
 import PostgresNIO
+import MeridianPostgres
 
 extension WorkflowEngine {
     /// Records that a task's last attempt failed (once per job, however often this is called).
@@ -43,7 +44,7 @@ extension WorkflowEngine {
             throw EngineError(.notFound, "instance \(instance.uuidString.lowercased()) has no open incident", hint: "see `meridian instance incidents`")
         }
         let logger = self.logger
-        try await client.engineTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let store = QueueStore(logger: logger)
             for incident in open {
                 try await store.retry(JobID(incident.jobID), on: connection)

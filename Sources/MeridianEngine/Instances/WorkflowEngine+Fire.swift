@@ -3,6 +3,7 @@ import Logging
 import MeridianQueue
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 extension WorkflowEngine {
     /// Fires an event into an instance: one transaction under the instance's row lock.
@@ -11,13 +12,13 @@ extension WorkflowEngine {
     /// the first left. A rejected event changes nothing (but its idempotency key, if any,
     /// keeps the rejection as the key's outcome).
     public func fire(_ request: FireRequest) async throws -> FireOutcome {
-        try await client.engineTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await fire(request, requiredStateEntry: nil, on: connection)
         }
     }
 
     /// Fires `request` inside a transaction the caller holds (see
-    /// `PostgresClient.engineTransaction`), so the caller's own writes — a partner's choice, a
+    /// `PostgresClient.transaction(logger:_:)` from MeridianPostgres), so the caller's own writes — a partner's choice, a
     /// grant's commitment — commit with the step or not at all. A rejected event returns its
     /// outcome and writes nothing but its idempotency key; an error thrown by an in-step task
     /// propagates, and the caller's transaction must then roll back.

@@ -3,6 +3,7 @@ import Logging
 import MeridianWorkflow
 import MeridianQueue
 import PostgresNIO
+import MeridianPostgres
 
 extension WorkflowEngine {
     /// Starts an instance of `workflow` (its latest version, or `version`) in its initial
@@ -17,13 +18,13 @@ extension WorkflowEngine {
         workflow: String, version: Int? = nil, context: [String: JSONValue] = [:],
         actor: WorkflowActor = .system("engine"), id: UUID = UUID()
     ) async throws -> InstanceRecord {
-        try await client.engineTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await start(workflow: workflow, version: version, context: context, actor: actor, id: id, on: connection)
         }
     }
 
     /// Starts an instance inside a transaction the caller holds (see
-    /// `PostgresClient.engineTransaction`), so the caller's own rows — an exchange request —
+    /// `PostgresClient.transaction(logger:_:)` from MeridianPostgres), so the caller's own rows — an exchange request —
     /// commit with the instance or not at all.
     @discardableResult
     public func start(

@@ -3,6 +3,7 @@ import Logging
 import MeridianQueue
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 /// What migrating the instances of one version to another found and did.
 public struct MigrationReport: Sendable, Hashable, Codable {
@@ -43,7 +44,7 @@ extension WorkflowEngine {
             throw EngineError(.invalidInput, "--from and --to are both \(from)", hint: "give two different versions")
         }
         let logger = self.logger
-        return try await client.engineTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let source = try await definition(workflow, version: from, on: connection)
             let target = try await definition(workflow, version: to, on: connection)
             for (old, new) in map.sorted(by: { $0.key < $1.key }) {

@@ -3,6 +3,7 @@ import Logging
 import MeridianQueue
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 extension WorkflowEngine {
     /// The queue handlers that run this engine's queued tasks (``Configuration/tasks``) and its
@@ -72,7 +73,7 @@ extension WorkflowEngine {
     /// Runs one claimed timer job: fires its event if the instance is still in that stay.
     func runTimer(_ job: ClaimedJob) async throws -> FireOutcome {
         let payload = try job.payload.decode(EngineJobs.TimerPayload.self)
-        return try await client.engineTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             try await fire(FireRequest(instanceID: payload.instance, event: payload.event, actor: .system("timer"),
                                        idempotencyKey: "job:\(job.id.rawValue)"),
                            requiredStateEntry: payload.stateEntry, on: connection)

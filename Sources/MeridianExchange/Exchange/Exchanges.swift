@@ -3,6 +3,7 @@ import Logging
 import MeridianEngine
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 /// The exchange domain's actions: file a request, choose and confirm a partner, plan,
 /// report results, review. Each action is one transaction that holds the instance's row
@@ -27,7 +28,7 @@ public struct Exchanges: Sendable {
 
     /// Runs `body` in one transaction; its own errors come out unwrapped.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {
-        try await client.engineTransaction(logger: logger, body)
+        try await client.transaction(logger: logger, body)
     }
 
     /// Fires `request` on `connection` and turns a refusal into an error, so the caller's

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import PostgresNIO
+import MeridianPostgres
 
 /// The `knowledge-exchange` workflow's tasks this module implements, registered on a
 /// `TaskHandlers` that a worker (or `EngineHandlers` in the CLI) serves.
@@ -50,6 +51,6 @@ struct TaskContext: Sendable {
 
     /// Runs `body` in one transaction, its own errors unwrapped.
     func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {
-        try await client.engineTransaction(logger: logger, body)
+        try await client.transaction(logger: logger, body)
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import MeridianEngine
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 /// Pays a grant's instalments: writes the payment instruction and moves the money from
 /// committed to in-payment, in one transaction with the workflow step when there is one.
@@ -46,7 +47,7 @@ public struct Disbursements: Sendable {
         let key = request.idempotencyKey ?? "disburse:\(request.grantID.uuidString.lowercased()):\(request.instalment):\(UUID().uuidString.lowercased())"
         let logger = self.logger
         let engine = self.engine
-        return try await engine.client.fundingTransaction(logger: logger) { connection in
+        return try await engine.client.transaction(logger: logger) { connection in
             if request.idempotencyKey != nil, let existing = try await PaymentStore.instruction(idempotencyKey: key, on: connection, logger: logger) {
                 guard existing.grantID == request.grantID, existing.instalment == request.instalment else {
                     throw FundingError(.conflict, "the key \(key) was used for another disbursement", hint: "use a new key")

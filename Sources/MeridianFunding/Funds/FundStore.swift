@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import MeridianPostgres
 
 /// Creates, reads and credits trust funds.
 public struct FundStore: Sendable {
@@ -88,7 +89,7 @@ public struct FundStore: Sendable {
             throw FundingError(.invalidInput, "a contribution needs a donor and a reference (at most 140 characters)")
         }
         let logger = self.logger
-        return try await client.fundingTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let existing = try await connection.query("""
                 SELECT transaction_id, donor, amount_minor, received_on::text FROM funding_contributions
                 WHERE fund_id = \(id) AND reference = \(reference)

@@ -3,6 +3,7 @@ import Logging
 import MeridianEngine
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 /// What people and commands read about grants.
 public struct GrantQueries: Sendable {
@@ -78,7 +79,7 @@ public struct GrantDecisions: Sendable {
         }
         let logger = self.logger
         let engine = self.engine
-        return try await engine.client.fundingTransaction(logger: logger) { connection in
+        return try await engine.client.transaction(logger: logger) { connection in
             var data: [String: JSONValue] = [:]
             if let comment, !comment.isEmpty { data["comment"] = .string(comment) }
             let outcome = try await engine.fire(FireRequest(instanceID: instance, event: approve ? "approve-grant" : "reject-grant",

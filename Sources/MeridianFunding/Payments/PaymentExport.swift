@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianXML
 import PostgresNIO
+import MeridianPostgres
 
 /// Exports every pending payment instruction as one pain.001 file, and marks them exported
 /// with the file's message id — in one transaction, after the file validated against the
@@ -27,7 +28,7 @@ public struct PaymentExport: Sendable {
     public func export(now: Date = Date(), execution: CalendarDay? = nil) async throws -> Exported? {
         let logger = self.logger
         let party = initiatingParty
-        return try await client.fundingTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             let pending = try await PaymentStore.select("WHERE status = 'pending' ORDER BY fund_id, created_at, id FOR UPDATE",
                                                         on: connection, logger: logger)
             guard !pending.isEmpty else { return nil }

@@ -3,6 +3,7 @@ import Logging
 import MeridianEngine
 import MeridianWorkflow
 import PostgresNIO
+import MeridianPostgres
 
 /// Applies what the bank reported (a pain.002 file, or a person's `payments mark`).
 ///
@@ -41,7 +42,7 @@ public struct Reconciler: Sendable {
     /// Applies a status report; `who` is the person importing it (kept in the history as `reconcile:WHO`).
     public func apply(_ report: Pain002Reader.Report, by who: String) async throws -> [Change] {
         let logger = self.logger
-        return try await engine.client.fundingTransaction(logger: logger) { connection in
+        return try await engine.client.transaction(logger: logger) { connection in
             var marks: [(PaymentInstruction, Mark?, String)] = []
             if report.transactions.isEmpty {
                 guard Pain002Reader.outcome(of: report.groupStatus ?? "") == .failed else { return [] }
@@ -84,7 +85,7 @@ public struct Reconciler: Sendable {
     public func mark(_ text: String, _ mark: Mark, by who: String) async throws -> Change {
         let instruction = try await PaymentStore.find(text, client: engine.client, logger: logger)
         let logger = self.logger
-        return try await engine.client.fundingTransaction(logger: logger) { connection in
+        return try await engine.client.transaction(logger: logger) { connection in
             guard let locked = try await PaymentStore.select("WHERE id = \(instruction.id) FOR UPDATE", on: connection, logger: logger).first else {
                 throw FundingError(.notFound, "the payment instruction \(instruction.id.short) disappeared")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import MeridianPostgres
 
 /// The identity operations done on someone's behalf, each checking in its own transaction
 /// that she may: admins manage users and everybody's tokens; anyone manages her own tokens;
@@ -30,7 +31,7 @@ public struct AuthorizedIdentityStore: Sendable {
     /// exists, provided the new user is an admin — who then gets her first token in the same
     /// transaction, since creating tokens needs one.
     public func addUser(handle: String, name: String, roles: Set<Role>, country: String?) async throws -> AddedUser {
-        try await store.client.identityTransaction(logger: store.logger) { connection in
+        try await store.client.transaction(logger: store.logger) { connection in
             var bootstrap = false
             if actor == nil {
                 try await IdentityStore.lockAdmins(on: connection, logger: store.logger)
@@ -63,7 +64,7 @@ public struct AuthorizedIdentityStore: Sendable {
 
     /// Disables a user; admins only (and never the last enabled admin).
     public func disable(handle: String) async throws -> User {
-        try await store.client.identityTransaction(logger: store.logger) { connection in
+        try await store.client.transaction(logger: store.logger) { connection in
             try await requireAdmin("disable users", on: connection)
             return try await IdentityStore.disable(handle: handle, on: connection, logger: store.logger)
         }
@@ -71,7 +72,7 @@ public struct AuthorizedIdentityStore: Sendable {
 
     /// Creates a token for `handle` (`nil`: for the actor herself); another user's needs an admin.
     public func createToken(for handle: String?, label: String?, expiresAt: Date?) async throws -> IssuedToken {
-        try await store.client.identityTransaction(logger: store.logger) { connection in
+        try await store.client.transaction(logger: store.logger) { connection in
             let me = try await current(on: connection, doing: "create tokens")
             let owner = handle ?? me.handle
             if owner != me.handle { try await requireAdmin("create tokens for other users", on: connection) }
@@ -82,7 +83,7 @@ public struct AuthorizedIdentityStore: Sendable {
     /// Revokes a token: her own, or anybody's for an admin.
     @discardableResult
     public func revokeToken(_ id: Int64) async throws -> TokenInfo {
-        try await store.client.identityTransaction(logger: store.logger) { connection in
+        try await store.client.transaction(logger: store.logger) { connection in
             let me = try await current(on: connection, doing: "revoke tokens")
             let token = try await IdentityStore.token(id, on: connection, logger: store.logger)
             if token.handle != me.handle {

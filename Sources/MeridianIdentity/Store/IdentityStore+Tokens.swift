@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import MeridianPostgres
 
 extension IdentityStore {
     /// Creates a token for `handle` and returns it with its secret, which is shown this once:
@@ -9,7 +10,7 @@ extension IdentityStore {
     ///   - label: what the token is for ("laptop", "CI"), to tell tokens apart.
     ///   - expiresAt: when it stops working; `nil` for never. Must be in the future.
     public func createToken(for handle: String, label: String?, expiresAt: Date?) async throws -> IssuedToken {
-        try await client.identityTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.insertToken(for: handle, label: label, expiresAt: expiresAt, on: connection, logger: logger)
         }
     }
@@ -17,7 +18,7 @@ extension IdentityStore {
     /// Revokes a token; revoking one already revoked changes nothing.
     @discardableResult
     public func revokeToken(_ id: Int64) async throws -> TokenInfo {
-        try await client.identityTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.revokeToken(id, on: connection, logger: logger)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import MeridianPostgres
 
 /// Users and their tokens in PostgreSQL (`users`, `user_tokens`); every query binds its values.
 ///
@@ -18,7 +19,7 @@ public struct IdentityStore: Sendable {
 
     /// Adds a user; the handle must be free (``IdentityError/Code/conflict`` otherwise).
     public func addUser(handle: String, name: String, roles: Set<Role>, country: String?) async throws -> User {
-        try await client.identityTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.insertUser(handle: handle, name: name, roles: roles, country: country, on: connection, logger: logger)
         }
     }
@@ -39,7 +40,7 @@ public struct IdentityStore: Sendable {
     /// Disables a user, which makes her tokens fail; disabling one already disabled changes nothing.
     /// The last enabled admin cannot be disabled (``IdentityError/Code/conflict``).
     public func disable(handle: String) async throws -> User {
-        try await client.identityTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await Self.disable(handle: handle, on: connection, logger: logger)
         }
     }

@@ -3,8 +3,12 @@ import PostgresNIO
 
 extension PostgresClient {
     /// `withTransaction`, but the closure's own error comes out as thrown (not wrapped in
-    /// `PostgresTransactionError`), so callers see an `IdentityError` as such.
-    func identityTransaction<Result: Sendable>(
+    /// `PostgresTransactionError`), so callers can tell a domain error — an `EngineError`, a
+    /// `FundingError` — from a database failure. A database failure is thrown as PostgresNIO
+    /// reports it.
+    ///
+    /// Domain modules use it to write their rows and an instance's step in one transaction.
+    public func transaction<Result: Sendable>(
         logger: Logger,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> Result {
