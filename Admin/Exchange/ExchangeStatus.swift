@@ -27,7 +27,7 @@ struct ExchangeStatus: AsyncParsableCommand {
             "since       \(DeskText.iso(status.since))",
         ]
         if status.waitingFor.isEmpty {
-            lines.append("waits for   \(status.isFinal ? "nobody: the exchange has ended" : "the system (a task or a timer)")")
+            lines.append("waits for   \(status.isFinal ? "nobody: the exchange has ended" : "the system: a task or a timer, which `meridian worker` runs")")
         }
         for waiter in status.waitingFor {
             let who = waiter.role + (waiter.country.map { " of \($0)" } ?? "")
