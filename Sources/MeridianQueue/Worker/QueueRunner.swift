@@ -38,6 +38,9 @@ final class QueueRunner: Sendable {
             // The last claim took all it asked for: there is a backlog, so wait for a batch
             // of free slots rather than claiming one job at a time.
             var draining = false
+            // When a claim last took jobs: for a short while after, look again often (see
+            // `QueueWorkerConfiguration.followUpWindow`).
+            var lastTookJobs: ContinuousClock.Instant?
             while !context.isStopping && !Task.isCancelled {
                 let free = settings.concurrency - running.load(ordering: .relaxed)
                 if free <= 0 || (draining && free < refillThreshold) {
@@ -64,6 +67,7 @@ final class QueueRunner: Sendable {
                     running.add(1, ordering: .relaxed)
                     jobs.addTask { await self.execute(job) }
                 }
+                if !claimed.isEmpty { lastTookJobs = .now }
                 draining = claimed.count == wanted
                 if draining { continue }
                 // The queue has nothing more claimable now: make due scheduled jobs claimable
@@ -76,6 +80,13 @@ final class QueueRunner: Sendable {
                     logger.warning("promoting scheduled jobs failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 var timeout = configuration.pollInterval
+                // Jobs were taken a moment ago: look again soon. An enqueue that committed just
+                // after the one whose wake-up we got sent none of its own (one notifier per
+                // queue at a time, see 0007_wakeups.sql); this finds its job without waiting
+                // for the poll.
+                if let lastTookJobs, ContinuousClock.now - lastTookJobs < configuration.followUpWindow {
+                    timeout = min(timeout, configuration.followUpWindow / 4)
+                }
                 if let nextScheduled { timeout = min(timeout, max(.zero, nextScheduled - .now)) }
                 if timeout > .zero { _ = await wake.wait(timeout: timeout) }
                 if isDue(nextScheduled) { nextScheduled = nil }

@@ -29,6 +29,11 @@ public struct QueueWorkerConfiguration: Sendable {
     /// The longest a worker sleeps without looking at the table (the fallback for lost
     /// notifications). Default 1 s.
     public var pollInterval: Duration = .seconds(1)
+    /// For this long after a claim that took jobs, an idle runner looks again every quarter
+    /// of it instead of sleeping a whole poll interval. Concurrent enqueues share one
+    /// wake-up (only one open transaction per queue notifies, see 0007_wakeups.sql), so a job
+    /// committed just after the notifying one is found this way. Default 100 ms.
+    public var followUpWindow: Duration = .milliseconds(100)
     /// How often this worker looks for expired leases (with ±20 % jitter). Default 15 s.
     public var rescueInterval: Duration = .seconds(15)
     /// How long finished jobs wait to be acknowledged together. Default 2 ms.
