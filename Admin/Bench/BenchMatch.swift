@@ -29,13 +29,13 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Unmeasured match queries first.") var warmup = 20
     @Flag(help: "Keep the scratch database afterwards.") var keep = false
     @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
-    @Option(help: "Where candidates come from: postings (default) or search-index (the earlier GIN pre-selection).")
+    @Option(help: "Where candidates come from: postings (default), search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
     var preselection: Matcher.Preselection = .postings
     @Option(help: "Rows the pre-selection keeps (Matcher.candidateBudget; default 400 for postings, 1000 for search-index).")
     var candidateBudget: Int?
     @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
     var candidateCap: Int?
-    @Flag(help: "Also match every measured request with the search-index pre-selection (untimed) and report how many of its top-5 countries are in this run's top 5.")
+    @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
     var recall = false
 
     static let scratchDatabase = "meridian_bench_match"
@@ -94,7 +94,8 @@ struct BenchMatch: AsyncParsableCommand {
                 matchCounts += result.matches.count
                 measured.append((request, result.matches.map(\.countryCode)))
             }
-            let recallTop5 = recall ? try await Self.recall(of: measured, client: client, logger: logger) : nil
+            let recallTop5 = recall ? try await Self.recall(of: measured, against: .searchIndex, client: client, logger: logger) : nil
+            let recallExhaustive = recall ? try await Self.recall(of: measured, against: .exhaustive, client: client, logger: logger) : nil
             samples.sort()
             func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
             return Line(
@@ -102,7 +103,7 @@ struct BenchMatch: AsyncParsableCommand {
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
                 preselection: matcher.preselection.rawValue,
                 candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
-                recallTop5: recallTop5, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
+                recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
         if !keep {
@@ -127,10 +128,13 @@ struct BenchMatch: AsyncParsableCommand {
         }
     }
 
-    /// The share of the search-index pre-selection's top-5 countries, over `measured`, that
+    /// The share of the `reference` pre-selection's top-5 countries, over `measured`, that
     /// the run's own top 5 also holds (1 when it agrees everywhere).
-    static func recall(of measured: [(request: MatchRequest, countries: [String])], client: PostgresClient, logger: Logger) async throws -> Double {
-        let reference = Matcher(client: client, logger: logger, preselection: .searchIndex)
+    static func recall(
+        of measured: [(request: MatchRequest, countries: [String])], against preselection: Matcher.Preselection,
+        client: PostgresClient, logger: Logger
+    ) async throws -> Double {
+        let reference = Matcher(client: client, logger: logger, preselection: preselection)
         var expected = 0
         var found = 0
         for (request, countries) in measured {
@@ -152,6 +156,7 @@ struct BenchMatch: AsyncParsableCommand {
         var candidateBudget: Int
         var candidateCap: Int
         var recallTop5: Double?
+        var recallTop5Exhaustive: Double?
         var meanMatches: Double
         var loadSeconds: Double
     }

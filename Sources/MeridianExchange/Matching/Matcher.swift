@@ -35,6 +35,10 @@ public struct Matcher: Sendable {
         /// (``CandidatePlan``), every row found ranked from its vector. The earlier method,
         /// kept to measure the other against.
         case searchIndex = "search-index"
+        /// Every row holding any request word, each ranked from its vector: no pre-selection
+        /// at all, the reference the other two are measured against (`bench match --recall`);
+        /// far too slow for a large catalogue.
+        case exhaustive
     }
 
     public init(
@@ -73,6 +77,13 @@ public struct Matcher: Sendable {
             let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
             logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
             let candidates = try await rankedCandidates(plan: plan, terms: terms.terms, request: request, logger: logger)
+            let matches = MatchScorer(request: request, weights: weights).select(candidates)
+            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+        case .exhaustive:
+            let every = CandidatePlan(groups: terms.terms.map { [$0.lexeme] }, estimatedRows: Double(terms.total))
+            var unbounded = self
+            unbounded.candidateCap = Int(Int32.max)
+            let candidates = try await unbounded.rankedCandidates(plan: every, terms: terms.terms, request: request, logger: logger)
             let matches = MatchScorer(request: request, weights: weights).select(candidates)
             return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
         }
