@@ -12,7 +12,7 @@ public struct Matcher: Sendable {
     /// How candidates are pre-selected (see ``Preselection``); ``Preselection/postings`` by default.
     public var preselection: Preselection
     /// Rows the pre-selection keeps: with ``Preselection/postings`` the best this many by their
-    /// approximate text score, read whole and ranked exactly; with
+    /// approximate text score, read with their vectors and ranked exactly; with
     /// ``Preselection/searchIndex`` the rows the plan aims at (see ``CandidatePlan``).
     public var candidateBudget: Int
     /// The best this many by text rank are scored; the rest cannot reach the top five
