@@ -19,7 +19,8 @@ struct BenchMatch: AsyncParsableCommand {
 
             Example:
               swift build -c release && .build/release/meridian bench match --experiences 100000 --queries 200
-              .build/release/meridian bench match --keep --reuse --candidate-cap 1000   # again, without reloading
+              .build/release/meridian bench match --keep --reuse --recall   # again, without reloading; recall against search-index
+              .build/release/meridian bench match --keep --reuse --preselection search-index
             """
     )
     @OptionGroup var database: DatabaseOptions
@@ -28,14 +29,20 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Unmeasured match queries first.") var warmup = 20
     @Flag(help: "Keep the scratch database afterwards.") var keep = false
     @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
-    @Option(help: "Rows the candidate pre-selection aims at (Matcher.candidateBudget).") var candidateBudget = 1_000
-    @Option(help: "Most rows ranked per match (Matcher.candidateCap).") var candidateCap = 2_000
+    @Option(help: "Where candidates come from: postings (default), search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
+    var preselection: Matcher.Preselection = .postings
+    @Option(help: "Rows the pre-selection keeps (Matcher.candidateBudget; default 400 for postings, 1000 for search-index).")
+    var candidateBudget: Int?
+    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
+    var candidateCap: Int?
+    @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
+    var recall = false
 
     static let scratchDatabase = "meridian_bench_match"
 
     func validate() throws {
         guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
-        guard candidateBudget > 0, candidateCap > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
+        guard (candidateBudget ?? 1) > 0, (candidateCap ?? 1) > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
     }
 
     func run() async throws {
@@ -67,27 +74,36 @@ struct BenchMatch: AsyncParsableCommand {
                     offset += batch.count
                 }
                 try await connection.query("ANALYZE experiences", logger: logger)
+                try await connection.query("ANALYZE experience_postings", logger: logger)
                 try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
             } }
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let matcher = Matcher(client: client, logger: logger, candidateBudget: candidateBudget, candidateCap: candidateCap)
+            let matcher = Matcher(
+                client: client, logger: logger, preselection: preselection,
+                candidateBudget: candidateBudget, candidateCap: candidateCap
+            )
             for _ in 0..<warmup { _ = try await matcher.match(generator.request()) }
             var samples: [Double] = []
             var matchCounts = 0
+            var measured: [(request: MatchRequest, countries: [String])] = []
             for _ in 0..<queries {
                 let request = generator.request()
                 let start = ContinuousClock.now
                 let result = try await matcher.match(request)
                 samples.append((ContinuousClock.now - start).seconds * 1000)
                 matchCounts += result.matches.count
+                measured.append((request, result.matches.map(\.countryCode)))
             }
+            let recallTop5 = recall ? try await Self.recall(of: measured, against: .searchIndex, client: client, logger: logger) : nil
+            let recallExhaustive = recall ? try await Self.recall(of: measured, against: .exhaustive, client: client, logger: logger) : nil
             samples.sort()
             func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
             return Line(
                 experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
-                candidateBudget: candidateBudget, candidateCap: candidateCap,
-                meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
+                preselection: matcher.preselection.rawValue,
+                candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
+                recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
         if !keep {
@@ -112,6 +128,23 @@ struct BenchMatch: AsyncParsableCommand {
         }
     }
 
+    /// The share of the `reference` pre-selection's top-5 countries, over `measured`, that
+    /// the run's own top 5 also holds (1 when it agrees everywhere).
+    static func recall(
+        of measured: [(request: MatchRequest, countries: [String])], against preselection: Matcher.Preselection,
+        client: PostgresClient, logger: Logger
+    ) async throws -> Double {
+        let reference = Matcher(client: client, logger: logger, preselection: preselection)
+        var expected = 0
+        var found = 0
+        for (request, countries) in measured {
+            let wanted = try await reference.match(request).matches.map(\.countryCode)
+            expected += wanted.count
+            found += wanted.filter(countries.contains).count
+        }
+        return expected == 0 ? 1 : (Double(found) / Double(expected) * 10_000).rounded() / 10_000
+    }
+
     struct Line: Encodable {
         var experiences: Int
         var queries: Int
@@ -119,9 +152,14 @@ struct BenchMatch: AsyncParsableCommand {
         var p95Ms: Double
         var p99Ms: Double
         var maxMs: Double
+        var preselection: String
         var candidateBudget: Int
         var candidateCap: Int
+        var recallTop5: Double?
+        var recallTop5Exhaustive: Double?
         var meanMatches: Double
         var loadSeconds: Double
     }
 }
+
+extension Matcher.Preselection: ExpressibleByArgument {}

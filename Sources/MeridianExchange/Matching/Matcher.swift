@@ -9,27 +9,54 @@ public struct Matcher: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     public var weights: MatchingWeights
-    /// Rows the pre-selection aims at (see ``CandidatePlan``).
+    /// How candidates are pre-selected (see ``Preselection``); ``Preselection/postings`` by default.
+    public var preselection: Preselection
+    /// Rows the pre-selection keeps: with ``Preselection/postings`` the best this many by their
+    /// approximate text score, read with their vectors and ranked exactly; with
+    /// ``Preselection/searchIndex`` the rows the plan aims at (see ``CandidatePlan``).
     public var candidateBudget: Int
     /// The best this many by text rank are scored; the rest cannot reach the top five
     /// unless sector, region, income and outcome outweigh the text by a wide margin.
     public var rankedCandidates: Int
-    /// A hard bound on the rows ranked, whatever the estimates said: when the pre-selection
-    /// finds more (a request of only common words), the first this many found are ranked,
-    /// in no particular order. It keeps the worst case bounded at the cost of recall.
+    /// With ``Preselection/postings``: how many postings of each request word are read, the
+    /// experiences where the word weighs most. With ``Preselection/searchIndex``: a hard bound
+    /// on the rows ranked, whatever the estimates said (the first this many found).
     public var candidateCap: Int
+
+    /// Where a match's candidates come from.
+    public enum Preselection: String, Sendable, CaseIterable {
+        /// Impact-ordered postings (`experience_postings`): for each request word the
+        /// ``Matcher/candidateCap`` experiences where it weighs most, one index range scan
+        /// each, summed into an approximate text score. An experience outside a word's
+        /// top postings gets no credit for that word in the pre-selection (its exact rank
+        /// is computed afterwards for the rows kept).
+        case postings
+        /// The GIN index on `search`: the rarest words, then pairs and triples of common ones
+        /// (``CandidatePlan``), every row found ranked from its vector. The earlier method,
+        /// kept to measure the other against.
+        case searchIndex = "search-index"
+        /// Every row holding any request word, each ranked from its vector: no pre-selection
+        /// at all, the reference the other two are measured against (`bench match --recall`);
+        /// far too slow for a large catalogue.
+        case exhaustive
+    }
 
     public init(
         client: PostgresClient, logger: Logger, weights: MatchingWeights = .default,
-        candidateBudget: Int = 1_000, rankedCandidates: Int = 200, candidateCap: Int = 2_000
+        preselection: Preselection = .postings,
+        candidateBudget: Int? = nil, rankedCandidates: Int = 200, candidateCap: Int? = nil
     ) {
         self.client = client
         self.logger = logger
         self.weights = weights
-        self.candidateBudget = candidateBudget
+        self.preselection = preselection
+        self.candidateBudget = candidateBudget ?? (preselection == .postings ? Self.postingsDefaults.budget : 1_000)
         self.rankedCandidates = rankedCandidates
-        self.candidateCap = candidateCap
+        self.candidateCap = candidateCap ?? (preselection == .postings ? Self.postingsDefaults.cap : 2_000)
     }
+
+    /// The postings pre-selection's defaults: rows kept and postings read per word.
+    public static let postingsDefaults = (budget: 400, cap: 400)
 
     /// The best-matching experiences of countries other than the requester's.
     /// - Throws: ``ExchangeError`` `.invalidArgument` for a request without words or with a
@@ -42,11 +69,24 @@ public struct Matcher: Sendable {
         guard !terms.terms.isEmpty else {
             return MatchResult(matches: [], candidatesRanked: 0, weights: weights, reasonIfNone: "the request's text has no searchable words (only stop words?); route it back to the program manager")
         }
-        let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
-        logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
-        let candidates = try await rankedCandidates(plan: plan, terms: terms.terms, request: request, logger: logger)
-        let matches = MatchScorer(request: request, weights: weights).select(candidates)
-        return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+        switch preselection {
+        case .postings:
+            let (matches, ranked) = try await postingsMatches(terms: terms.terms, request: request, logger: logger)
+            return MatchResult(matches: matches, candidatesRanked: ranked, weights: weights)
+        case .searchIndex:
+            let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
+            logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
+            let candidates = try await rankedCandidates(plan: plan, terms: terms.terms, request: request, logger: logger)
+            let matches = MatchScorer(request: request, weights: weights).select(candidates)
+            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+        case .exhaustive:
+            let every = CandidatePlan(groups: terms.terms.map { [$0.lexeme] }, estimatedRows: Double(terms.total))
+            var unbounded = self
+            unbounded.candidateCap = Int(Int32.max)
+            let candidates = try await unbounded.rankedCandidates(plan: every, terms: terms.terms, request: request, logger: logger)
+            let matches = MatchScorer(request: request, weights: weights).select(candidates)
+            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+        }
     }
 
     /// The request's lexemes (with the word each came from) and how many experiences hold each.
