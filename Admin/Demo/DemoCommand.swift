@@ -34,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
             with every exchange's status, the fund statement and the queue statistics. The people, \
             plans, amounts and accounts are invented; the programmes they are matched with are real.
 
+            With an external database (--database-url or MERIDIAN_DATABASE_URL) it refuses to run \
+            unless --allow-external-database confirms it may add to that database.
+
             Example:
               swift run meridian demo
               meridian demo --files-dir /tmp/demo-files
@@ -45,8 +48,18 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Where the payment files, the bank's answers and the IATI file are written (default: a folder in the system's temporary directory).")
     var filesDir: String?
 
-    /// The demo's trust fund.
+    @Flag(help: "Run on the external database of --database-url or MERIDIAN_DATABASE_URL, which the demo adds users, a fund, money and exchanges to.")
+    var allowExternalDatabase = false
+
+    func validate() throws {
+        if database.externalURL != nil, !allowExternalDatabase {
+            throw ValidationError("The demo adds users, a trust fund, money and exchanges to its database; with an external database (--database-url or MERIDIAN_DATABASE_URL) add --allow-external-database to confirm, or run it on the private cluster.")
+        }
+    }
+
+    /// The demo's trust fund, and who the demo says created it.
     static let fundID = "rapid-response"
+    static let creator = "meridian-demo"
 
     func run() async throws {
         section("database")
@@ -113,15 +126,19 @@ struct DemoCommand: AsyncParsableCommand {
         let funds = FundStore(client: client, logger: database.logger)
         let usd = try Currency.named("USD")
         do {
-            _ = try await funds.fund(Self.fundID)
+            let existing = try await funds.fund(Self.fundID)
+            guard existing.createdBy == Self.creator else {
+                throw CLIFailure("a fund '\(Self.fundID)' exists that the demo did not create (by \(existing.createdBy)); the demo will not put money into it",
+                                 status: .conflict)
+            }
         } catch let error as FundingError where error.code == .notFound {
             try await funds.create(Fund(id: Self.fundID, name: "Rapid Response Trust Fund (demo)", currency: usd, donors: ["Donor A", "Donor B"],
-                                        account: try BankAccount.iban("IT60 X054 2811 1010 0000 0123 456"), createdBy: "meridian-demo"))
+                                        account: try BankAccount.iban("IT60 X054 2811 1010 0000 0123 456"), createdBy: Self.creator))
             print("  opened \(Self.fundID): Rapid Response Trust Fund (demo), USD, at most \(Fund.defaultMaxGrant(usd)) per grant")
         }
         let reference = "DEMO-\(UUID().uuidString.prefix(8))"
         let contribution = try await funds.contribute(fund: Self.fundID, donor: "Donor A", amount: Money(minorUnits: 300_000_00, currency: usd),
-                                                      receivedOn: CalendarDay(Date()), reference: reference, actorID: "meridian-demo")
+                                                      receivedOn: CalendarDay(Date()), reference: reference, actorID: Self.creator)
         print("  Donor A contributes \(contribution.amount) (reference \(reference))")
     }
 

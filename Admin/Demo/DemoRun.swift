@@ -211,7 +211,7 @@ final class DemoRun {
     /// Exports the pending instructions as one pain.001 file, lets the bank answer with a
     /// pain.002 file, and reconciles it as `payments reconcile` does.
     private func payPendingInstructions(bank: DemoBank, file: Int) async throws {
-        guard let exported = try await PaymentExport(client: engine.client, logger: logger).export() else { return }
+        guard let exported = try await PaymentExport(client: engine.client, logger: logger).export(fund: DemoCommand.fundID) else { return }
         let payments = folder.appendingPathComponent("payments-\(runID)-\(file).pain001.xml")
         try Data(exported.xml.utf8).write(to: payments)
         let total = exported.batch.payments.count

@@ -63,8 +63,9 @@ struct PaymentsExport: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write every pending instruction to one ISO 20022 pain.001.001.03 file.",
         discussion: """
-            The file is validated against the published XSD before the instructions are marked \
-            exported, in one transaction; with nothing pending nothing is written.
+            The file is validated against the published XSD and written before the instructions are \
+            marked exported, in one transaction: a file that cannot be written leaves them pending. \
+            With nothing pending nothing is written. Needs the finance-officer role.
 
             Example:
               meridian payments export --format pain.001 --output payments.xml
@@ -81,19 +82,24 @@ struct PaymentsExport: AsyncParsableCommand {
 
     func run() async throws {
         let day = try executionDate.map { try CalendarDay($0) }
+        _ = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "exporting payment files", database: database)
+        let output = self.output
         let exported = try await database.withClient { client, logger in
-            try await PaymentExport(client: client, logger: logger).export(execution: day)
+            try await PaymentExport(client: client, logger: logger).export(execution: day) { exported in
+                // Written before the instructions count as exported: a file that cannot be written leaves them pending.
+                guard let output else { return }
+                do {
+                    try Data(exported.xml.utf8).write(to: URL(fileURLWithPath: output))
+                } catch {
+                    throw CLIFailure("could not write \(output): \(error.localizedDescription); nothing was exported, the payments stay pending — choose another --output", status: .failure)
+                }
+            }
         }
         guard let exported else {
             FileHandle.standardError.write(Data("no pending payment instructions; nothing written\n".utf8))
             return
         }
         if let output {
-            do {
-                try Data(exported.xml.utf8).write(to: URL(fileURLWithPath: output))
-            } catch {
-                throw CLIFailure("exported \(exported.batch.payments.count) payment(s) as \(exported.batch.messageID) but could not write \(output): \(error.localizedDescription); print it again with `meridian payments list --status exported`", status: .failure)
-            }
             print("wrote \(output): message \(exported.batch.messageID), \(exported.batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(exported.batch.payments.map(\.amount)))")
         } else {
             print(exported.xml, terminator: "")

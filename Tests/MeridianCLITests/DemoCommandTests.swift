@@ -12,7 +12,9 @@ struct DemoCommandTests {
         try await TestDatabase.withFresh { database in
             let files = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-demo-test-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: files) }
-            let arguments = ["demo", "--database-url", database.url, "--files-dir", files.path]
+            let refused = try await MeridianBinary.run(["demo", "--database-url", database.url])
+            #expect(refused.status == 64 && refused.standardError.contains("--allow-external-database"), "an external database needs the confirmation")
+            let arguments = ["demo", "--database-url", database.url, "--allow-external-database", "--files-dir", files.path]
 
             let first = try await MeridianBinary.run(arguments)
             #expect(first.status == 0, "\(first.standardError)")

@@ -92,7 +92,7 @@ struct MatchingTaskTests {
 
     @Test("the registered task handlers are the built-in registry's tasks, less the funding module's")
     func registryAgrees() async throws {
-        let funding: Set<String> = ["create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction", "reconcile-bank-status"]
+        let funding: Set<String> = ["create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction", "reconcile-bank-status", "cancel-grant"]
         #expect(ExchangeTasks.names.union(funding) == WorkflowRegistry.builtIn.tasks)
         #expect(ExchangeTasks.names.isDisjoint(with: funding))
         try await ExchangeFixture.with { f in

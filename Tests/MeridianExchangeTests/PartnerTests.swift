@@ -78,4 +78,20 @@ struct PartnerTests {
             #expect(try await f.count("exchange_partner_choices", id) == 2)
         }
     }
+
+    @Test("an invitation nobody answered lapses: the official chooses again, and the silent country loses its view")
+    func unansweredInvitation() async throws {
+        try await ExchangeFixture.with { f in
+            let id = try await f.exchangeAtPartnerSelection()
+            _ = try await f.exchanges.selectPartner("SLE", exchange: id, by: Fixtures.codOfficial)
+            _ = try await f.fire(id, "partner-unresponsive", as: .system("timer"))
+            #expect(try await f.state(id) == "partner-selection")
+            let again = try await f.exchanges.selectPartner("RWA", exchange: id, by: Fixtures.codOfficial)
+            #expect(again.state == "partner-confirmation")
+            let view = try await f.exchanges.show(id, for: Fixtures.codOfficial)
+            #expect(view.partners.first?.response == "declined" && view.partners.first?.reason == "no answer before the invitation lapsed")
+            #expect(view.currentPartner?.country == "RWA")
+            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+        }
+    }
 }

@@ -46,6 +46,28 @@ struct GrantLifecycleTests {
         }
     }
 
+    @Test("cancelling an exchange after its first instalment returns the unpaid rest to the fund")
+    func cancelReleasesTheRest() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000_000)
+            let exchange = try await fixture.exchangeInFundingReview(grant: 400_000, instalments: [70, 30])
+            _ = try await fixture.engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: FundingFixture.approver("fa1")))
+            let grant = try await fixture.grant(of: exchange)
+            let first = try await Disbursements(engine: fixture.engine, logger: fixture.logger).disburse(DisbursementRequest(
+                grantID: grant.id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82 WEST 1234 5698 7654 32"),
+                actor: FundingFixture.finance("fo1")))
+            _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).mark(first.instruction.endToEndID, .paid, by: "fo1")
+            #expect(try await fixture.state(exchange) == "implementation")
+            #expect(try await fixture.statement().committed == .usd(120_000))
+            let cancelled = try await fixture.engine.fire(.init(instanceID: exchange, event: "cancel", actor: FundingFixture.manager))
+            #expect(cancelled.to == "cancelled")
+            let statement = try await fixture.statement()
+            #expect(statement.committed == .usd(0) && statement.disbursed == .usd(280_000) && statement.available == .usd(720_000))
+            #expect(try await fixture.grant(of: exchange).status == .cancelled)
+            #expect(try await fixture.balanceRows() == fixture.entrySums())
+        }
+    }
+
     @Test("a rejected grant commits nothing and is requested again when the plan is resubmitted")
     func rejectThenResubmit() async throws {
         try await FundingFixture.with { fixture in

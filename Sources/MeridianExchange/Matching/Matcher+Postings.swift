@@ -34,7 +34,9 @@ extension Matcher {
                 ) AS p
                 GROUP BY p.experience_id
                 ORDER BY sum(p.tenths) DESC, p.experience_id
-                LIMIT \(candidateBudget)
+                -- The requester's own experiences are dropped below; take that many more, so they
+                -- never crowd others out of the budget (an index-only count by country).
+                LIMIT \(candidateBudget) + (SELECT count(*) FROM experiences WHERE country_code = \(request.countryCode))
             )
             SELECT e.id, e.country_code, e.region, e.income_group, e.sectors,
                    e.outcome_strength::int8 AS outcome_strength, e.search

@@ -40,6 +40,15 @@ extension Exchanges {
                                     hint: "choose another of the matches")
             }
             let now = self.now()
+            // Back in selection with an invitation still open: it lapsed unanswered (the
+            // workflow's `partner-unresponsive` timer). Close it, so that a new choice can stand
+            // and the silent country loses its view of the exchange. (Should the step below be
+            // refused, this rolls back with it.)
+            try await connection.query("""
+                UPDATE exchange_partner_choices
+                SET response = 'declined', responded_by = 'timer', responded_at = \(now), reason = 'no answer before the invitation lapsed'
+                WHERE exchange_id = \(id) AND response = 'pending'
+                """, logger: logger)
             try await connection.query("""
                 INSERT INTO exchange_partner_choices (exchange_id, seq, country_code, chosen_by, chosen_at)
                 SELECT \(id), coalesce(max(seq), 0) + 1, \(country), \(actor.id), \(now)

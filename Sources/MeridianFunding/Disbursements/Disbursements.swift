@@ -54,6 +54,13 @@ public struct Disbursements: Sendable {
                 }
                 return Result(instruction: existing, replayed: true)
             }
+            // Locks in the engine's order — the exchange's instance first, then its grant — as
+            // every step that touches a grant does (`hold-payment` → `release-commitment`), so
+            // two finance officers acting at once wait for each other instead of deadlocking.
+            _ = try await connection.query("""
+                SELECT i.id FROM engine_instances i JOIN funding_grants g ON g.instance_id = i.id
+                WHERE g.id = \(request.grantID) FOR UPDATE OF i
+                """, logger: logger).collect()
             let grantRows = try await connection.query("SELECT instance_id FROM funding_grants WHERE id = \(request.grantID) FOR UPDATE",
                                                        logger: logger).collect()
             guard !grantRows.isEmpty else { throw FundingError(.notFound, "no grant has the id \(request.grantID.short)", hint: "see meridian grant list") }

@@ -24,13 +24,18 @@ public struct PaymentExport: Sendable {
         public var xml: String
     }
 
-    /// The file for the pending instructions, or `nil` when there are none.
-    public func export(now: Date = Date(), execution: CalendarDay? = nil) async throws -> Exported? {
+    /// The file for the pending instructions (of one fund, with `fund`), or `nil` when there are none.
+    ///
+    /// - Parameter deliver: writes the file where it goes; it runs before the instructions are
+    ///   marked exported commit, so a file that cannot be written leaves them pending.
+    public func export(now: Date = Date(), execution: CalendarDay? = nil, fund onlyFund: String? = nil,
+                       deliver: (Exported) throws -> Void = { _ in }) async throws -> Exported? {
         let logger = self.logger
         let party = initiatingParty
         return try await client.transaction(logger: logger) { connection in
-            let pending = try await PaymentStore.select("WHERE status = 'pending' ORDER BY fund_id, created_at, id FOR UPDATE",
-                                                        on: connection, logger: logger)
+            let pending = try await PaymentStore.select(
+                "WHERE status = 'pending' AND (\(onlyFund)::text IS NULL OR fund_id = \(onlyFund)) ORDER BY fund_id, created_at, id FOR UPDATE",
+                on: connection, logger: logger)
             guard !pending.isEmpty else { return nil }
             let funds = Dictionary(uniqueKeysWithValues: try await FundStore.funds(where: nil, on: connection, logger: logger).map { ($0.id, $0) })
             let stamp = Self.stamp(now)
@@ -56,7 +61,9 @@ public struct PaymentExport: Sendable {
                 UPDATE funding_payment_instructions SET status = 'exported', message_id = \(messageID), updated_at = now()
                 WHERE id = ANY(\(pending.map(\.id)))
                 """, logger: logger)
-            return Exported(batch: batch, xml: xml)
+            let exported = Exported(batch: batch, xml: xml)
+            try deliver(exported)
+            return exported
         }
     }
 

@@ -14,6 +14,7 @@ import PostgresNIO
 /// - `commit-funds` (on `grant-approved`, the vote that reaches the quorum): commits the
 ///   amount, refused when the fund lacks it or an approver filed the request or wrote the plan;
 /// - `release-commitment` (on `payment-held`): returns the commitment to available;
+/// - `cancel-grant` (entry of `cancelled`): an open grant's unpaid commitment goes back to the fund;
 /// - `export-payment-instruction` (on `disbursed`): releases the instruction that
 ///   `meridian disburse` prepared in the same transaction (committed → in-payment, pending).
 ///
@@ -25,7 +26,7 @@ import PostgresNIO
 /// queue retries with backoff and, after the definition's 10 attempts, opens an incident
 /// that tells an operator the bank never answered.
 public enum FundingTasks {
-    public static let inStepNames = ["create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction"]
+    public static let inStepNames = ["create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction", "cancel-grant"]
     public static let queuedNames = ["reconcile-bank-status"]
 
     public static func register(into tasks: inout TaskHandlers, client: PostgresClient, logger: Logger) {
@@ -43,6 +44,15 @@ public enum FundingTasks {
             var approvers = duties.currentGrantApprovers
             if input.actor.kind == .person { approvers.insert(input.actor.id) }
             try await GrantStore.commit(instance: input.instanceID, approvers: approvers, actorID: input.actor.id, on: connection, logger: logger)
+        }
+        tasks.registerInStep("cancel-grant") { input, connection, logger in
+            // An exchange cancelled with its grant still open: what is committed and not yet
+            // paid (a requested grant, or the instalments after results) goes back to the fund.
+            let open = try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: connection, logger: logger)
+                .filter { $0.status == .requested || $0.status == .committed }
+            guard !open.isEmpty else { return }
+            try await GrantStore.release(instance: input.instanceID, to: .cancelled, actorID: input.actor.id,
+                                         reason: "exchange cancelled by \(input.actor.id)", on: connection, logger: logger)
         }
         tasks.registerInStep("release-commitment") { input, connection, logger in
             try await GrantStore.release(instance: input.instanceID, to: .released, actorID: input.actor.id,

@@ -13,7 +13,7 @@ extension WorkflowRegistry {
             // Matching and planning.
             "match-experiences", "invite-partner", "check-plan-consistency",
             // Funding and finance.
-            "create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction",
+            "create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction", "cancel-grant",
             "reconcile-bank-status",
             // Results.
             "publish-experience", "archive-exchange",
