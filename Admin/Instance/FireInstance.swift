@@ -43,8 +43,12 @@ struct FireInstance: AsyncParsableCommand {
         let payload = try EngineSession.jsonObject(data, option: "--data")
         let outcome = try await EngineSession.runAsActingUser(database) { engine, user in
             // On an exchange, an official's workflow roles depend on her country (MeridianExchange decides).
-            let actor = try await Exchanges(engine: engine, logger: database.logger)
-                .workflowActor(for: user.exchangeActor, instance: instanceID) ?? user.engineActor
+            let exchangeActor = try await Exchanges(engine: engine, logger: database.logger)
+                .workflowActor(for: user.exchangeActor, instance: instanceID)
+            if exchangeActor != nil, let command = Exchanges.eventsWithRecords[event] {
+                throw CLIFailure("'\(event)' on an exchange records more than the step; use `\(command)` instead of `instance fire`", status: .usage)
+            }
+            let actor = exchangeActor ?? user.engineActor
             return try await engine.fire(FireRequest(instanceID: instanceID, event: event, data: payload,
                                                      actor: actor, idempotencyKey: key))
         }

@@ -97,6 +97,9 @@ struct ExchangeCommandTests {
             let round = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect((round["matches"] as? [[String: Any]])?.count == 5)
             try await session.ok(["instance", "fire", id, "approve-matches"], as: "pm")
+            // An event whose effects the exchange records is not fired bare.
+            let bare = try await session.run(["instance", "fire", id, "select-partner"], as: "amani")
+            #expect(bare.status == 64 && bare.standardError.contains("meridian exchange select-partner"), "\(bare.standardError)")
 
             let hidden = try await session.run(["exchange", "show", id], as: "claire")
             #expect(hidden.status == 77)
