@@ -68,6 +68,22 @@ struct GrantLifecycleTests {
         }
     }
 
+    @Test("a grant is found by its id, an id prefix of eight or more digits, or its exchange's id")
+    func findGrant() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000_000)
+            let exchange = try await fixture.exchangeInFundingReview(grant: 400_000)
+            let queries = GrantQueries(client: fixture.client, logger: fixture.logger)
+            let grant = try await queries.find(exchange.uuidString)
+            let id = grant.id.uuidString.lowercased()
+            #expect(try await queries.find(id).id == grant.id)
+            #expect(try await queries.find(String(id.prefix(8)).uppercased()).id == grant.id)
+            for unknown in [String(id.prefix(7)), UUID().uuidString, "zzzzzzzzzz"] {
+                await #expect(throws: FundingError.self) { _ = try await queries.find(unknown) }
+            }
+        }
+    }
+
     @Test("a rejected grant commits nothing and is requested again when the plan is resubmitted")
     func rejectThenResubmit() async throws {
         try await FundingFixture.with { fixture in

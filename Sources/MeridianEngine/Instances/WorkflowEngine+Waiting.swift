@@ -28,17 +28,17 @@ extension WorkflowEngine {
     public func waitingWork(roles: Set<String>?, actorID: String? = nil, workflow: String? = nil, instance: UUID? = nil) async throws -> [WaitingWork] {
         let logger = self.logger
         return try await client.withConnection { connection in
-            // The earliest pending timer of each instance's current stay, in one pass over the timers.
+            // The earliest pending timer of each instance's current stay, one index probe each
+            // (queue_jobs_workflow_timers, migration 0009).
             let rows = try await connection.query("""
                 SELECT i.id, i.workflow_id, i.workflow_version, i.state, i.context::text, i.snapshot::text, t.run_at, t.event
                 FROM engine_instances i
-                LEFT JOIN (
-                    SELECT DISTINCT ON (instance_id, entry) instance_id, entry, run_at, event
-                    FROM (SELECT (payload->>'instance')::uuid AS instance_id, (payload->>'stateEntry')::bigint AS entry,
-                                 run_at, payload->>'event' AS event
-                          FROM queue_jobs WHERE kind = 'workflow-timer') timers
-                    ORDER BY instance_id, entry, run_at
-                ) t ON t.instance_id = i.id AND t.entry = i.state_entry
+                LEFT JOIN LATERAL (
+                    SELECT j.run_at, j.payload->>'event' AS event FROM queue_jobs j
+                    WHERE j.kind = 'workflow-timer' AND (j.payload->>'instance')::uuid = i.id
+                      AND (j.payload->>'stateEntry')::bigint = i.state_entry
+                    ORDER BY j.run_at LIMIT 1
+                ) t ON true
                 WHERE NOT i.is_final
                   AND (\(workflow)::text IS NULL OR i.workflow_id = \(workflow))
                   AND (\(instance)::uuid IS NULL OR i.id = \(instance))

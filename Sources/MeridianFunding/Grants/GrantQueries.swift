@@ -23,10 +23,13 @@ public struct GrantQueries: Sendable {
     /// The grant whose id, id prefix (8+ hex digits) or exchange instance id is `text`.
     public func find(_ text: String) async throws -> Grant {
         let lowered = text.lowercased()
-        let all = try await list()
-        let matches = all.filter {
-            $0.id.uuidString.lowercased() == lowered || $0.instanceID?.uuidString.lowercased() == lowered
-                || (lowered.count >= 8 && $0.id.uuidString.lowercased().hasPrefix(lowered))
+        var matches: [Grant] = []
+        if let id = UUID(uuidString: lowered) {
+            // A whole id names a grant, or the exchange whose grant it is (one grant per exchange).
+            matches = try await GrantStore.grants(where: "id", equals: id, on: client, logger: logger)
+            if matches.isEmpty { matches = try await GrantStore.grants(where: "instance_id", equals: id, on: client, logger: logger) }
+        } else if lowered.count >= 8, lowered.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+            matches = try await GrantStore.grants(idPrefix: lowered, on: client, logger: logger)
         }
         guard matches.count == 1 else {
             throw FundingError(matches.isEmpty ? .notFound : .invalidInput,

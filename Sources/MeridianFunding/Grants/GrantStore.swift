@@ -126,16 +126,24 @@ public enum GrantStore {
         return grant
     }
 
-    static func grants(where column: String? = nil, equals value: UUID? = nil, fund: String? = nil,
+    /// - Parameter idPrefix: only grants whose id starts with these (lower-case hex) digits.
+    static func grants(where column: String? = nil, equals value: UUID? = nil, fund: String? = nil, idPrefix: String? = nil,
                        on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Grant] {
         let byID = column == "id" ? value : nil
         let byInstance = column == "instance_id" ? value : nil
+        let prefixPattern = try idPrefix.map { prefix in
+            guard !prefix.isEmpty, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+                throw FundingError(.invalidInput, "'\(prefix)' is not the start of a grant id")
+            }
+            return prefix.lowercased() + "%"
+        }
         let rows = try await runner.collectRows("""
             SELECT id, instance_id, fund_id, title, recipient_country, amount_minor, currency, co_financing_minor, co_financing_currency,
                    instalments, status, requested_by, plan_author, requested_at, updated_at
             FROM funding_grants
             WHERE (\(byID)::uuid IS NULL OR id = \(byID)) AND (\(byInstance)::uuid IS NULL OR instance_id = \(byInstance))
               AND (\(fund)::text IS NULL OR fund_id = \(fund))
+              AND (\(prefixPattern)::text IS NULL OR id::text LIKE \(prefixPattern))
             ORDER BY requested_at, id
             """, logger: logger)
         return try rows.map { row in
