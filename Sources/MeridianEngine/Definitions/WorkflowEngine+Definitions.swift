@@ -101,6 +101,14 @@ extension WorkflowEngine {
                                    deployedAt: deployedAt, instanceCount: count), source)
     }
 
+    /// The loaded definition of a deployed version, from the cache or else the database.
+    func definition(_ workflow: String, version: Int) async throws -> WorkflowDefinition {
+        if let cached = cache.definition(workflow, version) { return cached }
+        return try await client.withConnection { connection in
+            try await definition(workflow, version: version, on: connection)
+        }
+    }
+
     /// The loaded definition of a deployed version, from the cache or the database.
     public func definition(_ workflow: String, version: Int, on connection: PostgresConnection) async throws -> WorkflowDefinition {
         if let cached = cache.definition(workflow, version) { return cached }

@@ -16,6 +16,16 @@ struct EffectWriter {
         tasks: [TaskRequest], timers: [TimerRequest], instance: UUID, state: String, stateEntry: Int64,
         on connection: PostgresConnection
     ) async throws {
+        let jobs = try Self.jobs(tasks: tasks, timers: timers, queue: queue, instance: instance, state: state, stateEntry: stateEntry)
+        guard !jobs.isEmpty else { return }
+        _ = try await QueueStore(logger: logger).enqueue(jobs, on: connection)
+    }
+
+    /// The queue jobs of `tasks` and `timers`: what ``enqueue(tasks:timers:instance:state:stateEntry:on:)``
+    /// inserts, and what a fired step's ``StepWrite`` inserts in its own statement.
+    static func jobs(
+        tasks: [TaskRequest], timers: [TimerRequest], queue: QueueName, instance: UUID, state: String, stateEntry: Int64
+    ) throws -> [NewJob] {
         var jobs: [NewJob] = []
         for task in tasks {
             let payload = EngineJobs.TaskPayload(instance: instance, task: task.name, state: task.state, stateEntry: stateEntry)
@@ -29,7 +39,6 @@ struct EffectWriter {
             // needed; firing is retried if it fails for a database reason.
             jobs.append(NewJob(kind: EngineJobs.timerKind, payload: try JobPayload(payload), queue: queue, runAt: timer.due, maxAttempts: 10))
         }
-        guard !jobs.isEmpty else { return }
-        _ = try await QueueStore(logger: logger).enqueue(jobs, on: connection)
+        return jobs
     }
 }

@@ -8,7 +8,8 @@ import PostgresNIO
 /// COMMITTED a statement sees what committed before it started, so the look-up sees the key
 /// of a step that held the lock before us. (Joined into the locking query it would not: a
 /// row lock wait re-checks only the locked row, not the joined ones — a test caught that.)
-/// An applied step writes its key in ``StepWrite``; a refusal is written here.
+/// An applied step writes its key in ``StepWrite``; a refusal is written here. An optimistic
+/// step reads the key with the instance instead (``InstanceReading``).
 enum IdempotencyStore {
     static func find(instance: UUID, key: String, on connection: PostgresConnection, logger: Logger) async throws -> (event: String, outcome: FireOutcome)? {
         var found: (String, String)?
@@ -24,6 +25,23 @@ enum IdempotencyStore {
             INSERT INTO engine_event_keys (instance_id, key, event, outcome)
             VALUES (\(outcome.instanceID), \(key), \(outcome.event), \(text)::jsonb)
             """, logger: logger)
+    }
+
+    /// Records a refusal decided against the instance at `version`, unless the instance has
+    /// moved on since or the key was recorded meanwhile: then nothing is written and the
+    /// caller decides again. Takes the row lock for the statement, as every write of a key
+    /// does, so it cannot slip between a locked step's look-up and its write.
+    static func recordIfUnchanged(_ outcome: FireOutcome, key: String, version: Int64, on client: PostgresClient, logger: Logger) async throws -> Bool {
+        let text = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        let rows = try await client.query("""
+            INSERT INTO engine_event_keys (instance_id, key, event, outcome)
+            SELECT id, \(key), \(outcome.event), \(text)::jsonb FROM engine_instances
+            WHERE id = \(outcome.instanceID) AND version = \(version)
+            FOR UPDATE
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+            """, logger: logger).collect()
+        return rows.count == 1
     }
 
     /// The look-up, prepared once per connection: every task-driven step makes it.

@@ -1,15 +1,20 @@
 import Foundation
 import Logging
+import MeridianQueue
 import MeridianWorkflow
 import PostgresNIO
 
-/// Everything one accepted step writes to the engine's tables, sent as one statement.
+/// Everything one accepted step writes, sent as one statement: the instance, its history
+/// entry, the vote, the idempotency key, and the queued tasks and timers of the state it
+/// entered (through the queue's `queue_add_jobs`, migration 0010).
 ///
-/// The instance update carries the optimistic version check; the history entry, the vote and
-/// the idempotency key are inserted only from its result, so they exist exactly when the
-/// instance moved. One round trip instead of four keeps a step's transaction short.
+/// The instance update carries the version check; the other rows are inserted only from its
+/// result, so they exist exactly when the instance moved. Inside a transaction under the row
+/// lock the check cannot fail; alone it makes the statement an optimistic step of its own
+/// (``WorkflowEngine/fireOptimistically(_:requiredStateEntry:reading:)``): written whole if
+/// nobody moved the instance since it was read, else not at all.
 struct StepWrite {
-    var instance: LockedInstance
+    var instance: InstanceRow
     var state: String
     var stateEntry: Int64
     var isFinal: Bool
@@ -19,6 +24,7 @@ struct StepWrite {
     var vote: ApprovalVote?
     var key: String?
     var outcome: FireOutcome
+    var jobs: QueueAddJobs
 
     func run(on connection: PostgresConnection, logger: Logger) async throws {
         let encoder = JSONEncoder()
@@ -26,7 +32,7 @@ struct StepWrite {
         let outcomeText = String(decoding: try encoder.encode(outcome), as: UTF8.self)
         let contextText = JSONValue.canonicalText(context)
         let at = record.occurredAt
-        var bindings = PostgresBindings(capacity: 31)
+        var bindings = PostgresBindings(capacity: 31 + QueueAddJobs.parameterCount)
         bindings.append(state)                              // $1
         bindings.append(record.seq)                         // $2
         bindings.append(stateEntry)                         // $3
@@ -58,18 +64,19 @@ struct StepWrite {
         bindings.append(outcome.event)                      // $29
         bindings.append(outcomeText)                        // $30
         bindings.append(key)                                // $31
-        var rows: [Int64] = []
-        for try await count in try await connection.execute(Statement(bindings: bindings), logger: logger) { rows.append(count) }
-        guard rows.first == 1 else {
+        jobs.append(to: &bindings)                          // $32…$38
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(Statement(bindings: bindings), logger: logger) { rows.append(row) }
+        guard rows.first?.moved == 1 else {
             throw EngineError(.concurrentChange, "instance \(instance.id.uuidString.lowercased()) changed while the step ran", hint: "fire the event again")
         }
     }
 
     /// The step's statement, prepared once per connection: every step runs it, and parsing
-    /// and planning its four parts cost more than running them. Every parameter is cast to
+    /// and planning its five parts cost more than running them. Every parameter is cast to
     /// the type its Swift value is sent as (text, int8, bool, timestamptz, uuid).
     struct Statement: PostgresPreparedStatement {
-        static let name = "meridian_engine_step_write_v1"
+        static let name = "meridian_engine_step_write_v2"
         static let sql = """
             WITH updated AS (
                 UPDATE engine_instances
@@ -90,14 +97,19 @@ struct StepWrite {
             ), keys AS (
                 INSERT INTO engine_event_keys (instance_id, key, event, outcome)
                 SELECT id, $31::text, $29::text, $30::text::jsonb FROM updated WHERE $31::text IS NOT NULL
+            ), jobs AS (
+                SELECT job FROM updated, \(QueueAddJobs.call(firstParameter: 32)) AS job WHERE cardinality($32::text[]) > 0
             )
-            SELECT count(*) FROM updated
+            SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM jobs)
             """
-        typealias Row = Int64
+        typealias Row = (moved: Int64, jobs: Int64)
 
         var bindings: PostgresBindings
 
         func makeBindings() throws -> PostgresBindings { bindings }
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            let (moved, jobs) = try row.decode((Int64, Int64).self)
+            return (moved, jobs)
+        }
     }
 }

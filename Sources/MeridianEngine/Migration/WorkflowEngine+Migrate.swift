@@ -58,9 +58,9 @@ extension WorkflowEngine {
             let rows = try await connection.query("""
                 SELECT id FROM engine_instances WHERE workflow_id = \(workflow) AND workflow_version = \(from) ORDER BY id FOR UPDATE
                 """, logger: logger).collect()
-            var instances: [LockedInstance] = []
+            var instances: [InstanceRow] = []
             for row in rows {
-                instances.append(try await LockedInstance.lock(try row.decode(UUID.self), on: connection, logger: logger))
+                instances.append(try await InstanceRow.lock(try row.decode(UUID.self), on: connection, logger: logger))
             }
             var report = MigrationReport(workflowID: workflow, fromVersion: from, toVersion: to, entries: [], applied: false)
             for instance in instances {
@@ -85,7 +85,7 @@ extension WorkflowEngine {
         }
     }
 
-    private func move(_ instance: LockedInstance, to state: String, target: WorkflowDefinition, now: Date, on connection: PostgresConnection) async throws {
+    private func move(_ instance: InstanceRow, to state: String, target: WorkflowDefinition, now: Date, on connection: PostgresConnection) async throws {
         guard let targetState = target.state(state) else { return }
         var snapshot = instance.snapshot
         if snapshot.state != state { snapshot.votes = [] }
