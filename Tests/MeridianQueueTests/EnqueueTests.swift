@@ -82,4 +82,49 @@ import Testing
             #expect(remaining == 0)
         }
     }
+
+    @Test func anotherStatementEnqueuesThroughQueueAddJobsWithItsOwnWrites() async throws {
+        try await withQueue { database, client, store in
+            try await client.query("CREATE TABLE orders (id int PRIMARY KEY)", logger: database.logger)
+            let later = Date().addingTimeInterval(3_600)
+            let jobs = try QueueAddJobs([
+                NewJob(kind: "ship", payload: JobPayload(json: #"{"order": 1}"#), queue: "orders", priority: 3, maxAttempts: 4),
+                NewJob(kind: "remind", queue: "orders", runAt: later),
+            ])
+            var bindings = PostgresBindings()
+            bindings.append(1)
+            jobs.append(to: &bindings)
+            let sql = """
+                WITH inserted AS (INSERT INTO orders (id) VALUES ($1::int4) RETURNING id)
+                SELECT job FROM inserted, \(QueueAddJobs.call(firstParameter: 2)) AS job
+                """
+            let ids = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: database.logger).collect()
+                .map { JobID(try $0.decode(Int64.self)) }
+            #expect(ids.count == 2)
+            let ship = try #require(try await store.job(ids[0], on: client))
+            #expect(ship.kind == "ship" && ship.queue == "orders" && ship.priority == 3 && ship.maxAttempts == 4 && ship.state == .available)
+            #expect(try JobPayload(json: ship.payload).decode([String: Int].self) == ["order": 1])
+            let remind = try #require(try await store.job(ids[1], on: client))
+            #expect(remind.state == .scheduled && abs((remind.runAt ?? .distantPast).timeIntervalSince(later)) < 0.001)
+            // The statement failing takes its jobs with it.
+            await #expect(throws: (any Error).self) {
+                _ = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: database.logger).collect()
+            }
+            #expect(try await hotCount(client) == 2)
+            // A unique key needs QueueStore.enqueue's conflict handling: refused here.
+            #expect(throws: QueueError.self) { try QueueAddJobs([NewJob(kind: "ship", uniqueKey: "order-1")]) }
+            #expect(throws: QueueError.self) { try QueueAddJobs([NewJob(kind: "ship", maxAttempts: 0)]) }
+        }
+    }
+
+    @Test func preparingAProducerEnqueuesNothing() async throws {
+        try await withQueue { database, client, store in
+            try await store.prepareEnqueue(on: client)
+            try await client.withConnection { connection in
+                try await store.prepareEnqueue(on: connection)
+                try await store.enqueue(NewJob(kind: "after-preparing"), on: connection)
+            }
+            #expect(try await hotCount(client) == 1)
+        }
+    }
 }
