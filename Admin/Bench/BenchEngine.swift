@@ -18,12 +18,12 @@ struct BenchEngine: AsyncParsableCommand {
             deploys a definition of --steps states, each with one entry task whose result fires \
             the event to the next; starts --instances instances; then a queue worker with \
             --workers concurrent handlers runs the tasks. Each task result is one engine step in \
-            its own transaction (row lock, history entry with its hash, idempotency key, the \
-            next task enqueued). Prints transitions/s over the task-driven steps, then checks \
+            its own transaction (version check, history entry with its hash, idempotency key, \
+            the next task enqueued). Prints transitions/s over the task-driven steps, then checks \
             that every instance ended with an intact history.
 
             Example:
-              swift build -c release && .build/release/meridian bench engine --instances 2000 --workers 8
+              swift build -c release && .build/release/meridian bench engine --instances 1000 --workers 32
             """
     )
 
