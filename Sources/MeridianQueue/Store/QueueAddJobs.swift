@@ -35,6 +35,12 @@ public struct QueueAddJobs: Sendable {
 
     /// Appends the ``parameterCount`` array parameters, in the order ``call(firstParameter:)`` numbers them.
     public func append(to bindings: inout PostgresBindings) {
+        Self.appendColumns(of: jobs, to: &bindings)
+    }
+
+    /// The jobs as seven arrays, one per column: how both `queue_add_jobs` and the enqueue
+    /// statement take them.
+    static func appendColumns(of jobs: [NewJob], to bindings: inout PostgresBindings) {
         bindings.append(jobs.map(\.queue.rawValue))
         bindings.append(jobs.map(\.kind.rawValue))
         bindings.append(jobs.map(\.payload.json))

@@ -121,13 +121,7 @@ extension QueueStore {
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 8)
-            bindings.append(jobs.map(\.queue.rawValue))
-            bindings.append(jobs.map(\.kind.rawValue))
-            bindings.append(jobs.map(\.payload.json))
-            bindings.append(jobs.map(\.priority))
-            bindings.append(jobs.map { $0.runAt != nil })
-            bindings.append(jobs.map { $0.runAt ?? Date(timeIntervalSince1970: 0) })
-            bindings.append(jobs.map(\.maxAttempts))
+            QueueAddJobs.appendColumns(of: jobs, to: &bindings)
             bindings.append(jobs.map { $0.uniqueKey ?? "" })
             return bindings
         }
