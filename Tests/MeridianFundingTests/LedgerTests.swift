@@ -88,4 +88,49 @@ struct LedgerTests {
             #expect(try await fixture.statement().contributions == .usd(1_000))
         }
     }
+
+    @Test("concurrent retries of one contribution: recorded once, the others replay it, the donor listed once")
+    func concurrentContributionRetries() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000)
+            let funds = fixture.funds
+            let results = try await withThrowingTaskGroup(of: FundStore.Contribution.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await funds.contribute(fund: "rapid", donor: "Donor B", amount: .usd(2_500),
+                                                   receivedOn: try CalendarDay("2026-02-01"), reference: "C-rapid-2", actorID: "admin")
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { !$0.replayed }.count == 1)
+            #expect(Set(results.map(\.transactionID)).count == 1)
+            #expect(try await fixture.statement().contributions == .usd(3_500))
+            #expect(try await funds.fund("rapid").donors.filter { $0 == "Donor B" }.count == 1)
+        }
+    }
+
+    @Test("concurrent postings with one idempotency key: stored once, the others get the first one")
+    func concurrentPostingsWithOneKey() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 100_000)
+            let client = fixture.client
+            let logger = fixture.logger
+            let stored = try await withThrowingTaskGroup(of: Ledger.Stored.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await client.transaction(logger: logger) { connection in
+                            try await Ledger.post(Posting(fundID: "rapid", kind: .contribution, amount: .usd(700), valueDate: try CalendarDay("2026-02-02"),
+                                                          reference: "gift", actorID: "admin", idempotencyKey: "gift-1"),
+                                                  on: connection, logger: logger)
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(stored.filter { !$0.replayed }.count == 1)
+            #expect(Set(stored.map(\.transactionID)).count == 1)
+            #expect(try await fixture.statement().contributions == .usd(100_700))
+        }
+    }
 }

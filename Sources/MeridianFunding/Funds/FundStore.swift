@@ -90,6 +90,10 @@ public struct FundStore: Sendable {
         }
         let logger = self.logger
         return try await client.transaction(logger: logger) { connection in
+            // Contributions to one fund take turns on its row: a concurrent retry of the same
+            // reference then finds the first one, and a new donor is listed once.
+            let locked = try await connection.query("SELECT donors FROM funding_funds WHERE id = \(id) FOR NO KEY UPDATE", logger: logger).collect()
+            let donors = try locked.first?.decode([String].self) ?? []
             let existing = try await connection.query("""
                 SELECT transaction_id, donor, amount_minor, received_on::text FROM funding_contributions
                 WHERE fund_id = \(id) AND reference = \(reference)
@@ -109,7 +113,7 @@ public struct FundStore: Sendable {
                 INSERT INTO funding_contributions (transaction_id, fund_id, donor, amount_minor, currency, received_on, reference)
                 VALUES (\(stored.transactionID), \(id), \(donor), \(amount.minorUnits), \(amount.currency.code), \(receivedOn.description)::date, \(reference))
                 """, logger: logger)
-            if !fund.donors.contains(donor) {
+            if !donors.contains(donor) {
                 try await connection.query("UPDATE funding_funds SET donors = array_append(donors, \(donor)) WHERE id = \(id)", logger: logger)
             }
             return Contribution(transactionID: stored.transactionID, fundID: id, donor: donor, amount: amount, receivedOn: receivedOn,

@@ -7,9 +7,9 @@ import PostgresNIO
 ///
 /// How "no account below zero" holds under concurrency: the balances live in
 /// `funding_balances`, maintained by a trigger from each inserted entry in the same
-/// transaction, with a CHECK constraint that refuses a negative balance. Before inserting,
-/// `post` locks the fund's balance rows (`SELECT … FOR UPDATE`), so postings to one fund take
-/// turns, and checks the credited account in Swift for a message a person can act on ("the
+/// transaction, with a CHECK constraint that refuses a negative balance. Before anything else,
+/// `post` locks the fund's row and balance rows, so postings to one fund take turns (and a
+/// retry with the same idempotency key finds the first one stored), and checks the credited account in Swift for a message a person can act on ("the
 /// fund has 12,000.00 USD available; this needs 15,000.00 USD"). The CHECK is the guarantee;
 /// the lock makes it the second posting that waits and then reads the first one's result
 /// rather than failing on a serialisation error. Balances are never written any other way:
@@ -26,12 +26,14 @@ public enum Ledger {
         guard posting.amount.minorUnits > 0 else {
             throw FundingError(.invalidInput, "a ledger movement must be a positive amount, not \(posting.amount)")
         }
+        // Locked first, looked up second: a posting with the same key that held the lock
+        // before us has committed by now, and this statement sees it.
+        let balances = try await lockedBalances(fund: posting.fundID, on: connection, logger: logger)
         if let key = posting.idempotencyKey, let existing = try await transaction(key: key, on: connection, logger: logger) {
             return Stored(transactionID: existing, replayed: true)
         }
         let credited = posting.kind.accounts.credit
         if credited != .contributions {
-            let balances = try await lockedBalances(fund: posting.fundID, on: connection, logger: logger)
             let balance = balances[credited] ?? 0
             if balance < posting.amount.minorUnits {
                 let have = Money(minorUnits: balance, currency: posting.amount.currency)
@@ -58,8 +60,9 @@ public enum Ledger {
     /// The fund's balances, locked until the transaction ends.
     static func lockedBalances(fund: String, on connection: PostgresConnection, logger: Logger) async throws -> [LedgerAccount: Int64] {
         // The fund row's lock is what postings to one fund queue on (its balance rows are
-        // created with it, all zero).
-        let funds = try await connection.query("SELECT id FROM funding_funds WHERE id = \(fund) FOR UPDATE", logger: logger).collect()
+        // created with it, all zero). NO KEY: rows that merely reference the fund (a new
+        // grant) need not wait for it.
+        let funds = try await connection.query("SELECT id FROM funding_funds WHERE id = \(fund) FOR NO KEY UPDATE", logger: logger).collect()
         guard !funds.isEmpty else { throw FundingError(.notFound, "no fund has the id '\(fund)'", hint: "see meridian fund list") }
         let rows = try await connection.query("""
             SELECT account, balance_minor FROM funding_balances WHERE fund_id = \(fund) FOR UPDATE
