@@ -64,6 +64,7 @@ struct DBCommand: AsyncParsableCommand {
             } else {
                 let cluster = try database.embeddedCluster()
                 let state = try cluster.status()
+                if state == .running, cluster.socketIsMissing { throw cluster.socketGone() }
                 var pending: [String] = []
                 if state == .running {
                     pending = try await Migrator.bundled().pending(cluster.connection, logger: logger).map(\.fileName)

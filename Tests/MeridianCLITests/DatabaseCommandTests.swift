@@ -84,7 +84,7 @@ struct DatabaseCommandTests {
         }
     }
 
-    @Test("a running server whose socket file was deleted: a clear error saying to restart, and a restart heals it")
+    @Test("a running server whose socket file was deleted: a clear error saying to restart (db status too), and a restart heals it")
     func deletedSocket() async throws {
         try await withScratchCluster { directory in
             #expect(try await meridian(["db", "start"], directory).status == 0)
@@ -92,6 +92,9 @@ struct DatabaseCommandTests {
             let refused = try await meridian(["db", "migrate"], directory)
             #expect(refused.status == 69, "\(refused.standardError)")
             #expect(refused.standardError.contains("runs but its socket") && refused.standardError.contains("`meridian db stop` then `meridian db start`"))
+            // `db status` says the same, not a connection error.
+            let status = try await meridian(["db", "status"], directory)
+            #expect(status.status == 69 && status.standardError.contains("runs but its socket"), "\(status.standardError)")
             #expect(try await meridian(["db", "stop"], directory).status == 0)
             #expect(try await meridian(["db", "start"], directory).status == 0)
             #expect(try await meridian(["db", "migrate"], directory).status == 0)

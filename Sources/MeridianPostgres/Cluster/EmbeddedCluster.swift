@@ -221,6 +221,18 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// Whether the server runs but its socket file is gone (a cleaner of temporary folders
+    /// removed it): nothing can connect to it until it is restarted.
+    public var socketIsMissing: Bool {
+        serverIsAlive() && !FileManager.default.fileExists(atPath: socketDirectory + "/.s.PGSQL.\(Self.socketPort)")
+    }
+
+    /// What to tell a person when ``socketIsMissing``.
+    public func socketGone() -> DatabaseError {
+        DatabaseError(.clusterFailed, "the private PostgreSQL server (pid \(serverPID().map(String.init) ?? "?")) runs but its socket \(socketDirectory)/.s.PGSQL.\(Self.socketPort) is gone, so nothing can connect to it",
+                      hint: "restart it: `meridian db stop` then `meridian db start` (a cleaner of temporary folders may have removed the socket)")
+    }
+
     private func waitUntilReady() throws {
         let deadline = Date().addingTimeInterval(120)
         let socket = socketDirectory + "/.s.PGSQL.\(Self.socketPort)"
@@ -235,10 +247,7 @@ public struct EmbeddedCluster: Sendable {
             if serverIsAlive(), !FileManager.default.fileExists(atPath: socket) {
                 let since = socketMissingSince ?? Date()
                 socketMissingSince = since
-                if Date().timeIntervalSince(since) > 3 {
-                    throw DatabaseError(.clusterFailed, "the private PostgreSQL server (pid \(serverPID().map(String.init) ?? "?")) runs but its socket \(socket) is gone, so nothing can connect to it",
-                                        hint: "restart it: `meridian db stop` then `meridian db start` (a cleaner of temporary folders may have removed the socket)")
-                }
+                if Date().timeIntervalSince(since) > 3 { throw socketGone() }
             } else {
                 socketMissingSince = nil
             }
