@@ -1,5 +1,6 @@
 import Foundation
 @testable import MeridianEngine
+import MeridianPostgres
 import MeridianQueue
 import MeridianTestSupport
 import MeridianWorkflow
@@ -97,6 +98,64 @@ struct OptimisticStepTests {
             #expect(Set(history.filter { !$0.vote.isEmpty }.map(\.actorID)).count == 3)
             #expect(try await engine.instance(instance.id).state == "checking")
             #expect(try await engine.verifyHistory(instance: instance.id).isIntact)
+        }
+    }
+
+    @Test("a step whose version check fails enqueues nothing: the new state's timer exists once")
+    func failedWriteEnqueuesNothing() async throws {
+        try await EngineFixture.with { fixture in
+            try await fixture.deploy(Definitions.review())
+            let engine = fixture.engine
+            let instance = try await engine.start(workflow: "review")
+            let stale = try await InstanceReading.read(instance.id, key: nil, on: engine.client, logger: engine.logger)
+            _ = try await engine.fire(FireRequest(instanceID: instance.id, event: "submit", actor: .author()))
+            // Decided from the stale reading, this submit would enter "approval" and set its timer again.
+            let again = try await engine.fireOptimistically(
+                FireRequest(instanceID: instance.id, event: "submit", actor: .author()), requiredStateEntry: nil, reading: stale)
+            #expect(again.status == .rejected && again.from == "approval")
+            let timers = try await fixture.count("queue_jobs", where: "kind = 'workflow-timer' AND payload->>'event' = 'approval-overdue'")
+            #expect(timers == 1)
+        }
+    }
+
+    @Test("a keyed refusal decided from an overtaken reading is not recorded: the event is decided again and applies")
+    func keyedRefusalLosesToAStep() async throws {
+        try await EngineFixture.with { fixture in
+            try await fixture.deploy(Definitions.review())
+            let engine = fixture.engine
+            let instance = try await engine.start(workflow: "review")
+            let stale = try await InstanceReading.read(instance.id, key: "vote-1", on: engine.client, logger: engine.logger)
+            _ = try await engine.fire(FireRequest(instanceID: instance.id, event: "submit", actor: .author()))
+            // In "draft" an approval is refused; the instance is in "approval" by now.
+            let vote = try await engine.fireOptimistically(
+                FireRequest(instanceID: instance.id, event: "approve", actor: .approver("bob"), idempotencyKey: "vote-1"),
+                requiredStateEntry: nil, reading: stale)
+            #expect(vote.status == .applied && vote.from == "approval" && !vote.replayed)
+            let replay = try await engine.fire(FireRequest(instanceID: instance.id, event: "approve", actor: .approver("bob"), idempotencyKey: "vote-1"))
+            #expect(replay.replayed && replay.status == .applied)
+            #expect(try await fixture.count("engine_votes") == 1)
+        }
+    }
+
+    @Test("a key used inside a caller's open transaction and by an optimistic step at once: applied once, the other replays")
+    func keyInACallersTransaction() async throws {
+        try await EngineFixture.with { fixture in
+            try await fixture.deploy(Definitions.review())
+            let engine = fixture.engine
+            let instance = try await engine.start(workflow: "review")
+            let request = FireRequest(instanceID: instance.id, event: "submit", actor: .author(), idempotencyKey: "form-3")
+            let stale = try await InstanceReading.read(instance.id, key: "form-3", on: engine.client, logger: engine.logger)
+            async let held: FireOutcome = engine.client.transaction(logger: engine.logger) { connection in
+                let outcome = try await engine.fire(request, on: connection)
+                try await Task.sleep(for: .milliseconds(300))  // the optimistic write waits on this row lock
+                return outcome
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let optimistic = try await engine.fireOptimistically(request, requiredStateEntry: nil, reading: stale)
+            let first = try await held
+            #expect(first.status == .applied && !first.replayed)
+            #expect(optimistic.status == .applied && optimistic.replayed && optimistic.version == first.version)
+            #expect(try await engine.history(of: instance.id).count == 2)
         }
     }
 }

@@ -29,15 +29,16 @@ enum IdempotencyStore {
 
     /// Records a refusal decided against the instance at `version`, unless the instance has
     /// moved on since or the key was recorded meanwhile: then nothing is written and the
-    /// caller decides again. Takes the row lock for the statement, as every write of a key
-    /// does, so it cannot slip between a locked step's look-up and its write.
+    /// caller decides again. Locks the row for the statement, as every write of a key does,
+    /// so it cannot slip between a locked step's look-up and its write (NO KEY: rows that
+    /// merely reference the instance need not wait).
     static func recordIfUnchanged(_ outcome: FireOutcome, key: String, version: Int64, on client: PostgresClient, logger: Logger) async throws -> Bool {
         let text = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
         let rows = try await client.query("""
             INSERT INTO engine_event_keys (instance_id, key, event, outcome)
             SELECT id, \(key), \(outcome.event), \(text)::jsonb FROM engine_instances
             WHERE id = \(outcome.instanceID) AND version = \(version)
-            FOR UPDATE
+            FOR NO KEY UPDATE
             ON CONFLICT DO NOTHING
             RETURNING 1
             """, logger: logger).collect()

@@ -67,8 +67,12 @@ struct StepWrite {
         jobs.append(to: &bindings)                          // $32…$38
         var rows: [Statement.Row] = []
         for try await row in try await connection.execute(Statement(bindings: bindings), logger: logger) { rows.append(row) }
-        guard rows.first?.moved == 1 else {
+        guard let row = rows.first, row.moved == 1 else {
             throw EngineError(.concurrentChange, "instance \(instance.id.uuidString.lowercased()) changed while the step ran", hint: "fire the event again")
+        }
+        guard row.jobs == jobs.jobs.count else {
+            throw EngineError(.concurrentChange, "the step of instance \(instance.id.uuidString.lowercased()) enqueued \(row.jobs) of its \(jobs.jobs.count) jobs",
+                              hint: "this is a bug in Meridian; the transaction must roll back")
         }
     }
 
@@ -98,8 +102,11 @@ struct StepWrite {
                 INSERT INTO engine_event_keys (instance_id, key, event, outcome)
                 SELECT id, $31::text, $29::text, $30::text::jsonb FROM updated WHERE $31::text IS NOT NULL
             ), jobs AS (
-                SELECT job FROM updated, \(QueueAddJobs.call(firstParameter: 32)) AS job WHERE cardinality($32::text[]) > 0
+                -- In the select list, the function runs once per updated row: never when the
+                -- version check failed (a join would leave the order to the planner).
+                SELECT \(QueueAddJobs.call(firstParameter: 32)) AS job FROM updated WHERE cardinality($32::text[]) > 0
             )
+            -- A read-only CTE runs only if read: counting the jobs is what enqueues them.
             SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM jobs)
             """
         typealias Row = (moved: Int64, jobs: Int64)

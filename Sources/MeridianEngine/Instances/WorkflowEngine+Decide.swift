@@ -12,6 +12,8 @@ enum StepDecision {
     case accepted(AcceptedStep)
 }
 
+/// An accepted step, ready to store: by its one statement alone (optimistic), or by that
+/// statement and then its in-step tasks on the same connection (under the row lock).
 struct AcceptedStep {
     var write: StepWrite
     /// The step's tasks that run in its transaction, with what their handlers see.

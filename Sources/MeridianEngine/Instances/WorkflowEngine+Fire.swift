@@ -29,6 +29,9 @@ extension WorkflowEngine {
     /// Fires `request` on `connection`, inside the caller's open transaction, under the
     /// instance's row lock.
     ///
+    /// The step's write (queued tasks and timers included) goes first, then its in-step tasks:
+    /// if one throws, the caller's transaction must roll back, and the enqueued jobs with it.
+    ///
     /// - Parameter requiredStateEntry: for timers: the state entry the event belongs to; if
     ///   the instance has left it since, the event is stale and does nothing.
     func fire(_ request: FireRequest, requiredStateEntry: Int64?, on connection: PostgresConnection) async throws -> FireOutcome {

@@ -10,7 +10,8 @@ extension WorkflowEngine {
 
     /// Fires `request` in two round trips instead of a transaction of five: one statement
     /// reads the instance (and the request's key), the step is decided in Swift, and one
-    /// statement writes it whole (``StepWrite``, checking the version it was read at).
+    /// statement writes it whole (``StepWrite``, checking the version it was read at). A
+    /// refusal with a key takes a third, to record it; a definition not yet cached, one more.
     ///
     /// Each step is still one transaction with all its effects — the write is a single
     /// statement. Losing a race writes nothing: the step is read and decided again, and after
@@ -49,7 +50,7 @@ extension WorkflowEngine {
                     return step.outcome
                 } catch let error as EngineError where error.code == .concurrentChange {
                     // Another step moved the instance since it was read.
-                } catch let error as PSQLError where error.sqlState == "23505" {
+                } catch let error as PSQLError where error.sqlState == "23505" && error.serverInfo?[.constraintName] == "engine_event_keys_pkey" {
                     // A refusal recorded the request's key since it was read (a step would
                     // have moved the version): the next reading finds and replays it.
                 }

@@ -24,8 +24,8 @@ struct StepEffects {
     var version: Int64
     var context: [String: JSONValue]
 
-    /// Runs the in-step tasks among `tasks`, then enqueues the others and `timers` (a start
-    /// or a migration; a fired step's queued work travels in its ``StepWrite`` instead).
+    /// Runs the in-step tasks among `tasks`, then enqueues the others and `timers` (a start;
+    /// a fired step's queued work travels in its ``StepWrite`` instead).
     func write(tasks: [TaskRequest], timers: [TimerRequest], engine: WorkflowEngine, on connection: PostgresConnection) async throws {
         let queued = tasks.filter { engine.configuration.tasks.inStepHandler(for: $0.name) == nil }
         try await runInStep(tasks, engine: engine, on: connection)

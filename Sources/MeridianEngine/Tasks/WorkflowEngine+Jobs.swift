@@ -16,7 +16,7 @@ extension WorkflowEngine {
     ///
     /// A task's result fires its event with `job:ID` as idempotency key, so a job retried
     /// after its event was fired (a crash before the queue heard it finished) has no second
-    /// effect. A timer fires only if the instance is still in the stay in the state that set it.
+    /// effect; its handler does not even run again. A timer fires only if the instance is still in the stay in the state that set it.
     public func jobHandlers(tasks: TaskHandlers) -> JobHandlers {
         var handlers = JobHandlers()
         for name in tasks.names {
@@ -46,7 +46,9 @@ extension WorkflowEngine {
         do {
             let reading = try await InstanceReading.read(payload.instance, key: key, on: client, logger: self.logger)
             if let first = reading.firstOutcome {
-                logger.notice("task result already applied; not running it again", metadata: ["event": "\(first.event)"])
+                logger.notice("task result already decided; not running it again", metadata: [
+                    "event": "\(first.event)", "status": "\(first.outcome.status.rawValue)",
+                ])
                 return
             }
             let current = reading.instance

@@ -19,7 +19,9 @@ extension QueueStore {
     ///
     /// Call it once when a producer opens its connection. Without it the first enqueue on a
     /// new connection pays that set-up itself: measured at 5–6 ms against about 1 ms for the
-    /// ones after it (`meridian bench queue --metric latency`, see the README).
+    /// ones after it (`meridian bench queue --metric latency`, see the README). On a client,
+    /// it readies the pooled connection it is given, which is the one a lone producer's next
+    /// enqueue gets back when the pool is otherwise idle.
     public func prepareEnqueue(on database: some QueueDatabase) async throws {
         _ = try await database.queueRows(InsertJobs([]), logger: logger)
     }
