@@ -4,7 +4,7 @@ import ArgumentParser
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Add, list and disable users (an admin's token is needed, except to add the first admin).",
+        abstract: "Add, list, disable and enable users and change their roles (an admin's token is needed, except to add the first admin).",
         discussion: """
             Roles: official (needs --country), program-manager, fund-approver, finance-officer, \
             supervisor, admin. A user's handle is what instance histories record as the actor.
@@ -12,8 +12,9 @@ struct UserCommand: AsyncParsableCommand {
             Examples:
               meridian user add ada --name "Ada Admin" --role admin
               meridian user add amani --name "Amani Kabila" --role official --country COD
+              meridian user roles amani --role official --role supervisor --country COD
               meridian user list --json
             """,
-        subcommands: [UserAdd.self, UserList.self, UserDisable.self]
+        subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserEnable.self, UserRoles.self]
     )
 }

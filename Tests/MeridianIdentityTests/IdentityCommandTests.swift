@@ -179,4 +179,35 @@ struct IdentityCommandTests {
             #expect(refused.status == 77 && refused.standardError.contains("the token's user 'ana' is disabled"))
         }
     }
+
+    @Test("user enable and user roles: admins only, the change applies to the next action")
+    func enableAndRoles() async throws {
+        try await withIdentity { store, database in
+            _ = try await store.addUser(handle: "ada", name: "Ada", roles: [.admin], country: nil)
+            _ = try await store.addUser(handle: "ana", name: "Ana", roles: [.fundApprover], country: nil)
+            let admin = try await store.createToken(for: "ada", label: nil, expiresAt: nil).secret
+            let ana = try await store.createToken(for: "ana", label: nil, expiresAt: nil).secret
+            _ = try await store.disable(handle: "ana")
+            #expect(try await meridian(["whoami"], database, token: ana).status == 77)
+            let byHerself = try await meridian(["user", "enable", "ana"], database, token: ana)
+            #expect(byHerself.status == 77)
+            let enabled = try await meridian(["user", "enable", "ana"], database, token: admin)
+            #expect(enabled.status == 0 && enabled.standardOutput == "enabled ana (Ana; fund-approver)\n", "\(enabled.standardError)")
+            #expect(try await meridian(["whoami"], database, token: ana).status == 0)
+
+            let notAdmin = try await meridian(["user", "roles", "ana", "--role", "admin"], database, token: ana)
+            let stillNoAdmin = try await store.user(handle: "ana")
+            #expect(notAdmin.status == 77 && !stillNoAdmin.has(.admin))
+            let badCountry = try await meridian(["user", "roles", "ana", "--role", "official"], database, token: admin)
+            #expect(badCountry.status == 65 && badCountry.standardError.contains("an official needs a country"))
+            let changed = try await meridian(["user", "roles", "ana", "--role", "official", "--country", "GHA", "--json"], database, token: admin)
+            #expect(changed.status == 0, "\(changed.standardError)")
+            let user = try json(changed)
+            #expect(user["roles"] as? [String] == ["official"] && user["country"] as? String == "GHA")
+            let lastAdmin = try await meridian(["user", "roles", "ada", "--role", "supervisor"], database, token: admin)
+            #expect(lastAdmin.status == 75 && lastAdmin.standardError.contains("last enabled admin"))
+            let unknown = try await meridian(["user", "enable", "nobody"], database, token: admin)
+            #expect(unknown.status == 66)
+        }
+    }
 }

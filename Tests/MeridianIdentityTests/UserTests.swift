@@ -90,4 +90,31 @@ struct UserTests {
             #expect(try await store.hasEnabledAdmin())
         }
     }
+
+    @Test("a disabled user is enabled again; roles are replaced by the rules a new user meets, never leaving no admin")
+    func enableAndRoles() async throws {
+        try await withIdentity { store, _ in
+            _ = try await store.addUser(handle: "ada", name: "Ada", roles: [.admin], country: nil)
+            _ = try await store.addUser(handle: "amani", name: "Amani", roles: [.official], country: "COD")
+            _ = try await store.disable(handle: "amani")
+            #expect(!(try await store.enable(handle: "amani").disabled))
+            #expect(!(try await store.enable(handle: "amani").disabled), "enabling twice changes nothing")
+            let missing = await identityError { _ = try await store.enable(handle: "nobody") }
+            #expect(missing?.code == .notFound)
+
+            let moved = try await store.setRoles(handle: "amani", roles: [.official, .supervisor], country: "RWA")
+            #expect(moved.roles == [.official, .supervisor] && moved.country == "RWA")
+            let noCountry = await identityError { _ = try await store.setRoles(handle: "amani", roles: [.official], country: nil) }
+            #expect(noCountry?.code == .invalid && noCountry?.message == "an official needs a country")
+            let manager = try await store.setRoles(handle: "amani", roles: [.programManager], country: nil)
+            #expect(manager.roles == [.programManager] && manager.country == nil)
+
+            let lastAdmin = await identityError { _ = try await store.setRoles(handle: "ada", roles: [.supervisor], country: nil) }
+            #expect(lastAdmin?.code == .conflict && lastAdmin?.message == "'ada' is the last enabled admin and cannot lose the admin role")
+            #expect(try await store.user(handle: "ada").has(.admin))
+            _ = try await store.setRoles(handle: "amani", roles: [.admin], country: nil)
+            #expect(try await store.setRoles(handle: "ada", roles: [.supervisor], country: nil).roles == [.supervisor])
+            #expect(try await store.hasEnabledAdmin())
+        }
+    }
 }

@@ -70,6 +70,22 @@ public struct AuthorizedIdentityStore: Sendable {
         }
     }
 
+    /// Enables a disabled user again; admins only.
+    public func enable(handle: String) async throws -> User {
+        try await store.client.transaction(logger: store.logger) { connection in
+            try await requireAdmin("enable users", on: connection)
+            return try await IdentityStore.enable(handle: handle, on: connection, logger: store.logger)
+        }
+    }
+
+    /// Replaces a user's roles and country; admins only (and never the last enabled admin's `admin`).
+    public func setRoles(handle: String, roles: Set<Role>, country: String?) async throws -> User {
+        try await store.client.transaction(logger: store.logger) { connection in
+            try await requireAdmin("change roles", on: connection)
+            return try await IdentityStore.setRoles(handle: handle, roles: roles, country: country, on: connection, logger: store.logger)
+        }
+    }
+
     /// Creates a token for `handle` (`nil`: for the actor herself); another user's needs an admin.
     public func createToken(for handle: String?, label: String?, expiresAt: Date?) async throws -> IssuedToken {
         try await store.client.transaction(logger: store.logger) { connection in

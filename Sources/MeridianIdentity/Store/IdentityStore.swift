@@ -102,17 +102,9 @@ extension IdentityStore {
         try await lockAdmins(on: connection, logger: logger)
         let user = try await user(handle: handle, on: connection, logger: logger, forUpdate: true)
         if user.disabled { return user }
-        if user.has(.admin) {
-            let rows = try await connection.query(
-                "SELECT count(*)::int8 FROM users WHERE disabled_at IS NULL AND 'admin' = ANY (roles) AND handle <> \(handle)",
-                logger: logger
-            )
-            var others = 0
-            for try await count in rows.decode(Int.self) { others = count }
-            if others == 0 {
-                throw IdentityError(.conflict, "'\(handle)' is the last enabled admin and cannot be disabled",
-                                    hint: "add another admin first (`meridian user add HANDLE --name NAME --role admin`)")
-            }
+        if user.has(.admin), try await otherEnabledAdmins(than: handle, on: connection, logger: logger) == 0 {
+            throw IdentityError(.conflict, "'\(handle)' is the last enabled admin and cannot be disabled",
+                                hint: "add another admin first (`meridian user add HANDLE --name NAME --role admin`)")
         }
         let rows = try await connection.query(
             "UPDATE users AS u SET disabled_at = now() WHERE u.id = \(user.id) RETURNING \(unescaped: UserRow.columns)", logger: logger

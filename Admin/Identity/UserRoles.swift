@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import MeridianIdentity
+
+/// `meridian user roles HANDLE --role R…`: a user's roles after a change of job.
+struct UserRoles: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roles",
+        abstract: "Replace a user's roles (and country) with the ones given (admins only).",
+        discussion: """
+            The roles given are all she will have; they apply from her next action (histories keep \
+            the roles she acted with). Officials need --country, nobody else has one. Taking the \
+            admin role from the last enabled admin is refused (exit status 75); a bad role or \
+            country is 65, an unknown handle 66, without the admin role 77.
+
+            Example:
+              meridian user roles lucia --role program-manager --role supervisor
+            """
+    )
+
+    @Argument(help: "The user's handle.")
+    var handle: String
+
+    @Option(name: .customLong("role"), help: "A role (repeat for several): \(Role.names).")
+    var roles: [String] = []
+
+    @Option(help: "The official's country, ISO 3166-1 alpha-3 (officials only).")
+    var country: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard !roles.isEmpty else { throw ValidationError("Give at least one --role (\(Role.names)): the user's roles are replaced by them.") }
+    }
+
+    func run() async throws {
+        let roles = Set(try self.roles.map(Role.init(parsing:)))
+        let user = try await IdentitySession.asActingUser(database) { store in
+            try await store.setRoles(handle: handle, roles: roles, country: country)
+        }
+        if json {
+            print(try JSONOutput.string(user))
+        } else {
+            print("roles of \(IdentitySession.describe(user))")
+        }
+    }
+}
