@@ -133,4 +133,31 @@ struct LedgerTests {
             #expect(try await fixture.statement().contributions == .usd(100_700))
         }
     }
+
+    @Test("a statement read while contributions are posted agrees with itself: its lines add up to its totals")
+    func statementAtOneSnapshot() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 1_000)
+            let funds = fixture.funds
+            let client = fixture.client
+            let logger = fixture.logger
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for index in 0..<40 {
+                        _ = try await funds.contribute(fund: "rapid", donor: "Donor C", amount: .usd(100), receivedOn: try CalendarDay("2026-03-01"),
+                                                       reference: "C-stream-\(index)", actorID: "admin")
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<60 {
+                        let statement = try await FundStatement.read(fund: "rapid", asOf: try CalendarDay("2026-12-31"), client: client, logger: logger)
+                        let listed = statement.lines.filter { $0.kind == .contribution }.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
+                        #expect(listed == statement.contributions.minorUnits, "lines \(listed) against total \(statement.contributions.minorUnits)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await fixture.statement().contributions == .usd(5_000))
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import MeridianPostgres
 
 /// Where a fund's money stands on a given day, computed from the ledger's entries alone.
 ///
@@ -29,13 +30,20 @@ public struct FundStatement: Sendable, Hashable {
         public var amount: Money
     }
 
-    /// Reads the statement of `fundID` as of `asOf`.
+    /// Reads the statement of `fundID` as of `asOf`, all of it at one snapshot: a posting
+    /// committed meanwhile is in every part of it or in none.
     public static func read(fund fundID: String, asOf: CalendarDay, client: PostgresClient, logger: Logger) async throws -> FundStatement {
-        guard let fund = try await FundStore.funds(where: fundID, on: client, logger: logger).first else {
+        try await client.snapshot(logger: logger) { connection in
+            try await read(fund: fundID, asOf: asOf, on: connection, logger: logger)
+        }
+    }
+
+    private static func read(fund fundID: String, asOf: CalendarDay, on connection: PostgresConnection, logger: Logger) async throws -> FundStatement {
+        guard let fund = try await FundStore.funds(where: fundID, on: connection, logger: logger).first else {
             throw FundingError(.notFound, "no fund has the id '\(fundID)'", hint: "see meridian fund list")
         }
         let day = asOf.description
-        let sums = try await client.query("""
+        let sums = try await connection.query("""
             SELECT e.account, sum(e.amount_minor)::bigint
             FROM funding_entries e JOIN funding_transactions t ON t.id = e.transaction_id
             WHERE e.fund_id = \(fundID) AND t.value_date <= \(day)::date
@@ -46,7 +54,7 @@ public struct FundStatement: Sendable, Hashable {
             let (account, sum) = try row.decode((String, Int64).self)
             if let account = LedgerAccount(rawValue: account) { balances[account] = sum }
         }
-        let lineRows = try await client.query("""
+        let lineRows = try await connection.query("""
             SELECT t.id, t.value_date::text, t.kind, t.reference, e.amount_minor
             FROM funding_transactions t JOIN funding_entries e ON e.transaction_id = t.id AND e.line = 1
             WHERE t.fund_id = \(fundID) AND t.value_date <= \(day)::date
@@ -58,7 +66,7 @@ public struct FundStatement: Sendable, Hashable {
             return Line(transactionID: id, valueDate: try CalendarDay(date), kind: LedgerKind(rawValue: kind) ?? .contribution,
                         reference: reference, amount: Money(minorUnits: amount, currency: currency))
         }
-        let coRows = try await client.query("""
+        let coRows = try await connection.query("""
             SELECT co_financing_currency, sum(co_financing_minor)::bigint FROM funding_grants
             WHERE fund_id = \(fundID) AND status IN ('committed', 'closed') AND co_financing_minor > 0
               AND requested_at::date <= \(day)::date

@@ -20,3 +20,18 @@ extension PostgresClient {
         }
     }
 }
+
+extension PostgresClient {
+    /// Runs `body`'s reads in one read-only transaction at one snapshot (REPEATABLE READ), so
+    /// a report made of several queries — a fund statement's balances, lines and co-financing —
+    /// agrees with itself even while others write.
+    public func snapshot<Result: Sendable>(
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> Result {
+        try await transaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(connection)
+        }
+    }
+}
