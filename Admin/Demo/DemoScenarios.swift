@@ -1,5 +1,6 @@
 import Foundation
 import MeridianExchange
+import MeridianFunding
 
 /// The five exchanges `meridian demo` runs from request to closed.
 ///
@@ -52,8 +53,8 @@ extension DemoScenario {
     static let all: [DemoScenario] = [congo, nepal, uganda, moldova, ghana]
 
     /// Days after `today`.
-    fileprivate static func day(_ today: Date, _ days: Int) -> PlanDate {
-        PlanDate(today.addingTimeInterval(Double(days) * 86_400))
+    fileprivate static func day(_ today: Date, _ days: Int) -> CalendarDay {
+        CalendarDay(today.addingTimeInterval(Double(days) * 86_400))
     }
 
     fileprivate static func usd(_ dollars: Int64) -> Int64 { dollars * 100 }

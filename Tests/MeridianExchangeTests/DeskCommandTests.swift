@@ -7,6 +7,7 @@ import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
 import Testing
+import MeridianFunding
 
 /// `meridian inbox`, `approve`, `reject`, `request-info`, `exchange status|timeline|screen` and
 /// `portfolio`, run as their users would; every refusal is checked to leave the database as it was.
@@ -102,7 +103,7 @@ struct DeskCommandTests {
             #expect(try await session.ok(["exchange", "status", id], as: "amani").contains("waits for   partner-official of RWA: confirm, decline-invitation"))
             #expect(try await session.ok(["approve", id], as: "claire") == "exchange \(id): confirm; partner-confirmation → planning\n")
 
-            let start = PlanDate(Date().addingTimeInterval(40 * 86_400))
+            let start = CalendarDay(Date().addingTimeInterval(40 * 86_400))
             let plan = """
                 {"activities": [{"instrument": "study-visit", "title": "Reintegration centres", "start": "\(start)", "end": "\(start)",
                   "place": "Musanze, Rwanda", "participants": [{"name": "Amani", "institution": "UEPN", "country": "COD", "role": "visitor"}]}],

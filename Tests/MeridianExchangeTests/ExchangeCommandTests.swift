@@ -8,6 +8,7 @@ import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
 import Testing
+import MeridianFunding
 
 /// `meridian exchange …` run as its users would, each with a token of her own; the tasks run
 /// in this process between the commands, as a worker would run them.
@@ -121,7 +122,7 @@ struct ExchangeCommandTests {
             let again = try await session.run(["exchange", "confirm", id], as: "claire")
             #expect(again.status == 75, "\(again.standardError)")
 
-            let start = PlanDate(Date().addingTimeInterval(40 * 86_400))
+            let start = CalendarDay(Date().addingTimeInterval(40 * 86_400))
             let plan = """
                 {"activities": [{"instrument": "study-visit", "title": "Reintegration centres", "start": "\(start)", "end": "\(start)",
                   "place": "Musanze, Rwanda", "participants": [{"name": "Amani", "institution": "UEPN", "country": "COD", "role": "visitor"}]}],

@@ -9,6 +9,7 @@ import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
 import Testing
+import MeridianFunding
 
 /// A fresh migrated database with the seed knowledge base, the shipped `knowledge-exchange`
 /// workflow deployed, an engine that runs the exchange tasks, and the exchange actions.
@@ -117,8 +118,8 @@ enum Fixtures {
                      Indicator(name: "Days to process a case", unit: "days", baseline: 90, target: 30)])
 
     /// A day `days` from today (UTC), as plans write it.
-    static func day(_ days: Int) -> PlanDate {
-        PlanDate(Date().addingTimeInterval(Double(days) * 86_400))
+    static func day(_ days: Int) -> CalendarDay {
+        CalendarDay(Date().addingTimeInterval(Double(days) * 86_400))
     }
 
     static func plan(grantMinor: Int64 = 1_500_000, startIn days: Int = 60) -> VisitPlan {

@@ -6,14 +6,15 @@ import MeridianTestSupport
 import MeridianWorkflow
 import PostgresNIO
 import Testing
+import MeridianFunding
 
 @Suite("visit plans")
 struct PlanTests {
     @Test("the plan checks report every problem at once")
-    func checks() {
+    func checks() throws {
         var plan = Fixtures.plan()
         plan.activities[0].link = nil
-        plan.activities[1].end = PlanDate("2020-01-01")!
+        plan.activities[1].end = try CalendarDay("2020-01-01")
         plan.activities[1].participants = []
         plan.budget[0].amountMinor = 0
         plan.budget[1].currency = "EUR"

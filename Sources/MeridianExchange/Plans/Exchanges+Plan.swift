@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import PostgresNIO
+import MeridianFunding
 
 extension Exchanges {
     /// Stores `plan` as the exchange's next plan version, after checking it is whole.
@@ -72,7 +73,7 @@ extension Exchanges {
                 throw ExchangeError(.conflict, "plan version \(latest.version) was already submitted (\(submittedAt.formatted(.iso8601))) and came back from funding review",
                                     hint: "import a revised plan as a new version, then submit that")
             }
-            let check = PlanCheck(latest.plan, today: PlanDate(self.now()))
+            let check = PlanCheck(latest.plan, today: CalendarDay(self.now()))
             guard check.isConsistent, let grantCurrency = check.totals.grantCurrency else {
                 throw ExchangeError(.invalidData, "plan version \(latest.version) cannot be submitted: " + check.problems.joined(separator: "; "),
                                     hint: "import a corrected plan, then submit again")

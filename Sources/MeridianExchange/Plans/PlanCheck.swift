@@ -1,4 +1,5 @@
 import Foundation
+import MeridianFunding
 
 /// The consistency checks of a visit plan, all problems at once, and its totals by payer.
 ///
@@ -18,7 +19,7 @@ public struct PlanCheck: Sendable, Equatable {
     public var totals: Totals
 
     /// Checks `plan`; with `today`, also that every activity starts after it.
-    public init(_ plan: VisitPlan, today: PlanDate? = nil) {
+    public init(_ plan: VisitPlan, today: CalendarDay? = nil) {
         var problems: [String] = []
         if plan.activities.isEmpty { problems.append("activities: the plan needs at least one activity") }
         for (index, activity) in plan.activities.enumerated() {

@@ -1,3 +1,5 @@
+import MeridianFunding
+
 /// How the two countries will meet and what it costs: activities (each one of the
 /// instruments) with dates, a place or a link and participants, and budget lines that say
 /// who pays them.
@@ -30,15 +32,15 @@ public struct VisitPlan: Sendable, Codable, Equatable {
     public struct Activity: Sendable, Codable, Equatable {
         public var instrument: Instrument
         public var title: String
-        public var start: PlanDate
-        public var end: PlanDate
+        public var start: CalendarDay
+        public var end: CalendarDay
         /// Where it happens (in-person instruments).
         public var place: String?
         /// The meeting link (videoconferences).
         public var link: String?
         public var participants: [Participant]
 
-        public init(instrument: Instrument, title: String, start: PlanDate, end: PlanDate, place: String? = nil,
+        public init(instrument: Instrument, title: String, start: CalendarDay, end: CalendarDay, place: String? = nil,
                     link: String? = nil, participants: [Participant]) {
             self.instrument = instrument
             self.title = title

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianFunding
 
 /// Turns a closed exchange into an experience of the requesting country, so that a later
 /// request can be matched against what it did and achieved.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import PostgresNIO
+import MeridianFunding
 
 /// `check-plan-consistency`: checks the submitted plan version again (against its submission
 /// day), records the finding on the version and tells the program manager, so funding review
@@ -13,7 +14,7 @@ enum CheckPlanTask {
             guard let submitted = plans.last(where: { $0.submittedAt != nil }), let submittedAt = submitted.submittedAt else {
                 throw ExchangeError(.conflict, "the exchange \(input.instanceID) has no submitted plan to check")
             }
-            let check = PlanCheck(submitted.plan, today: PlanDate(submittedAt.addingTimeInterval(-86_400)))
+            let check = PlanCheck(submitted.plan, today: CalendarDay(submittedAt.addingTimeInterval(-86_400)))
             let totals = check.totals
             let money = [totals.grantCurrency.map { "grant \(MoneyText.format(totals.grantMinor, $0))" },
                          totals.coFinancingCurrency.map { "co-financing \(MoneyText.format(totals.coFinancingMinor, $0))" }]

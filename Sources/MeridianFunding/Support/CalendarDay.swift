@@ -1,6 +1,7 @@
 import Foundation
 
-/// A calendar date (`2026-11-29`), as ledgers and standards use them: no time, no zone.
+/// A calendar date (`2026-11-29`), as ledgers, plans and standards use them: no time, no
+/// zone. In JSON it is the string `YYYY-MM-DD`.
 public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -31,6 +32,20 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try CalendarDay(text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a date as YYYY-MM-DD"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
