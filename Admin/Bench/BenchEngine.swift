@@ -36,14 +36,17 @@ struct BenchEngine: AsyncParsableCommand {
     @Option(help: "Concurrent task handlers in the worker.")
     var workers = 8
 
+    @Option(help: "Database connections the worker's handlers share.")
+    var connections = 10
+
     @Flag(help: "Run in the configured database itself instead of a scratch one (its instances stay there; for crash tests).")
     var inPlace = false
 
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard instances > 0, (1...100).contains(steps), (1...64).contains(workers) else {
-            throw ValidationError("--instances must be positive, --steps 1-100, --workers 1-64.")
+        guard instances > 0, (1...100).contains(steps), (1...64).contains(workers), (2...100).contains(connections) else {
+            throw ValidationError("--instances must be positive, --steps 1-100, --workers 1-64, --connections 2-100.")
         }
     }
 
@@ -52,6 +55,7 @@ struct BenchEngine: AsyncParsableCommand {
         var instances: Int
         var steps: Int
         var workers: Int
+        var connections: Int
         var transitions: Int
         var seconds: Double
         var transitionsPerSecond: Int
@@ -79,7 +83,7 @@ struct BenchEngine: AsyncParsableCommand {
             try await Migrator.bundled().migrate(scratch, logger: logger)
             let line = try await measure(scratch, logger: logger)
             print(try JSONOutput.string(line).replacingOccurrences(of: "\n", with: " "))
-            print("\(line.transitionsPerSecond) transitions/s (\(line.transitions) transitions of \(instances) instances × \(steps) steps, \(workers) workers, \(String(format: "%.2f", line.seconds)) s)")
+            print("\(line.transitionsPerSecond) transitions/s (\(line.transitions) transitions of \(instances) instances × \(steps) steps, \(workers) workers, \(connections) connections, \(String(format: "%.2f", line.seconds)) s)")
         } catch {
             try? await drop(quoted, maintenance, logger)
             throw error
@@ -94,7 +98,9 @@ struct BenchEngine: AsyncParsableCommand {
     }
 
     private func measure(_ settings: ConnectionSettings, logger: Logger) async throws -> Line {
-        try await withPostgresClient(settings, logger: logger) { client in
+        var settings = settings
+        settings.maximumConnections = connections
+        return try await withPostgresClient(settings, logger: logger) { client in
             let engine = try WorkflowEngine(client: client, configuration: .init(registry: WorkflowRegistry(tasks: ["bench-step"])), logger: logger)
             _ = try await engine.deploy([.init(name: "bench-chain.xml", bytes: Array(Self.chain(steps: steps).utf8))])
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -138,7 +144,7 @@ struct BenchEngine: AsyncParsableCommand {
             let report = try await engine.verifyHistory()
             let endedRows = try await client.query("SELECT count(*) FROM engine_instances WHERE is_final AND version = \(Int64(steps + 1))", logger: logger).collect()
             let endedCount = try endedRows[0].decode(Int.self)
-            return Line(instances: instances, steps: steps, workers: workers, transitions: transitions, seconds: seconds,
+            return Line(instances: instances, steps: steps, workers: workers, connections: connections, transitions: transitions, seconds: seconds,
                         transitionsPerSecond: Int(Double(transitions) / seconds), historyIntact: report.isIntact && (inPlace || endedCount == instances))
         }
     }

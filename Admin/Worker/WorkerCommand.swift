@@ -37,6 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "How often to return expired leases, in milliseconds.") var rescueMs: Int64 = 15_000
     @Option(help: "On shutdown, how long running jobs may still finish, in milliseconds.") var shutdownDeadlineMs: Int64 = 25_000
     @Option(help: "Folder where `diagnostic.record` jobs log their runs (enables that kind).") var diagnosticsDir: String?
+    @Option(help: "Most database connections the worker's jobs share (default 20; the LISTEN connection is extra).") var connections: Int?
 
     func validate() throws {
         guard claimBatch > 0, leaseMs > 0, pollMs > 0, rescueMs > 0, shutdownDeadlineMs >= 0, (heartbeatMs ?? 1) > 0 else {
@@ -45,10 +46,12 @@ struct WorkerCommand: AsyncParsableCommand {
         if let heartbeatMs, heartbeatMs >= leaseMs { throw ValidationError("--heartbeat-ms must be shorter than --lease-ms.") }
         let names = queues.map(\.name)
         guard Set(names).count == names.count else { throw ValidationError("Each --queue may be named once.") }
+        if let connections, connections < 2 { throw ValidationError("--connections must be at least 2 (claims and acknowledgements run beside the jobs).") }
     }
 
     func run() async throws {
-        let settings = try await database.connect()
+        var settings = try await database.connect()
+        settings.maximumConnections = connections
         var configuration = QueueWorkerConfiguration()
         if !queues.isEmpty { configuration.queues = queues.map { .init(QueueName($0.name), concurrency: $0.concurrency) } }
         configuration.claimBatchSize = claimBatch

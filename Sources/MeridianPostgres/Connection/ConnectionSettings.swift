@@ -23,6 +23,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The most connections a pooled client opens (`nil`: PostgresNIO's default, 20). On a
+    /// small machine fewer backends can do more: see the engine figures in the README.
+    public var maximumConnections: Int?
 
     public init(endpoint: Endpoint, username: String, password: String?, database: String, tls: TLSMode) {
         self.endpoint = endpoint
@@ -53,11 +56,14 @@ public struct ConnectionSettings: Sendable, Equatable {
                 host: host, port: port, username: username, password: password, database: database, tls: clientTLS
             )
             configuration.options.connectTimeout = .seconds(10)
+            if let maximumConnections { configuration.options.maximumConnections = maximumConnections }
             return configuration
         case .unixSocket(let directory, let port):
-            return PostgresClient.Configuration(
+            var configuration = PostgresClient.Configuration(
                 unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database
             )
+            if let maximumConnections { configuration.options.maximumConnections = maximumConnections }
+            return configuration
         }
     }
 
