@@ -24,27 +24,20 @@ struct UserAdd: AsyncParsableCommand {
     @Option(help: "The full name.")
     var name: String
 
-    @Option(name: .customLong("role"), help: "A role (repeat for several): \(Role.names).")
-    var roles: [String] = []
-
-    @Option(help: "The official's country, ISO 3166-1 alpha-3 (officials only).")
-    var country: String?
+    @OptionGroup var role: RoleOptions
 
     @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        guard !roles.isEmpty else { throw ValidationError("Give at least one --role (\(Role.names)).") }
-    }
 
     func run() async throws {
-        let roles = Set(try self.roles.map(Role.init(parsing:)))
+        let roles = try role.parsed()
         let added = try await database.withClient { client, logger in
             let actor = try await ActingUser.resolveIfPresent(client: client, logger: logger)
             return try await IdentityStore(client: client, logger: logger).acting(as: actor)
-                .addUser(handle: handle, name: name, roles: roles, country: country)
+                .addUser(handle: handle, name: name, roles: roles, country: role.country)
         }
         if json {
             print(try JSONOutput.string(added))

@@ -21,25 +21,18 @@ struct UserRoles: AsyncParsableCommand {
     @Argument(help: "The user's handle.")
     var handle: String
 
-    @Option(name: .customLong("role"), help: "A role (repeat for several): \(Role.names).")
-    var roles: [String] = []
-
-    @Option(help: "The official's country, ISO 3166-1 alpha-3 (officials only).")
-    var country: String?
+    @OptionGroup var role: RoleOptions
 
     @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        guard !roles.isEmpty else { throw ValidationError("Give at least one --role (\(Role.names)): the user's roles are replaced by them.") }
-    }
 
     func run() async throws {
-        let roles = Set(try self.roles.map(Role.init(parsing:)))
+        let roles = try role.parsed()
         let user = try await IdentitySession.asActingUser(database) { store in
-            try await store.setRoles(handle: handle, roles: roles, country: country)
+            try await store.setRoles(handle: handle, roles: roles, country: role.country)
         }
         if json {
             print(try JSONOutput.string(user))
