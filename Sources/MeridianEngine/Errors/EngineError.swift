@@ -21,6 +21,9 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         public static let concurrentChange = Code(name: "concurrent-change")
         /// A task has no registered handler.
         public static let unknownTask = Code(name: "unknown-task")
+        /// The database did not do what the engine's statement asks (a bug, not a race):
+        /// never retried as a lost race.
+        public static let inconsistent = Code(name: "inconsistent")
     }
 
     public var code: Code

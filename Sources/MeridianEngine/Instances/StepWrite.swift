@@ -71,8 +71,8 @@ struct StepWrite {
             throw EngineError(.concurrentChange, "instance \(instance.id.uuidString.lowercased()) changed while the step ran", hint: "fire the event again")
         }
         guard row.jobs == jobs.jobs.count else {
-            throw EngineError(.concurrentChange, "the step of instance \(instance.id.uuidString.lowercased()) enqueued \(row.jobs) of its \(jobs.jobs.count) jobs",
-                              hint: "this is a bug in Meridian; the transaction must roll back")
+            throw EngineError(.inconsistent, "the step of instance \(instance.id.uuidString.lowercased()) enqueued \(row.jobs) of its \(jobs.jobs.count) jobs",
+                              hint: "a bug in Meridian: report it with `meridian instance history` of the instance")
         }
     }
 
