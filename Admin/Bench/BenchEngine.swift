@@ -23,7 +23,7 @@ struct BenchEngine: AsyncParsableCommand {
             that every instance ended with an intact history.
 
             Example:
-              swift build -c release && .build/release/meridian bench engine --instances 1000 --workers 32
+              swift build -c release && .build/release/meridian bench engine --instances 1000
             """
     )
 
@@ -34,7 +34,7 @@ struct BenchEngine: AsyncParsableCommand {
     var steps = 10
 
     @Option(help: "Concurrent task handlers in the worker.")
-    var workers = 8
+    var workers = 64
 
     @Option(help: "Database connections the worker's handlers share.")
     var connections = 10
