@@ -31,7 +31,7 @@ struct WaitingWorkTests {
             #expect(try await fixture.engine.waitingWork(roles: ["approver"], actorID: "bob").isEmpty, "bob voted")
             #expect(try await fixture.engine.waitingWork(roles: ["approver"], actorID: "carol").first?.actions.first?.approvalsSoFar == 1)
             // Everyone's view, one instance.
-            #expect(try await fixture.engine.waitingWork(roles: nil, instance: first.id).count == 1)
+            #expect(try await fixture.engine.waitingWork(roles: nil, instances: [first.id]).count == 1)
         }
     }
 }

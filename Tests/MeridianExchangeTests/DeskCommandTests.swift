@@ -99,8 +99,13 @@ struct DeskCommandTests {
             try await session.runTasks()
             #expect(try await session.ok(["approve", id], as: "pm") == "exchange \(id): approve-matches; match-review → partner-selection\n")
             #expect(try await session.ok(["exchange", "status", id], as: "pm").contains("waits for   official of COD: select-partner"))
+            // An official's inbox reads her country's exchanges and those it is invited to.
+            #expect(try await session.ok(["inbox"], as: "amani").contains("select-partner"))
+            #expect(try await session.ok(["inbox"], as: "claire") == "nothing waits for you\n")
             try await session.ok(["exchange", "select-partner", id, "RWA"], as: "amani")
             #expect(try await session.ok(["exchange", "status", id], as: "amani").contains("waits for   partner-official of RWA: confirm, decline-invitation"))
+            #expect(try await session.ok(["inbox"], as: "claire").contains("confirm"))
+            #expect(try await session.ok(["inbox"], as: "amani") == "nothing waits for you\n")
             #expect(try await session.ok(["approve", id], as: "claire") == "exchange \(id): confirm; partner-confirmation → planning\n")
 
             let start = CalendarDay(Date().addingTimeInterval(40 * 86_400))

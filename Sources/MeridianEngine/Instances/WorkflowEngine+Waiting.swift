@@ -24,8 +24,10 @@ extension WorkflowEngine {
     /// stay first: the inbox, and "who acts next" on a status page.
     ///
     /// With `actorID`, votes that person may not cast are left out (see
-    /// `WorkflowDefinition.openActions`). Final instances wait for nobody.
-    public func waitingWork(roles: Set<String>?, actorID: String? = nil, workflow: String? = nil, instance: UUID? = nil) async throws -> [WaitingWork] {
+    /// `WorkflowDefinition.openActions`). With `instances`, only those are looked at (an
+    /// official's inbox reads her country's exchanges, not every one). Final instances wait
+    /// for nobody.
+    public func waitingWork(roles: Set<String>?, actorID: String? = nil, workflow: String? = nil, instances: [UUID]? = nil) async throws -> [WaitingWork] {
         let logger = self.logger
         return try await client.withConnection { connection in
             // The earliest pending timer of each instance's current stay, one index probe each
@@ -41,7 +43,7 @@ extension WorkflowEngine {
                 ) t ON true
                 WHERE NOT i.is_final
                   AND (\(workflow)::text IS NULL OR i.workflow_id = \(workflow))
-                  AND (\(instance)::uuid IS NULL OR i.id = \(instance))
+                  AND (\(instances)::uuid[] IS NULL OR i.id = ANY(\(instances)::uuid[]))
                 """, logger: logger).collect()
             var work: [WaitingWork] = []
             for row in rows {

@@ -52,7 +52,7 @@ extension Exchanges {
             throw ExchangeError(.permissionDenied, "\(actor.id) holds no role on the exchange \(id.uuidString.lowercased()) and so decides nothing there",
                                 hint: "decisions need a program-manager, fund-approver, finance-officer or supervisor role, or an official's on her own exchange")
         }
-        let waiting = try await engine.waitingWork(roles: roles.workflowRoles, actorID: nil, workflow: Self.workflow, instance: id)
+        let waiting = try await engine.waitingWork(roles: roles.workflowRoles, actorID: nil, workflow: Self.workflow, instances: [id])
         let actions = waiting.first?.actions ?? []
         let action: OpenAction
         switch verb.choose(among: actions, in: exchange.state, of: definition) {

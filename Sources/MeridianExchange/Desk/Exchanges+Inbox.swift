@@ -32,11 +32,13 @@ extension Exchanges {
         var goal: String
     }
 
-    func parties(on connection: PostgresConnection) async throws -> [UUID: Parties] {
+    /// - Parameter country: only the exchanges this country requested or is the partner of.
+    func parties(of country: String? = nil, on connection: PostgresConnection) async throws -> [UUID: Parties] {
         let rows = try await connection.query("""
             SELECT r.exchange_id, r.country_code, p.country_code, r.development_goal
             FROM exchange_requests r
             LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
+            WHERE \(country)::text IS NULL OR r.country_code = \(country) OR p.country_code = \(country)
             """, logger: logger).collect()
         var parties: [UUID: Parties] = [:]
         for row in rows {
@@ -49,9 +51,16 @@ extension Exchanges {
     /// What waits for `actor`, oldest stay first: every exchange where one of her workflow
     /// roles — decided per exchange by ``ExchangeRoles`` — may act now. Exits (withdraw,
     /// cancel) are not work; votes she may not cast (she voted, or wrote the plan) are left out.
+    ///
+    /// An official without a staff role acts only on her country's exchanges and those it is
+    /// the partner of: only those are read.
     public func inbox(for actor: ExchangeActor) async throws -> [InboxItem] {
-        let work = try await engine.waitingWork(roles: nil, actorID: actor.id, workflow: Self.workflow)
-        let parties = try await client.withConnection { connection in try await self.parties(on: connection) }
+        let isStaff = !actor.roles.isDisjoint(with: ExchangeActor.staffRoles)
+        guard isStaff || actor.country != nil else { return [] }  // no role to act with anywhere
+        let onlyHerCountry = isStaff ? nil : actor.country
+        let parties = try await client.withConnection { connection in try await self.parties(of: onlyHerCountry, on: connection) }
+        let work = try await engine.waitingWork(roles: nil, actorID: actor.id, workflow: Self.workflow,
+                                                instances: onlyHerCountry == nil ? nil : Array(parties.keys))
         let now = self.now()
         return work.compactMap { (item: WaitingWork) -> InboxItem? in
             guard let party = parties[item.instanceID] else { return nil }

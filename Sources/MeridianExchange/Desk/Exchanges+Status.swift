@@ -65,7 +65,7 @@ extension Exchanges {
         }
         _ = entry
         let history = try await engine.history(of: id)
-        let work = try await engine.waitingWork(roles: nil, workflow: Self.workflow, instance: id).first
+        let work = try await engine.waitingWork(roles: nil, workflow: Self.workflow, instances: [id]).first
         var waiters: [Waiter] = []
         for action in work?.actions ?? [] {
             let country = action.role == "official" ? exchange.country : action.role == "partner-official" ? exchange.partner : nil
