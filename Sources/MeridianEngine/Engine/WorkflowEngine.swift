@@ -6,10 +6,13 @@ import PostgresNIO
 /// Runs instances of deployed workflow definitions durably in PostgreSQL.
 ///
 /// Every change to an instance — start, an event fired by a person, a task's result, a timer,
-/// a migration — is one transaction holding the instance's row lock: the new state and
-/// version, the history entry (hash-chained), the approval vote, the idempotency key, and the
-/// tasks and timers enqueued on the queue. Either all of it commits or none of it does. The
-/// decisions themselves are the pure `WorkflowMachine`'s; the engine only persists them.
+/// a migration — is one transaction: the new state and version, the history entry
+/// (hash-chained), the approval vote, the idempotency key, and the tasks and timers enqueued
+/// on the queue. Either all of it commits or none of it does. A fired event is written by
+/// one statement that checks the version it was decided against (an optimistic step), or
+/// under the instance's row lock when it keeps losing races, runs in-step tasks or joins a
+/// caller's transaction. The decisions themselves are the pure `WorkflowMachine`'s; the
+/// engine only persists them.
 public struct WorkflowEngine: Sendable {
     /// How an engine is set up; the defaults suit the CLI.
     public struct Configuration: Sendable {
