@@ -10,7 +10,7 @@ struct RoleOptions: ParsableArguments {
     var country: String?
 
     func validate() throws {
-        guard !roles.isEmpty else { throw ValidationError("Give at least one --role (\(Role.names)).") }
+        guard !roles.isEmpty else { throw ValidationError("Give at least one --role (\(Role.names)): a user's roles are exactly the ones given.") }
     }
 
     /// The roles given; an unknown name is refused with the list of roles.

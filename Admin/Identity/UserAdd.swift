@@ -31,7 +31,6 @@ struct UserAdd: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-
     func run() async throws {
         let roles = try role.parsed()
         let added = try await database.withClient { client, logger in

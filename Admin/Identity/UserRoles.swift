@@ -28,7 +28,6 @@ struct UserRoles: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-
     func run() async throws {
         let roles = try role.parsed()
         let user = try await IdentitySession.asActingUser(database) { store in

@@ -25,7 +25,8 @@ extension Exchanges {
         public var deadlineEvent: String?
     }
 
-    /// Who an exchange belongs to: requesting country, current partner, goal — one pass over all exchanges.
+    /// Who an exchange belongs to: requesting country, current partner, goal — of every
+    /// exchange, or of one country's.
     struct Parties: Sendable {
         var country: String
         var partner: String?

@@ -9,7 +9,8 @@ import PostgresNIO
 /// `funding_balances`, maintained by a trigger from each inserted entry in the same
 /// transaction, with a CHECK constraint that refuses a negative balance. Before anything else,
 /// `post` locks the fund's row and balance rows, so postings to one fund take turns (and a
-/// retry with the same idempotency key finds the first one stored), and checks the credited account in Swift for a message a person can act on ("the
+/// retry with the same idempotency key on the same fund finds the first one stored; keys are
+/// unique across funds, and every key Meridian makes names its instruction or grant), and checks the credited account in Swift for a message a person can act on ("the
 /// fund has 12,000.00 USD available; this needs 15,000.00 USD"). The CHECK is the guarantee;
 /// the lock makes it the second posting that waits and then reads the first one's result
 /// rather than failing on a serialisation error. Balances are never written any other way:

@@ -65,6 +65,9 @@ public struct AuthorizedIdentityStore: Sendable {
     /// Disables a user; admins only (and never the last enabled admin).
     public func disable(handle: String) async throws -> User {
         try await store.client.transaction(logger: store.logger) { connection in
+            // The admins' lock before the actor's row, as `setRoles`: two admins changing each
+            // other at once then take turns instead of deadlocking.
+            try await IdentityStore.lockAdmins(on: connection, logger: store.logger)
             try await requireAdmin("disable users", on: connection)
             return try await IdentityStore.disable(handle: handle, on: connection, logger: store.logger)
         }
@@ -81,6 +84,7 @@ public struct AuthorizedIdentityStore: Sendable {
     /// Replaces a user's roles and country; admins only (and never the last enabled admin's `admin`).
     public func setRoles(handle: String, roles: Set<Role>, country: String?) async throws -> User {
         try await store.client.transaction(logger: store.logger) { connection in
+            try await IdentityStore.lockAdmins(on: connection, logger: store.logger)
             try await requireAdmin("change roles", on: connection)
             return try await IdentityStore.setRoles(handle: handle, roles: roles, country: country, on: connection, logger: store.logger)
         }

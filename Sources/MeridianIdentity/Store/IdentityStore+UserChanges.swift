@@ -39,7 +39,7 @@ extension IdentityStore {
             throw IdentityError(.conflict, "'\(handle)' is the last enabled admin and cannot lose the admin role",
                                 hint: "make another user an admin first (`meridian user roles HANDLE --role admin …`)")
         }
-        let names = roles.map(\.rawValue).sorted()
+        let names = roles.ordered.map(\.rawValue)
         return try await updated(handle, on: connection, logger: logger,
                                  "UPDATE users AS u SET roles = \(names), country = \(country) WHERE u.id = \(user.id) RETURNING \(unescaped: UserRow.columns)")
     }
@@ -55,7 +55,8 @@ extension IdentityStore {
         return others
     }
 
-    private static func updated(_ handle: String, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> User {
+    /// The user as `query` (an UPDATE … RETURNING her row) left her.
+    static func updated(_ handle: String, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws -> User {
         for try await row in try await connection.query(query, logger: logger) { return try UserRow.decode(row) }
         throw IdentityError(.notFound, "no user has the handle '\(handle)'", hint: "see `meridian user list`")
     }

@@ -106,10 +106,7 @@ extension IdentityStore {
             throw IdentityError(.conflict, "'\(handle)' is the last enabled admin and cannot be disabled",
                                 hint: "add another admin first (`meridian user add HANDLE --name NAME --role admin`)")
         }
-        let rows = try await connection.query(
-            "UPDATE users AS u SET disabled_at = now() WHERE u.id = \(user.id) RETURNING \(unescaped: UserRow.columns)", logger: logger
-        )
-        for try await row in rows { return try UserRow.decode(row) }
-        throw IdentityError(.notFound, "no user has the handle '\(handle)'", hint: "see `meridian user list`")
+        return try await updated(handle, on: connection, logger: logger,
+                                 "UPDATE users AS u SET disabled_at = now() WHERE u.id = \(user.id) RETURNING \(unescaped: UserRow.columns)")
     }
 }
