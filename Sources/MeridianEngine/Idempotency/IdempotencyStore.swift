@@ -16,11 +16,11 @@ enum IdempotencyStore {
         for try await row in try await connection.execute(FindStatement(instance: instance, key: key), logger: logger) { found = row }
         guard let found else { return nil }
         let (event, outcome) = found
-        return (event, try JSONDecoder().decode(FireOutcome.self, from: Data(outcome.utf8)))
+        return (event, try FireOutcome(storedText: outcome))
     }
 
     static func record(_ outcome: FireOutcome, key: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let text = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        let text = try outcome.storedText()
         try await connection.query("""
             INSERT INTO engine_event_keys (instance_id, key, event, outcome)
             VALUES (\(outcome.instanceID), \(key), \(outcome.event), \(text)::jsonb)
@@ -33,7 +33,7 @@ enum IdempotencyStore {
     /// so it cannot slip between a locked step's look-up and its write (NO KEY: rows that
     /// merely reference the instance need not wait).
     static func recordIfUnchanged(_ outcome: FireOutcome, key: String, version: Int64, on client: PostgresClient, logger: Logger) async throws -> Bool {
-        let text = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        let text = try outcome.storedText()
         let rows = try await client.query("""
             INSERT INTO engine_event_keys (instance_id, key, event, outcome)
             SELECT id, \(key), \(outcome.event), \(text)::jsonb FROM engine_instances
@@ -62,5 +62,16 @@ enum IdempotencyStore {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+}
+
+extension FireOutcome {
+    /// The outcome as `engine_event_keys.outcome` keeps it (JSON), for a replay to return.
+    func storedText() throws -> String {
+        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+    }
+
+    init(storedText: String) throws {
+        self = try JSONDecoder().decode(FireOutcome.self, from: Data(storedText.utf8))
     }
 }

@@ -23,15 +23,14 @@ struct InstanceReading {
         let instance = try InstanceRow(id: id, workflowID: workflow, workflowVersion: workflowVersion, state: state, version: version,
                                        stateEntry: stateEntry, contextJSON: context, snapshotJSON: snapshot, historyHash: hash)
         guard let keyEvent, let keyOutcome else { return InstanceReading(instance: instance) }
-        return InstanceReading(instance: instance, firstOutcome: (keyEvent, try JSONDecoder().decode(FireOutcome.self, from: Data(keyOutcome.utf8))))
+        return InstanceReading(instance: instance, firstOutcome: (keyEvent, try FireOutcome(storedText: keyOutcome)))
     }
 
     /// The reading, prepared once per connection: every task-driven step starts with it.
     struct ReadStatement: PostgresPreparedStatement {
         static let name = "meridian_engine_read_instance_v1"
         static let sql = """
-            SELECT i.workflow_id, i.workflow_version::int8, i.state, i.version, i.state_entry, i.context::text, i.snapshot::text,
-                   i.history_hash, k.event, k.outcome::text
+            SELECT \(InstanceRow.columns), k.event, k.outcome::text
             FROM engine_instances i
             LEFT JOIN engine_event_keys k ON k.instance_id = i.id AND k.key = $2::text
             WHERE i.id = $1::uuid

@@ -50,13 +50,14 @@ struct InstanceRow {
         }
     }
 
+    /// The columns a step works on, of `engine_instances i`, in the order both the lock and
+    /// an optimistic reading (``InstanceReading``) decode them.
+    static let columns = "i.workflow_id, i.workflow_version::int8, i.state, i.version, i.state_entry, i.context::text, i.snapshot::text, i.history_hash"
+
     /// The lock, prepared once per connection (every step takes it).
     struct LockStatement: PostgresPreparedStatement {
         static let name = "meridian_engine_lock_instance_v1"
-        static let sql = """
-            SELECT workflow_id, workflow_version::int8, state, version, state_entry, context::text, snapshot::text, history_hash
-            FROM engine_instances WHERE id = $1::uuid FOR UPDATE
-            """
+        static let sql = "SELECT \(InstanceRow.columns) FROM engine_instances i WHERE i.id = $1::uuid FOR UPDATE"
         typealias Row = (String, Int, String, Int64, Int64, String, String, String)
 
         var id: UUID

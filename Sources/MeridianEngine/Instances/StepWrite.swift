@@ -27,9 +27,8 @@ struct StepWrite {
     var jobs: QueueAddJobs
 
     func run(on connection: PostgresConnection, logger: Logger) async throws {
-        let encoder = JSONEncoder()
-        let snapshotText = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
-        let outcomeText = String(decoding: try encoder.encode(outcome), as: UTF8.self)
+        let snapshotText = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        let outcomeText = try outcome.storedText()
         let contextText = JSONValue.canonicalText(context)
         let at = record.occurredAt
         var bindings = PostgresBindings(capacity: 31 + QueueAddJobs.parameterCount)
