@@ -48,13 +48,13 @@ struct BenchMatch: AsyncParsableCommand {
     func run() async throws {
         let logger = database.logger
         let base = try await database.connect()
-        var database = ScratchDatabase(on: base, name: Self.scratchDatabase)
+        var target = ScratchDatabase(on: base, name: Self.scratchDatabase)
         let reusable: Bool
-        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, database, logger: logger) } else { reusable = false }
+        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, target, logger: logger) } else { reusable = false }
         if !reusable {
-            database = try await ScratchDatabase.create(Self.scratchDatabase, on: base, replacing: true, logger: logger)
+            target = try await ScratchDatabase.create(Self.scratchDatabase, on: base, replacing: true, logger: logger)
         }
-        let scratch = database.settings
+        let scratch = target.settings
         try await Migrator.bundled().migrate(scratch, logger: logger)
         var generator = try SyntheticCatalogue()
         // Generated even when reused: the requests come from the same generator afterwards.
@@ -101,7 +101,7 @@ struct BenchMatch: AsyncParsableCommand {
                 recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
-        if !keep { try await database.drop(logger: logger) }
+        if !keep { try await target.drop(logger: logger) }
         print(try BenchJSON.line(line))
     }
 

@@ -92,7 +92,7 @@ struct BenchQueue: AsyncParsableCommand {
 
     private func enqueueAll(_ store: QueueStore, _ client: PostgresClient) async throws {
         for start in stride(from: 0, to: n, by: batch) {
-            try await store.enqueue(jobs(start..<min(n, start + batch)), on: client)
+            _ = try await store.enqueue(jobs(start..<min(n, start + batch)), on: client)
         }
     }
 

@@ -24,7 +24,9 @@ final class WorkerProcess {
 
     init(url: String, metric: String, expected: Int, concurrency: Int?, timeout: Double) throws {
         reportFile = NSTemporaryDirectory() + "meridian-bench-\(UUID().uuidString).report"
-        FileManager.default.createFile(atPath: reportFile, contents: nil)
+        guard FileManager.default.createFile(atPath: reportFile, contents: nil) else {
+            throw BenchFailure("cannot create the worker's report file \(reportFile)")
+        }
         var arguments = ["queue-worker", "--db-url", url, "--metric", metric, "--expected", "\(expected)",
                          "--report-file", reportFile, "--timeout-s", "\(timeout)"]
         if let concurrency { arguments += ["--concurrency", "\(concurrency)"] }
