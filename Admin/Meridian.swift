@@ -27,7 +27,7 @@ struct Meridian: AsyncParsableCommand {
     /// the group of the people who run it.
     static let commandGroups: [CommandGroup] = [
         CommandGroup(name: "Start here", subcommands: [DemoCommand.self]),
-        CommandGroup(name: "Everyone: who you are", subcommands: [LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, TokenCommand.self]),
+        CommandGroup(name: "Your account", subcommands: [LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, TokenCommand.self]),
         CommandGroup(name: "Officials, program managers and approvers", subcommands: [
             ExchangeCommand.self, InboxCommand.self, ApproveCommand.self, RejectCommand.self,
             RequestInfoCommand.self, PortfolioCommand.self,
