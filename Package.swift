@@ -214,6 +214,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -268,6 +269,7 @@ let package = Package(
             name: "MeridianFundingTests",
             dependencies: [
                 "MeridianFunding",
+                "MeridianExchange",
                 "MeridianEngine",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
