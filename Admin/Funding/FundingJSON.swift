@@ -22,6 +22,9 @@ struct FundJSON: Encodable {
     var donors: [String]
     var maxGrant: MoneyJSON
     var account: String?
+    var mandate: FundMandate
+    /// Whether the officer who disbursed a payment may also mark it paid or failed.
+    var allowsSelfConfirmation: Bool
     var createdBy: String
     var createdAt: Date
 
@@ -32,6 +35,8 @@ struct FundJSON: Encodable {
         donors = fund.donors
         maxGrant = MoneyJSON(fund.maxGrant)
         account = fund.account?.display
+        mandate = fund.mandate
+        allowsSelfConfirmation = fund.allowsSelfConfirmation
         createdBy = fund.createdBy
         createdAt = fund.createdAt
     }
@@ -75,6 +80,8 @@ struct GrantJSON: Encodable {
     var exchange: UUID?
     var exchangeState: String?
     var fund: String
+    /// How the fund was named (default, plan, funding-review, context), by whom, and why.
+    var fundChoice: Grant.FundChoice?
     var title: String
     var recipientCountry: String
     var amount: MoneyJSON
@@ -93,6 +100,7 @@ struct GrantJSON: Encodable {
         exchange = grant.instanceID
         exchangeState = state
         fund = grant.fundID
+        fundChoice = grant.fundChoice
         title = grant.title
         recipientCountry = grant.recipientCountry
         amount = MoneyJSON(grant.amount)
