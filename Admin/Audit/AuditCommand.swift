@@ -54,7 +54,8 @@ struct AuditVerify: AsyncParsableCommand {
         let id = try instance.map(EngineSession.instanceID)
         let (report, ledger) = try await EngineSession.run(database) { engine in
             let history = try await engine.verifyHistory(instance: id)
-            let ledger = id == nil ? try await LedgerVerifier.verify(client: engine.client, logger: database.logger) : nil
+            var ledger: LedgerVerifier.Report?
+            if id == nil { ledger = try await LedgerVerifier.verify(client: engine.client, logger: database.logger) }
             return (history, ledger)
         }
         if json {

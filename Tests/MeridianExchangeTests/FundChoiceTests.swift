@@ -113,7 +113,8 @@ struct FundChoiceTests {
 
             let moved = try await f.exchanges.chooseFund("reserve", exchange: id, reason: "peacebuilding agreement", by: Fixtures.managerActor)
             #expect(moved.fundID == "reserve")
-            #expect(moved.fundChoice == Grant.FundChoice(how: .fundingReview, by: "pm", at: try #require(moved.fundChoice?.at), reason: "peacebuilding agreement"))
+            #expect(moved.fundChoice?.how == .fundingReview && moved.fundChoice?.by == "pm" && moved.fundChoice?.reason == "peacebuilding agreement")
+            #expect(moved.fundChoice?.description == "chosen at funding review by pm: peacebuilding agreement")
             let rows = try await f.client.query("SELECT from_fund, to_fund, chosen_by, reason FROM funding_fund_choices", logger: f.logger).collect()
             #expect(try rows.map { try $0.decode((String, String, String, String).self) }.map { [$0.0, $0.1, $0.2, $0.3] }
                     == [["rapid", "reserve", "pm", "peacebuilding agreement"]])

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianEngine
 import MeridianFunding
 import MeridianPostgres
 import MeridianTestSupport

@@ -31,11 +31,13 @@ struct PaymentMarkTests {
         }
     }
 
-    private func marks(_ fixture: FundingFixture, _ instruction: PaymentInstruction) async throws -> (String?, String?, String?) {
+    /// Who marked the instruction, why, and its failure reason.
+    private func marks(_ fixture: FundingFixture, _ instruction: PaymentInstruction) async throws -> [String?] {
         let rows = try await fixture.client.query("""
             SELECT marked_by, mark_reason, failure_reason FROM funding_payment_instructions WHERE id = \(instruction.id)
             """, logger: fixture.logger).collect()
-        return try rows[0].decode((String?, String?, String?).self)
+        let (by, reason, failure) = try rows[0].decode((String?, String?, String?).self)
+        return [by, reason, failure]
     }
 
     @Test("a pending payment cannot be marked; after export the disbursing officer may not confirm it, a second one does, with a reason")
@@ -65,13 +67,13 @@ struct PaymentMarkTests {
 
             let change = try await reconciler.mark(e2e, .paid, reason: "bank statement of the day", by: "fo2")
             #expect(change.from == .exported && change.to == .paid)
-            #expect(try await marks(fixture, instruction) == ("fo2", "bank statement of the day", nil))
+            #expect(try await marks(fixture, instruction) == ["fo2", "bank statement of the day", nil])
             #expect(try await fixture.state(exchange) == "implementation")
             #expect(try await fixture.statement().disbursed == .usd(500_000))
             // The same mark again changes nothing, whoever asks.
             let again = try await reconciler.mark(e2e, .paid, reason: "again", by: "fo1")
             #expect(again.note == "already paid, nothing changed")
-            #expect(try await marks(fixture, instruction) == ("fo2", "bank statement of the day", nil))
+            #expect(try await marks(fixture, instruction) == ["fo2", "bank statement of the day", nil])
         }
     }
 
@@ -92,7 +94,7 @@ struct PaymentMarkTests {
             let change = try await Reconciler(engine: fixture.engine, logger: fixture.logger)
                 .mark(instruction.endToEndID, .failed(reason: "account closed"), reason: "account closed", by: "fo1")
             #expect(change.to == .failed)
-            #expect(try await marks(fixture, instruction) == ("fo1", "account closed", "account closed"))
+            #expect(try await marks(fixture, instruction) == ["fo1", "account closed", "account closed"])
             #expect(try await fixture.state(exchange) == "disbursement")
         }
     }

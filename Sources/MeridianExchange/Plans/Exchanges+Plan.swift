@@ -106,8 +106,8 @@ extension Exchanges {
                 actor: Self.workflowActor(actor, roles: roles), idempotencyKey: key,
                 contextChanges: ["plan-consistent": .string("true"), "plan_version": .integer(Int64(latest.version)),
                                  "amounts": .object(amounts),
-                                 "fund": fund.map { .string($0.fund.id) } ?? .null,
-                                 "fund_chosen_how": fund.map { .string($0.how.rawValue) } ?? .null,
+                                 "fund": fund.map { JSONValue.string($0.fund.id) } ?? JSONValue.null,
+                                 "fund_chosen_how": fund.map { JSONValue.string($0.how.rawValue) } ?? JSONValue.null,
                                  "fund_chosen_by": .string(fund?.how == .plan ? latest.author : actor.id),
                                  "instalments": .array((latest.plan.instalments ?? [100]).map { .integer(Int64($0)) })]), on: connection)
             return PlanSubmission(version: latest.version, totals: check.totals, state: outcome.to, replayed: false)

@@ -116,8 +116,8 @@ public struct Reconciler: Sendable {
                                        hint: "another finance officer marks it, or the fund is created with --allow-self-confirmation")
                 }
             }
-            let mark: Mark = target == .paid ? .paid : .failed(reason: reason)
-            let change = try await apply(mark, to: locked, by: who, on: connection)
+            let applied: Mark = target == .paid ? .paid : .failed(reason: reason)
+            let change = try await apply(applied, to: locked, by: who, on: connection)
             if change.from != change.to {
                 try await connection.query("""
                     UPDATE funding_payment_instructions SET marked_by = \(who), mark_reason = \(reason) WHERE id = \(locked.id)
