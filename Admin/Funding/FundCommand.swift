@@ -50,7 +50,7 @@ struct FundCreate: AsyncParsableCommand {
 
             Example:
               meridian fund create rapid --name "Rapid Response Fund" --currency USD --donor "Donor A" --iban "DE89 3704 0044 0532 0130 00" --bic COBADEFFXXX
-              meridian fund create water-jp --name "Water Fund (Japan)" --currency JPY --max-grant "20,000,000 JPY" --mandate-sector water --mandate-instrument study-visit --mandate-until 2027-12-31
+              meridian fund create water-jp --name "Water Fund (Japan)" --currency JPY --max-grant "20,000,000 JPY" --mandate-sector water-sanitation --mandate-instrument study-visit --mandate-until 2027-12-31
             """
     )
     @Argument(help: "The fund's id: lowercase letters, digits and dashes.") var id: String

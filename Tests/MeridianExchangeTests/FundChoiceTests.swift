@@ -38,7 +38,7 @@ struct FundChoiceTests {
             let id = try await f.exchangeAtPlanning()
             try await create(f, "rapid")
             try await create(f, "reserve")
-            try await create(f, "water", mandate: FundMandate(sectors: ["water"]))
+            try await create(f, "water", mandate: FundMandate(sectors: ["water-sanitation"]))
             _ = try await f.exchanges.importPlan(Fixtures.plan(), exchange: id, by: Fixtures.codOfficial)
             let unnamed = await refusal { try await f.exchanges.submitPlan(exchange: id, by: Fixtures.codOfficial) }
             #expect(unnamed?.code == .invalidData)
@@ -53,7 +53,7 @@ struct FundChoiceTests {
             plan.fund = "water"
             let excluded = await refusal { try await f.exchanges.importPlan(plan, exchange: id, by: Fixtures.codOfficial) }
             #expect(excluded?.code == .invalidData)
-            #expect(excluded?.message == "the fund water cannot pay for this plan: its mandate excludes the exchange: it pays for the sectors water, "
+            #expect(excluded?.message == "the fund water cannot pay for this plan: its mandate excludes the exchange: it pays for the sectors water-sanitation, "
                     + "and the exchange is in demobilisation-reintegration, peacebuilding; funds that could pay: rapid, reserve")
             #expect(try await f.exchanges.plans(exchange: id, for: Fixtures.codOfficial).count == 1, "a refused plan is not stored")
 

@@ -71,12 +71,12 @@ struct FundRulesTests {
             let badSector = try await meridian("fund", "create", "water", "--name", "Water", "--currency", "USD", "--mandate-sector", "plumbing")
             #expect(badSector.status == 65 && badSector.standardError.contains("--mandate-sector 'plumbing' is not a sector"), "\(badSector.standardError)")
             let created = try await meridian("fund", "create", "water", "--name", "Water Fund", "--currency", "JPY", "--max-grant", "20,000,000 JPY",
-                                             "--mandate-sector", "water", "--mandate-country", "ken", "--mandate-instrument", "study-visit",
+                                             "--mandate-sector", "water-sanitation", "--mandate-country", "ken", "--mandate-instrument", "study-visit",
                                              "--mandate-until", "2027-12-31", "--allow-self-confirmation")
             #expect(created.status == 0, "\(created.standardError)")
             let shown = try await meridian("fund", "show", "water")
             #expect(shown.standardOutput.contains("currency: JPY; grants up to 20,000,000 JPY"), "\(shown.standardOutput)")
-            #expect(shown.standardOutput.contains("mandate: sectors water; countries KEN; instruments study-visit; activities until 2027-12-31"))
+            #expect(shown.standardOutput.contains("mandate: sectors water-sanitation; countries KEN; instruments study-visit; activities until 2027-12-31"))
             #expect(shown.standardOutput.contains("payments marked by hand: the disbursing finance officer may confirm them (fund policy)"))
             _ = try await meridian("fund", "create", "open", "--name", "Open Fund", "--currency", "USD")
             let open = try await meridian("fund", "show", "open")
