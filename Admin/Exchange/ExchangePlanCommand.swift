@@ -85,7 +85,7 @@ struct ExchangePlanShow: AsyncParsableCommand {
         }))
         let totals = stored.totals
         print("grant \(totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"); co-financing \(totals.coFinancingCurrency.map { MoneyText.format(totals.coFinancingMinor, $0) } ?? "-")")
-        print("fund: \(stored.plan.fund.map { "\($0) (named in the plan)" } ?? "not named (the only fund kept in the grant's currency pays)")")
+        print("fund: \(stored.plan.fund.map { "\($0) (named in the plan)" } ?? "not named in the plan (the only fund in the grant's currency pays; see `meridian grant show` for the grant's fund)")")
         if let result = stored.checkResult { print("check: \(result)") }
     }
 }

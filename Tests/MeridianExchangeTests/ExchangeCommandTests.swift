@@ -154,6 +154,16 @@ struct ExchangeCommandTests {
 
             // Funding: the approver's vote commits the grant, the finance officer disburses it, the
             // bank's confirmation is marked by hand — once the payment went to the bank, by a second officer, with a reason.
+            // At funding review the program manager may name another fund (recorded and shown); not the official.
+            try await session.ok(["fund", "create", "reserve", "--name", "Reserve Fund", "--currency", "USD"], as: "ada")
+            #expect(try await session.run(["grant", "fund", id, "--fund", "reserve", "--reason", "mine"], as: "amani").status == 77)
+            let unknownFund = try await session.run(["grant", "fund", id, "--fund", "nope", "--reason", "x"], as: "pm")
+            #expect(unknownFund.status == 66 && unknownFund.standardError.contains("funds that could pay: rapid, reserve"), "\(unknownFund.standardError)")
+            #expect(try await session.ok(["grant", "fund", id, "--fund", "reserve", "--reason", "reserve agreement"], as: "pm").contains("now asked from reserve"))
+            #expect(try await session.ok(["grant", "show", id], as: "pm").contains("fund reserve (chosen at funding review by pm: reserve agreement)"))
+            try await session.ok(["grant", "fund", id, "--fund", "rapid", "--reason", "the reserve holds no money yet"], as: "pm")
+            #expect(try await session.ok(["exchange", "plan", "show", id], as: "pm")
+                .contains("fund: not named in the plan"))
             try await session.ok(["grant", "approve", id], as: "fay")
             let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration", "--iban", "GB82 WEST 1234 5698 7654 32",
                                                   "--json"], as: "finn")
