@@ -193,7 +193,9 @@ struct FundStatementCommand: AsyncParsableCommand {
         discussion: """
             Computed from the ledger's entries with a value date on or before --as-of. The \
             countries' co-financing of the plans this fund's grants cover is shown beside it: it \
-            never passes through Meridian.
+            never passes through Meridian. The grants asked from the fund follow, each with how \
+            its fund was named (in the plan, by the program manager at funding review, or as the \
+            only fund in the currency).
 
             Example:
               meridian fund statement rapid --as-of 2026-06-30
@@ -206,8 +208,9 @@ struct FundStatementCommand: AsyncParsableCommand {
 
     func run() async throws {
         let day = try asOf.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let statement = try await database.withClient { client, logger in
-            try await FundStatement.read(fund: id, asOf: day, client: client, logger: logger)
+        let (statement, grants) = try await database.withClient { client, logger in
+            (try await FundStatement.read(fund: id, asOf: day, client: client, logger: logger),
+             try await GrantQueries(client: client, logger: logger).list(fund: id))
         }
         if json {
             print(try JSONOutput.string(StatementJSON(statement)))
@@ -225,6 +228,13 @@ struct FundStatementCommand: AsyncParsableCommand {
             print("")
             print(Table.render(["DATE", "MOVEMENT", "AMOUNT", "REFERENCE"], statement.lines.map {
                 [$0.valueDate.description, $0.kind.rawValue, $0.amount.description, $0.reference]
+            }))
+        }
+        // The grants asked from this fund, and how the fund was named for each (plan, program manager, only fund).
+        if !grants.isEmpty {
+            print("")
+            print(Table.render(["GRANT", "AMOUNT", "STATUS", "FUND NAMED"], grants.map {
+                [String($0.id.uuidString.lowercased().prefix(8)), $0.amount.description, $0.status.rawValue, $0.fundChoice?.description ?? "-"]
             }))
         }
     }

@@ -162,6 +162,7 @@ struct ExchangeCommandTests {
             #expect(try await session.ok(["grant", "fund", id, "--fund", "reserve", "--reason", "reserve agreement"], as: "pm").contains("now asked from reserve"))
             #expect(try await session.ok(["grant", "show", id], as: "pm").contains("fund reserve (chosen at funding review by pm: reserve agreement)"))
             try await session.ok(["grant", "fund", id, "--fund", "rapid", "--reason", "the reserve holds no money yet"], as: "pm")
+            #expect(try await session.ok(["fund", "statement", "rapid"], as: "pm").contains("chosen at funding review by pm: the reserve holds no money yet"))
             #expect(try await session.ok(["exchange", "plan", "show", id], as: "pm")
                 .contains("fund: not named in the plan"))
             try await session.ok(["grant", "approve", id], as: "fay")
