@@ -28,6 +28,7 @@ struct Meridian: AsyncParsableCommand {
             AuditCommand.self,
             QueueCommand.self,
             WorkerCommand.self,
+            ServeCommand.self,
             KBCommand.self,
             FundCommand.self,
             GrantCommand.self,
