@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "meridian", targets: ["meridian"]),
+        .executable(name: "meridian-bench", targets: ["meridian-bench"]),
         .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
         .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
@@ -201,6 +202,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Admin"
+        ),
+        // The measurements of docs/benchmarks.md (`meridian-bench queue|engine|match|workflow`);
+        // `meridian bench …` runs it from the same build folder.
+        .executableTarget(
+            name: "meridian-bench",
+            dependencies: [
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
+                "MeridianQueue",
+                "MeridianEngine",
+                "MeridianExchange",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks"
         ),
         .testTarget(
             name: "MeridianPostgresTests",

@@ -65,7 +65,7 @@ extension Response {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
         var headers = extra
         headers[.contentType] = "application/json; charset=utf-8"
-        let data = try ServiceJSON.encoder(pretty: false).encode(value)
+        let data = try ServiceJSON.encode(value, pretty: false)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -5,7 +5,7 @@ import MeridianPostgres
 import Glibc
 #endif
 
-/// The `meridian bench queue-worker` child of a drain or latency measurement, talked to
+/// The `meridian-bench queue-worker` child of a drain or latency measurement, talked to
 /// through a report file it appends `READY` and `RESULT {json}` lines to.
 final class WorkerProcess {
     /// What the worker measured (wall-clock microseconds).
@@ -24,8 +24,10 @@ final class WorkerProcess {
 
     init(url: String, metric: String, expected: Int, concurrency: Int?, timeout: Double) throws {
         reportFile = NSTemporaryDirectory() + "meridian-bench-\(UUID().uuidString).report"
-        FileManager.default.createFile(atPath: reportFile, contents: nil)
-        var arguments = ["bench", "queue-worker", "--db-url", url, "--metric", metric, "--expected", "\(expected)",
+        guard FileManager.default.createFile(atPath: reportFile, contents: nil) else {
+            throw BenchFailure("cannot create the worker's report file \(reportFile)")
+        }
+        var arguments = ["queue-worker", "--db-url", url, "--metric", metric, "--expected", "\(expected)",
                          "--report-file", reportFile, "--timeout-s", "\(timeout)"]
         if let concurrency { arguments += ["--concurrency", "\(concurrency)"] }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -41,17 +43,17 @@ final class WorkerProcess {
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
             var status: Int32 = 0
             if waitpid(child.pid, &status, WNOHANG) == child.pid {
-                throw CLIFailure("the bench worker exited (status \(status)) before reporting \(prefix)", status: .failure)
+                throw BenchFailure("the bench worker exited (status \(status)) before reporting \(prefix)")
             }
             usleep(1_000)
         }
-        throw CLIFailure("the bench worker did not report \(prefix) within \(Int(timeout)) s", status: .failure)
+        throw BenchFailure("the bench worker did not report \(prefix) within \(Int(timeout)) s")
     }
 
     func result(timeout: Double) throws -> Result {
         let line = try waitFor("RESULT ", timeout: timeout)
         let json = try JSONSerialization.jsonObject(with: Data(line.dropFirst("RESULT ".count).utf8)) as? [String: Any] ?? [:]
-        if let error = json["error"] as? String { throw CLIFailure(error, status: .failure) }
+        if let error = json["error"] as? String { throw BenchFailure(error) }
         func integer(_ key: String) -> Int64 { (json[key] as? NSNumber)?.int64Value ?? 0 }
         return Result(
             start: integer("t_start"), first: integer("t_first"), last: integer("t_last"), done: integer("t_done"),

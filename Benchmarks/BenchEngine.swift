@@ -8,7 +8,7 @@ import MeridianWorkflow
 import PostgresNIO
 import ServiceLifecycle
 
-/// `meridian bench engine`: transitions per second of instances driven by their tasks.
+/// `meridian-bench engine`: transitions per second of instances driven by their tasks.
 struct BenchEngine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
@@ -23,7 +23,7 @@ struct BenchEngine: AsyncParsableCommand {
             that every instance ended with an intact history.
 
             Example:
-              swift build -c release && .build/release/meridian bench engine --instances 1000
+              swift build -c release && .build/release/meridian-bench engine --instances 1000
             """
     )
 
@@ -42,7 +42,7 @@ struct BenchEngine: AsyncParsableCommand {
     @Flag(help: "Run in the configured database itself instead of a scratch one (its instances stay there; for crash tests).")
     var inPlace = false
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: BenchDatabaseOptions
 
     func validate() throws {
         guard instances > 0, (1...100).contains(steps), (1...64).contains(workers), (2...100).contains(connections) else {
@@ -68,32 +68,15 @@ struct BenchEngine: AsyncParsableCommand {
         logger.logLevel = max(logger.logLevel, .warning)
         if inPlace {
             let line = try await measure(server, logger: logger)
-            print(try JSONOutput.string(line).replacingOccurrences(of: "\n", with: " "))
+            print(try BenchJSON.line(line))
             return
         }
-        var scratch = server
-        scratch.database = "meridian_bench_engine_\(ProcessInfo.processInfo.processIdentifier)"
-        var maintenance = server
-        maintenance.database = "postgres"
-        let quoted = ConnectionSettings.quoteIdentifier(scratch.database)
-        try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
-        }
-        do {
+        let name = "meridian_bench_engine_\(ProcessInfo.processInfo.processIdentifier)"
+        try await ScratchDatabase.with(name, on: server, logger: logger) { scratch in
             try await Migrator.bundled().migrate(scratch, logger: logger)
             let line = try await measure(scratch, logger: logger)
-            print(try JSONOutput.string(line).replacingOccurrences(of: "\n", with: " "))
+            print(try BenchJSON.line(line))
             print("\(line.transitionsPerSecond) transitions/s (\(line.transitions) transitions of \(instances) instances × \(steps) steps, \(workers) workers, \(connections) connections, \(String(format: "%.2f", line.seconds)) s)")
-        } catch {
-            try? await drop(quoted, maintenance, logger)
-            throw error
-        }
-        try await drop(quoted, maintenance, logger)
-    }
-
-    private func drop(_ quoted: String, _ maintenance: ConnectionSettings, _ logger: Logger) async throws {
-        try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
         }
     }
 

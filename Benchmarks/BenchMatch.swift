@@ -5,7 +5,7 @@ import MeridianExchange
 import MeridianPostgres
 import PostgresNIO
 
-/// `meridian bench match`: matching latency over a large generated catalogue.
+/// `meridian-bench match`: matching latency over a large generated catalogue.
 struct BenchMatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
@@ -18,12 +18,12 @@ struct BenchMatch: AsyncParsableCommand {
             p95 and p99 in milliseconds. Goal: p95 ≤ 20 ms.
 
             Example:
-              swift build -c release && .build/release/meridian bench match --experiences 100000 --queries 200
-              .build/release/meridian bench match --keep --reuse --recall   # again, without reloading; recall against search-index
-              .build/release/meridian bench match --keep --reuse --preselection search-index
+              swift build -c release && .build/release/meridian-bench match --experiences 100000 --queries 200
+              .build/release/meridian-bench match --keep --reuse --recall   # again, without reloading; recall against search-index
+              .build/release/meridian-bench match --keep --reuse --preselection search-index
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: BenchDatabaseOptions
     @Option(help: "Synthetic experiences to generate.") var experiences = 100_000
     @Option(help: "Measured match queries.") var queries = 200
     @Option(help: "Unmeasured match queries first.") var warmup = 20
@@ -48,18 +48,13 @@ struct BenchMatch: AsyncParsableCommand {
     func run() async throws {
         let logger = database.logger
         let base = try await database.connect()
-        var maintenance = base
-        var scratch = base
-        scratch.database = Self.scratchDatabase
-        let quoted = ConnectionSettings.quoteIdentifier(Self.scratchDatabase)
+        var target = ScratchDatabase(on: base, name: Self.scratchDatabase)
         let reusable: Bool
-        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, maintenance, scratch, logger: logger) } else { reusable = false }
+        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, target, logger: logger) } else { reusable = false }
         if !reusable {
-            try await withPostgresConnection(maintenance, logger: logger) { connection in
-                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
-                try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
-            }
+            target = try await ScratchDatabase.create(Self.scratchDatabase, on: base, replacing: true, logger: logger)
         }
+        let scratch = target.settings
         try await Migrator.bundled().migrate(scratch, logger: logger)
         var generator = try SyntheticCatalogue()
         // Generated even when reused: the requests come from the same generator afterwards.
@@ -106,22 +101,14 @@ struct BenchMatch: AsyncParsableCommand {
                 recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
-        if !keep {
-            maintenance.database = base.database
-            try await withPostgresConnection(maintenance, logger: logger) { connection in
-                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
-            }
-        }
-        print(try JSONOutput.line(line))
+        if !keep { try await target.drop(logger: logger) }
+        print(try BenchJSON.line(line))
     }
 
     /// Whether the scratch database exists and holds `count` experiences.
-    static func holdsCatalogue(of count: Int, _ maintenance: ConnectionSettings, _ scratch: ConnectionSettings, logger: Logger) async throws -> Bool {
-        let exists = try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(scratchDatabase)", logger: logger).collect()[0].decode(Int.self)
-        }
-        guard exists == 1 else { return false }
-        return try await withPostgresConnection(scratch, logger: logger) { connection in
+    static func holdsCatalogue(of count: Int, _ scratch: ScratchDatabase, logger: Logger) async throws -> Bool {
+        guard try await scratch.exists(logger: logger) else { return false }
+        return try await withPostgresConnection(scratch.settings, logger: logger) { connection in
             let rows = try await connection.query("SELECT count(*) FROM pg_class WHERE relname = 'experiences'", logger: logger).collect()
             guard try rows[0].decode(Int.self) == 1 else { return false }
             return try await connection.query("SELECT count(*) FROM experiences", logger: logger).collect()[0].decode(Int.self) == count

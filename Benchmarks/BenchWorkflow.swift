@@ -3,7 +3,7 @@ import Foundation
 import MeridianShippedWorkflows
 import MeridianWorkflow
 
-/// `meridian bench workflow`: how long loading, validating and checking a definition takes.
+/// `meridian-bench workflow`: how long loading, validating and checking a definition takes.
 struct BenchWorkflow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
@@ -14,7 +14,7 @@ struct BenchWorkflow: ParsableCommand {
             outside the measurement, as a long-running process does.
 
             Example:
-              swift build -c release && .build/release/meridian bench workflow --iterations 2000
+              swift build -c release && .build/release/meridian-bench workflow --iterations 2000
             """
     )
 
@@ -29,12 +29,12 @@ struct BenchWorkflow: ParsableCommand {
     }
 
     func run() throws {
-        let loader = try WorkflowCommand.loader()
+        let loader = try WorkflowLoader(registry: .builtIn)
         let clock = ContinuousClock()
         for (name, url) in zip(ShippedWorkflows.names, ShippedWorkflows.urls) {
             let first = loader.load(contentsOf: url, label: name)
             guard first.isValid else {
-                throw CLIFailure("shipped definition \(name) is invalid: \(first.diagnostics.first?.description ?? "")", status: .failure)
+                throw BenchFailure("shipped definition \(name) is invalid: \(first.diagnostics.first?.description ?? "")")
             }
             for _ in 0..<warmup { _ = loader.load(contentsOf: url, label: name) }
             var samples: [Double] = []
@@ -50,7 +50,7 @@ struct BenchWorkflow: ParsableCommand {
                 p50Us: rounded(samples.percentile(50)), meanUs: rounded(samples.reduce(0, +) / Double(samples.count)),
                 p95Us: rounded(samples.percentile(95))
             )
-            print(try JSONOutput.line(line))
+            print(try BenchJSON.line(line))
         }
     }
 

@@ -9,7 +9,7 @@ import PostgresNIO
 import Glibc
 #endif
 
-/// `meridian bench queue`: the task queue's figures, following the peers harness' contract
+/// `meridian-bench queue`: the task queue's figures, following the peers harness' contract
 /// (`../shared/bench/peers/README.md`): one JSON line per figure on standard output.
 struct BenchQueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +22,13 @@ struct BenchQueue: AsyncParsableCommand {
             Drain and latency run the worker in a process of its own (`bench queue-worker`).
 
             Example:
-              swift build -c release && .build/release/meridian bench queue --n 20000
+              swift build -c release && .build/release/meridian-bench queue --n 20000
             """
     )
 
     static let metrics = ["enqueue", "enqueue_single", "drain", "latency"]
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: BenchDatabaseOptions
     @Option(help: "enqueue, enqueue_single, drain or latency (default: all, on scratch databases).") var metric: String?
     @Option(help: "The database (empty; the schema is installed untimed).") var dbUrl: String?
     @Option(help: "Jobs for enqueue and drain.") var n = 20_000
@@ -59,28 +59,17 @@ struct BenchQueue: AsyncParsableCommand {
             return
         }
         let server: ConnectionSettings = if let dbUrl { try ConnectionSettings(url: dbUrl) } else { try await database.connect() }
-        var maintenance = server
-        maintenance.database = "postgres"
         for metric in metric.map({ [$0] }) ?? Self.metrics {
-            var scratch = server
-            scratch.database = "meridian_bench_\(getpid())_\(metric)"
-            let quoted = ConnectionSettings.quoteIdentifier(scratch.database)
-            try await withPostgresConnection(maintenance, logger: logger) { connection in
-                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
-                try await connection.query("CREATE DATABASE \(unescaped: quoted)", logger: logger)
+            let name = "meridian_bench_\(getpid())_\(metric)"
+            // A failure propagates after the drop: a missing figure must not look like a successful run.
+            try await ScratchDatabase.with(name, on: server, replacing: true, logger: logger) { scratch in
+                do {
+                    try await measure(metric, settings: scratch, url: scratch.url, logger: logger)
+                } catch {
+                    BenchQueueSupport.log("\(metric) failed: \(error)")
+                    throw error
+                }
             }
-            var failure: (any Error)?
-            do {
-                try await measure(metric, settings: scratch, url: scratch.url, logger: logger)
-            } catch {
-                BenchQueueSupport.log("\(metric) failed: \(error)")
-                failure = error
-            }
-            try await withPostgresConnection(maintenance, logger: logger) { connection in
-                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
-            }
-            // A missing figure must not look like a successful run.
-            if let failure { throw failure }
         }
     }
 
@@ -98,12 +87,12 @@ struct BenchQueue: AsyncParsableCommand {
     }
 
     private func jobs(_ range: Range<Int>) -> [NewJob] {
-        range.map { NewJob(kind: BuiltinHandlers.noop, payload: JobPayload(json: "{\"seq\": \($0)}")) }
+        range.map { NewJob(kind: BenchQueueSupport.noop, payload: JobPayload(json: "{\"seq\": \($0)}")) }
     }
 
     private func enqueueAll(_ store: QueueStore, _ client: PostgresClient) async throws {
         for start in stride(from: 0, to: n, by: batch) {
-            try await store.enqueue(jobs(start..<min(n, start + batch)), on: client)
+            _ = try await store.enqueue(jobs(start..<min(n, start + batch)), on: client)
         }
     }
 
@@ -115,7 +104,7 @@ struct BenchQueue: AsyncParsableCommand {
         let clock = ContinuousClock()
         let elapsed = try await clock.measure { try await enqueueAll(store, client) }
         let stored = try await count(client)
-        guard stored == n else { throw CLIFailure("expected \(n) stored jobs, found \(stored)", status: .failure) }
+        guard stored == n else { throw BenchFailure("expected \(n) stored jobs, found \(stored)") }
         let seconds = elapsed.seconds
         BenchQueueSupport.emit(system: systemName, metric: "enqueue", value: Double(n) / seconds, unit: "jobs/s", n: n,
                                config: ["api": "QueueStore.enqueue([NewJob]) (one INSERT … SELECT FROM unnest per chunk)", "batch": batch, "seconds": seconds])
@@ -128,7 +117,7 @@ struct BenchQueue: AsyncParsableCommand {
             for seq in 0..<count { try await store.enqueue(jobs(seq..<seq + 1)[0], on: client) }
         }
         let stored = try await self.count(client)
-        guard stored == count else { throw CLIFailure("expected \(count) stored jobs, found \(stored)", status: .failure) }
+        guard stored == count else { throw BenchFailure("expected \(count) stored jobs, found \(stored)") }
         BenchQueueSupport.emit(system: systemName, metric: "enqueue_single", value: Double(count) / elapsed.seconds, unit: "jobs/s", n: count,
                                config: ["api": "QueueStore.enqueue(NewJob) on the pooled client (one transaction each)", "seconds": elapsed.seconds])
     }
@@ -152,7 +141,7 @@ struct BenchQueue: AsyncParsableCommand {
         let result = try worker.result(timeout: timeoutS + 60)
         let pending = try await count(client)
         guard result.distinct == n, pending == 0 else {
-            throw CLIFailure("drain incomplete: \(result.distinct) distinct bodies of \(n), \(pending) jobs left", status: .failure)
+            throw BenchFailure("drain incomplete: \(result.distinct) distinct bodies of \(n), \(pending) jobs left")
         }
         let seconds = Double(result.done - result.start) / 1e6
         BenchQueueSupport.emit(
@@ -182,12 +171,12 @@ struct BenchQueue: AsyncParsableCommand {
             let delay = origin + Int64(seq) * gap - BenchQueueSupport.wallMicroseconds()
             if delay > 0 { try await Task.sleep(for: .microseconds(delay)) }
             let enqueuedAt = BenchQueueSupport.wallMicroseconds()
-            try await store.enqueue(NewJob(kind: BuiltinHandlers.noop, payload: JobPayload(json: "{\"seq\": \(seq), \"t\": \(enqueuedAt)}")), on: client)
+            try await store.enqueue(NewJob(kind: BenchQueueSupport.noop, payload: JobPayload(json: "{\"seq\": \(seq), \"t\": \(enqueuedAt)}")), on: client)
         }
         let result = try worker.result(timeout: 120)
         let latencies = result.latenciesMs.sorted()
         guard latencies.count == latencyJobs else {
-            throw CLIFailure("got \(latencies.count) latencies, expected \(latencyJobs)", status: .failure)
+            throw BenchFailure("got \(latencies.count) latencies, expected \(latencyJobs)")
         }
         var config = workerConfig()
         config["gap_ms"] = latencyGapMs

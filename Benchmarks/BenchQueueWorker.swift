@@ -8,14 +8,14 @@ import ServiceLifecycle
 import UnixSignals
 import Synchronization
 
-/// `meridian bench queue-worker`: the worker process of `bench queue`'s drain and latency
+/// `meridian-bench queue-worker`: the worker process of `bench queue`'s drain and latency
 /// figures. It runs the ordinary ``QueueWorker`` with a `noop` handler that notes which job
 /// ran when, and writes `READY` and then `RESULT {json}` lines to its report file.
 struct BenchQueueWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue-worker",
-        abstract: "The worker process that `meridian bench queue` starts (not for direct use).",
-        discussion: "Example:\n  meridian bench queue-worker --db-url postgresql://postgres@127.0.0.1:55440/b --metric drain --expected 20000 --report-file /tmp/r"
+        abstract: "The worker process that `meridian-bench queue` starts (not for direct use).",
+        discussion: "Example:\n  meridian-bench queue-worker --db-url postgresql://postgres@127.0.0.1:55440/b --metric drain --expected 20000 --report-file /tmp/r"
     )
 
     @Option var dbUrl: String
@@ -31,7 +31,7 @@ struct BenchQueueWorker: AsyncParsableCommand {
         logger.logLevel = .warning
         let tracker = Tracker(expected: expected)
         var handlers = JobHandlers()
-        handlers.register(BuiltinHandlers.noop) { job, _ in
+        handlers.register(BenchQueueSupport.noop) { job, _ in
             let now = BenchQueueSupport.wallMicroseconds()
             let seq = BenchQueueSupport.integerField("seq", in: job.payload.json) ?? -1
             let enqueuedAt = BenchQueueSupport.integerField("t", in: job.payload.json)

@@ -1,11 +1,15 @@
 import Foundation
+import MeridianQueue
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Shared pieces of `meridian bench queue` and its worker process.
+/// Shared pieces of `meridian-bench queue` and its worker process.
 enum BenchQueueSupport {
+    /// The kind of the measured no-op job: enqueued by the bench, run by its worker process.
+    static let noop: JobKind = "noop"
+
     /// Wall-clock time (CLOCK_REALTIME) in microseconds, comparable across processes.
     static func wallMicroseconds() -> Int64 {
         var now = timespec()
