@@ -86,6 +86,14 @@ struct FundingFixture: Sendable {
         return instance.id
     }
 
+    /// The bank's confirmation marked by hand, as a second finance officer does it: the
+    /// pending instructions go out in a pain.001 file first (only exported ones can be marked).
+    @discardableResult
+    func markPaid(_ endToEnd: String, by officer: String = "fo2") async throws -> Reconciler.Change {
+        _ = try await PaymentExport(client: client, logger: logger).export()
+        return try await Reconciler(engine: engine, logger: logger).mark(endToEnd, .paid, reason: "the bank's statement of the day", by: officer)
+    }
+
     func state(_ instance: UUID) async throws -> String {
         try await engine.instance(instance).state
     }

@@ -97,7 +97,7 @@ struct PaymentTests {
             let retry = try await disburse(fixture, exchanges[1])
             #expect(!retry.replayed && retry.instruction.id != failed.id)
             #expect(try await fixture.state(exchanges[1]) == "payment-pending")
-            _ = try await reconciler.mark(retry.instruction.endToEndID, .paid, by: "fo2")
+            try await fixture.markPaid(retry.instruction.endToEndID)
             #expect(try await fixture.statement().disbursed == .usd(200_100))
             #expect(try await fixture.balanceRows() == fixture.entrySums())
             #expect(try await fixture.unbalancedTransactions() == 0)

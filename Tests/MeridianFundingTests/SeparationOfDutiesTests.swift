@@ -89,8 +89,7 @@ struct SeparationOfDutiesTests {
             let first = try await disbursements.disburse(request(FundingFixture.finance("fo1")))
             #expect(first.instruction.amount == .usd(700_000) && first.instruction.status == .pending)
             #expect(try await fixture.state(exchange) == "payment-pending")
-            let reconciler = Reconciler(engine: fixture.engine, logger: fixture.logger)
-            _ = try await reconciler.mark(first.instruction.endToEndID, .paid, by: "fo1")
+            try await fixture.markPaid(first.instruction.endToEndID, by: "fo2")
             #expect(try await fixture.state(exchange) == "implementation")
             // The second instalment is paid after results: refused while the report is not in.
             do {
@@ -108,7 +107,7 @@ struct SeparationOfDutiesTests {
             }
             let second = try await disbursements.disburse(request(FundingFixture.finance("fo2"), instalment: 2))
             #expect(second.instruction.amount == .usd(300_000))
-            _ = try await reconciler.mark(second.instruction.endToEndID, .paid, by: "fo2")
+            try await fixture.markPaid(second.instruction.endToEndID, by: "fo1")
             #expect(try await fixture.grant(of: exchange).status == .closed)
             let statement = try await fixture.statement()
             #expect(statement.disbursed == .usd(1_000_000) && statement.committed == .usd(0) && statement.inPayment == .usd(0))
