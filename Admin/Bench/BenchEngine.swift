@@ -124,7 +124,7 @@ struct BenchEngine: AsyncParsableCommand {
         return try await withPostgresClient(settings, logger: logger) { client in
             let engine = try WorkflowEngine(client: client, configuration: .init(registry: WorkflowRegistry(tasks: ["bench-step"])), logger: logger)
             _ = try await engine.deploy([.init(name: "bench-chain.xml", bytes: Array(Self.chain(steps: steps).utf8))])
-            let started: [UUID] = try await withThrowingTaskGroup(of: [UUID].self) { group in
+            let instanceIDs: [UUID] = try await withThrowingTaskGroup(of: [UUID].self) { group in
                 for slice in 0..<8 {
                     group.addTask {
                         var ids: [UUID] = []
@@ -150,7 +150,7 @@ struct BenchEngine: AsyncParsableCommand {
                 tasks.addTask { try await group.run(); return nil }
                 tasks.addTask {
                     while true {
-                        let rows = try await client.query("SELECT count(*) FROM engine_instances WHERE id = ANY(\(started)) AND NOT is_final",
+                        let rows = try await client.query("SELECT count(*) FROM engine_instances WHERE id = ANY(\(instanceIDs)) AND NOT is_final",
                                                           logger: logger).collect()
                         if try rows[0].decode(Int.self) == 0 { break }
                         try await Task.sleep(for: .milliseconds(20))
@@ -165,11 +165,11 @@ struct BenchEngine: AsyncParsableCommand {
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let transitions = try await client.query("""
-                SELECT count(*) FROM engine_history WHERE instance_id = ANY(\(started)) AND event = 'next'
+                SELECT count(*) FROM engine_history WHERE instance_id = ANY(\(instanceIDs)) AND event = 'next'
                 """, logger: logger).collect()[0].decode(Int.self)
             let report = try await engine.verifyHistory()
             let finished = try await client.query("""
-                SELECT count(*) FROM engine_instances WHERE id = ANY(\(started)) AND is_final AND version = \(Int64(steps + 1))
+                SELECT count(*) FROM engine_instances WHERE id = ANY(\(instanceIDs)) AND is_final AND version = \(Int64(steps + 1))
                 """, logger: logger).collect()[0].decode(Int.self)
             return Line(instances: instances, steps: steps, workers: workers, connections: connections, transitions: transitions,
                         expectedTransitions: instances * steps, finished: finished, seconds: seconds,

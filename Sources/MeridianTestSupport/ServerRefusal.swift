@@ -16,6 +16,11 @@ public struct ServerRefusal: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(sqlState): \(message)" }
 
+    public init(sqlState: String, message: String) {
+        self.sqlState = sqlState
+        self.message = message
+    }
+
     /// Runs `body` and returns the server's refusal, or `nil` when it succeeded or failed in
     /// another way (then the caller's `#expect` on the result fails, naming what happened).
     public static func of(_ body: () async throws -> Void) async -> ServerRefusal? {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MeridianPostgres
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -82,17 +83,41 @@ func waitUntil(_ what: String, within seconds: Double, _ condition: () async thr
     throw ChaosFailure("waited \(Int(seconds)) s in vain for \(what)")
 }
 
-/// Runs `body`, abandoning it (cancelled) after `seconds`: a call that hangs while the server
-/// is down must not stall the run.
+/// Runs `body`, abandoning it after `seconds`: a call that hangs while the server is down
+/// (seen: a pooled query that never returns after a crash, deaf to cancellation) must not
+/// stall the run. The abandoned call is cancelled but not awaited — a structured task group
+/// would wait for it for ever — so it may still finish later; the idempotency keys make
+/// that harmless, and the checks afterwards would see it if it were not.
 func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw ChaosFailure("a call took longer than \(Int(seconds)) s")
+    let once = Once<T>()
+    let work = Task<T, any Error> { try await body() }
+    return try await withCheckedThrowingContinuation { continuation in
+        once.set(continuation)
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            guard let waiting = once.take() else { return }
+            work.cancel()
+            await ChaosHangs.shared.record()
+            waiting.resume(throwing: ChaosFailure("a call took longer than \(Int(seconds)) s and was abandoned"))
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw CancellationError() }
-        return first
+        Task {
+            let result = await work.result
+            timer.cancel()
+            once.take()?.resume(with: result)
+        }
     }
+}
+
+/// A continuation resumed once, by whichever of the call and its timer comes first.
+private final class Once<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    func set(_ value: CheckedContinuation<T, any Error>) { continuation.withLock { $0 = value } }
+    func take() -> CheckedContinuation<T, any Error>? { continuation.withLock { $0.take() } }
+}
+
+/// How many calls were abandoned by ``withTimeout(_:_:)`` in this process.
+actor ChaosHangs {
+    static let shared = ChaosHangs()
+    private(set) var count = 0
+    func record() { count += 1 }
 }

@@ -72,8 +72,10 @@ struct ChaosTests {
         let actions = await progress.actions
         let failures = await progress.failures
         let lastFailures = await progress.lastFailure
+        let hangs = await ChaosHangs.shared.count
         print("""
             chaos: \(settings) — \(seconds) s; \(actions) steps, \(failures) calls failed and retried; \
+            \(hangs) call(s) hung and were abandoned after 30 s; \
             \(received.files) payment files, \(received.payments) payments; \(ownExits.count) worker(s) exited on their own\
             \(ownExits.isEmpty ? "" : " (\(ownExits.prefix(3).joined(separator: "; ")))")
             chaos: audit: \(audit.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))\(audit.standardError)
