@@ -19,7 +19,7 @@ while (($#)); do
     --restarts) restarts=$2; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
     --deadline) deadline=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "chaos.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
