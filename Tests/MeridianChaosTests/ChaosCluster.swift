@@ -95,15 +95,16 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () 
         once.set(continuation)
         let timer = Task {
             try? await Task.sleep(for: .seconds(seconds))
-            guard let waiting = once.take() else { return }
+            guard !Task.isCancelled, let waiting = once.take() else { return }
             work.cancel()
             await ChaosHangs.shared.record()
             waiting.resume(throwing: ChaosFailure("a call took longer than \(Int(seconds)) s and was abandoned"))
         }
         Task {
             let result = await work.result
+            let waiting = once.take()
             timer.cancel()
-            once.take()?.resume(with: result)
+            waiting?.resume(with: result)
         }
     }
 }
