@@ -84,7 +84,10 @@ struct ChaosTests {
             """)
         #expect(findings.lost.isEmpty, "lost: \(findings.lost.prefix(10)); last failures: \(lastFailures.prefix(10))")
         #expect(findings.doubled.isEmpty, "doubled: \(findings.doubled.prefix(10))")
-        #expect(received.inSeveralFiles.isEmpty, "payments sent to the bank in more than one file: \(received.inSeveralFiles.prefix(10))")
+        // Seen in long runs: `PaymentExport` delivers its file before its transaction commits, so a
+        // crash in between leaves the instructions pending and the next export sends them again.
+        #expect(received.inSeveralFiles.isEmpty,
+                "payments sent to the bank in more than one pain.001 file (a file delivered by an export whose commit was lost?): \(received.inSeveralFiles.prefix(10))")
         #expect(findings.problems.isEmpty, "\(findings.problems)")
         #expect(audit.status == 0, "meridian audit verify: \(audit.standardOutput) \(audit.standardError)")
         #expect(restarts == settings.restarts, "the server was to be crashed \(settings.restarts) times, was \(restarts)")
