@@ -315,6 +315,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MeridianChaosTests",
+            dependencies: [
+                "MeridianExchange",
+                "MeridianFunding",
+                "MeridianEngine",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianPostgres",
+                "MeridianShippedWorkflows",
+                "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "MeridianCLITests",
             dependencies: [
                 "MeridianTestSupport",

@@ -112,9 +112,10 @@ struct PaymentTests {
             let instruction = try await disburse(fixture, exchange).instruction
             let exported = try #require(try await PaymentExport(client: fixture.client, logger: fixture.logger).export())
             let report = Self.pain002(original: exported.batch.messageID, [(instruction.endToEndID, "ACSC", nil), ("MNOSUCHPAYMENT", "ACSC", nil)])
-            await #expect(throws: FundingError.self) {
+            let error = try await #require(throws: FundingError.self) {
                 _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
             }
+            #expect(error.code == .notFound && error.message.contains("MNOSUCHPAYMENT"), "\(error)")
             #expect(try await fixture.state(exchange) == "payment-pending")
             #expect(try await fixture.statement().inPayment == .usd(100_050))
         }

@@ -56,9 +56,10 @@ struct SeparationOfDutiesTests {
     func maximumPerGrant() async throws {
         try await FundingFixture.with { fixture in
             try await fixture.fund(contributed: 100_000_000)
-            await #expect(throws: FundingError.self) {
+            let error = try await #require(throws: FundingError.self) {
                 _ = try await fixture.exchangeInFundingReview(grant: 15_000_001)
             }
+            #expect(error.code == .refused && error.message.contains("more than the 150,000.00 USD a grant from rapid may be"), "\(error)")
         }
     }
 
@@ -74,12 +75,14 @@ struct SeparationOfDutiesTests {
             func request(_ actor: WorkflowActor, instalment: Int = 1) -> DisbursementRequest {
                 DisbursementRequest(grantID: grant.id, instalment: instalment, beneficiary: "Ministry of Water", account: account, actor: actor)
             }
-            await #expect(throws: FundingError.self) {  // approved the grant
+            let approverError = try await #require(throws: FundingError.self) {
                 _ = try await disbursements.disburse(request(.person("fa1", roles: ["fund-approver", "finance-officer"])))
             }
-            await #expect(throws: FundingError.self) {  // wrote the plan
+            #expect(approverError.code == .refused && approverError.message.contains("fa1 voted to approve the grant and so may not disburse it"), "\(approverError)")
+            let authorError = try await #require(throws: FundingError.self) {
                 _ = try await disbursements.disburse(request(.person("off", roles: ["official", "finance-officer"])))
             }
+            #expect(authorError.code == .refused && authorError.message.contains("off submitted the plan and so may not disburse it"), "\(authorError)")
             do {
                 _ = try await disbursements.disburse(request(.person("nobody", roles: ["fund-approver"])))
                 Issue.record("a person without finance-officer disbursed")
@@ -102,9 +105,10 @@ struct SeparationOfDutiesTests {
                                                                    data: ["document.results-report": .string("report-1")], actor: FundingFixture.official))
             #expect(report.status == .applied && report.to == "results-review")
             // The second instalment is outside the workflow's approval: the funding module checks the same rules.
-            await #expect(throws: FundingError.self) {
+            let laterError = try await #require(throws: FundingError.self) {
                 _ = try await disbursements.disburse(request(.person("fa1", roles: ["finance-officer"]), instalment: 2))
             }
+            #expect(laterError.code == .refused && laterError.message.contains("fa1 voted to approve the grant"), "\(laterError)")
             let second = try await disbursements.disburse(request(FundingFixture.finance("fo2"), instalment: 2))
             #expect(second.instruction.amount == .usd(300_000))
             try await fixture.markPaid(second.instruction.endToEndID, by: "fo1")
