@@ -317,6 +317,7 @@ let package = Package(
         .testTarget(
             name: "MeridianChaosTests",
             dependencies: [
+                "MeridianService",
                 "MeridianExchange",
                 "MeridianFunding",
                 "MeridianEngine",

@@ -9,6 +9,7 @@ import MeridianTestSupport
 import PostgresNIO
 import Synchronization
 import Testing
+import MeridianService
 
 /// The chaos suite: many exchanges from request to closed through the real workflow, with
 /// several `meridian worker` processes SIGKILLed at random and the PostgreSQL server (its
@@ -31,7 +32,8 @@ struct ChaosTests {
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
 
         let (findings, restarts, progress, bank) = try await withPostgresClient(cluster.settings, logger: logger) { client in
-            let engine = try WorkflowEngine(client: client, configuration: .init(tasks: Self.tasks(client, logger)), logger: logger)
+            // The engine as Meridian assembles it: every domain's plugin and task handlers.
+            let engine = try MeridianService(client: client, logger: logger).engine
             let seedExperiences = try await Self.prepare(engine, exchanges: settings.exchanges, logger: logger)
             try await workers.start(settings.workers)
             let progress = ChaosProgress()
@@ -106,14 +108,6 @@ struct ChaosTests {
             while next < min(settings.parallel, settings.exchanges) { add() }
             for await _ in group where next < settings.exchanges { add() }
         }
-    }
-
-    /// Every domain's task handlers, as `meridian` assembles them (Admin/Worker/EngineHandlers.swift).
-    private static func tasks(_ client: PostgresClient, _ logger: Logger) -> TaskHandlers {
-        var tasks = TaskHandlers()
-        FundingTasks.register(into: &tasks, client: client, logger: logger)
-        ExchangeTasks.register(into: &tasks, client: client, logger: logger)
-        return tasks
     }
 
     /// Deploys the shipped workflows, loads the seed knowledge base and opens the fund with
