@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MeridianXML", targets: ["MeridianXML"]),
         .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
         .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
+        .library(name: "MeridianCodes", targets: ["MeridianCodes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -40,9 +41,12 @@ let package = Package(
             exclude: ["README.md", "workflow-language.md"],
             resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards")]
         ),
+        // ISO 4217 and ISO 3166-1 tables and the rules of input text: pure, depends on nothing of ours.
+        .target(name: "MeridianCodes"),
         .target(
             name: "MeridianWorkflow",
             dependencies: [
+                "MeridianCodes",
                 "CLibXML2",
                 "MeridianXML",
                 "MeridianSchemas",
@@ -58,6 +62,7 @@ let package = Package(
         .target(
             name: "MeridianFunding",
             dependencies: [
+                "MeridianCodes",
                 "MeridianEngine",
                 "MeridianPostgres",
                 "MeridianWorkflow",
@@ -96,6 +101,7 @@ let package = Package(
         .target(
             name: "MeridianEngine",
             dependencies: [
+                "MeridianCodes",
                 "MeridianWorkflow",
                 "MeridianQueue",
                 "MeridianPostgres",
@@ -108,6 +114,7 @@ let package = Package(
         .target(
             name: "MeridianExchange",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianEngine",
                 "MeridianFunding",
@@ -122,6 +129,7 @@ let package = Package(
         .target(
             name: "MeridianIdentity",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,6 +148,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -228,8 +237,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MeridianCodesTests",
+            dependencies: ["MeridianCodes"]
+        ),
+        .testTarget(
             name: "MeridianCLITests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianTestSupport",
                 "MeridianPostgres",
                 .product(name: "Logging", package: "swift-log"),

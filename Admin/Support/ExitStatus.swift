@@ -62,12 +62,15 @@ struct CLIFailure: Error, CustomStringConvertible {
         case let error as QueueError:
             self.init(queueError: error)
         case let error as PSQLError:
+            if DatabaseUnavailable.isUnavailable(error) {
+                self.init("the database is unavailable: \(DatabaseUnavailable.reason(error))",
+                          status: .unavailable)
+                return
+            }
             // PostgresNIO's description hides the server's message; show it.
-            let connectionLost = error.code == .connectionError || error.code == .serverClosedConnection
-            self.init(
-                "the database refused or failed: \(Migrator.describe(error))",
-                status: connectionLost ? .unavailable : .failure
-            )
+            self.init("the database refused or failed: \(Migrator.describe(error))", status: .failure)
+        case let error where DatabaseUnavailable.isUnavailable(error):
+            self.init("the database is unavailable: \(DatabaseUnavailable.reason(error))", status: .unavailable)
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:

@@ -25,12 +25,15 @@ struct MoneyTests {
         #expect(try MoneyParser().parse("0.07 USD") == .usd(7))
         #expect(try MoneyParser().parse("1,234,567 JPY") == Money(minorUnits: 1_234_567, currency: Currency(code: "JPY")!))
         #expect(try MoneyParser().parse("1.005 KWD") == Money(minorUnits: 1005, currency: Currency(code: "KWD")!))
+        #expect(try MoneyParser().parse("2.125 JOD") == Money(minorUnits: 2125, currency: Currency(code: "JOD")!))
+        #expect(try MoneyParser().parse("10,000,000,000,000.00 USD") == .usd(Money.largestMinorUnits))
         #expect(try MoneyParser(defaultCurrency: Currency(code: "USD")!).parse("150000") == .usd(15_000_000))
     }
 
     @Test("anything ambiguous or inexact is refused", arguments: [
         "1.005 USD", "-5 USD", "1e3 USD", "1,00 USD", "1 000 USD", "USD", "12.5", "1,000.50 XYZ", "1.2.3 USD", ".5 USD",
         "5. USD", "12,3456 USD", "1,000.5O USD", "99999999999999999999 USD", "Infinity USD", "NaN USD", "0x10 USD", "5 usd", "",
+        "92233720368547758.07 USD", "10000000000000.01 USD", "1 XXX", "1 ZZZ",
     ])
     func refused(_ text: String) {
         #expect(throws: FundingError.self) { try MoneyParser().parse(text) }
