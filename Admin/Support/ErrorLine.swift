@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MeridianCodes
 
 /// Turns every failure into the one line `meridian` prints: `meridian: error: …`, on one
