@@ -43,7 +43,8 @@ enum ErrorLine {
         for (index, argument) in arguments.enumerated() {
             if let scalar = argument.unicodeScalars.first(where: { InputText.isControl($0) }) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
-                return "argument \(index + 1) ('\(InputText.printable(argument).prefix(60))') contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex); remove it and run the command again"
+                // The argument itself is not shown: it may be a URL with a password.
+                return "argument \(index + 1) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex); remove it and run the command again"
             }
         }
         return nil

@@ -1,8 +1,11 @@
 import MeridianCodes
 
-/// Checks an idempotency key before any SQL runs (exit 65 when it is refused).
+import ArgumentParser
+
+/// Checks an idempotency key while the arguments are parsed, before any SQL runs (a usage
+/// error, exit 64, like any malformed option value).
 enum KeyCheck {
     static func validate(_ key: String?) throws {
-        if let key, let problem = InputText.keyProblem(key) { throw CLIFailure(problem, status: .dataError) }
+        if let key, let problem = InputText.keyProblem(key) { throw ValidationError(problem) }
     }
 }

@@ -144,8 +144,8 @@ extension BadInput {
         add(64, nil, "queue", "retry")
         add(64, "ada", "user", "add")
         add(64, "ada", "user", "add", "zoe")
-        add(64, "ada", "user", "add", "zoe", "--name", "Zoe", "--role", "wizard")
-        add(64, "ada", "user", "roles", "amani", "--role", "emperor")
+        add(65, "ada", "user", "add", "zoe", "--name", "Zoe", "--role", "wizard")
+        add(65, "ada", "user", "roles", "amani", "--role", "emperor")
         add(64, "ada", "user", "disable")
         add(64, "ada", "token", "create", "--expires-in-days", "soon")
         add(64, "finn", "fund", "create")
@@ -158,12 +158,12 @@ extension BadInput {
         add(64, "finn", "payments", "list", "--status", "lost")
         add(64, "finn", "payments", "reconcile")
         add(64, "finn", "payments", "mark", "E2E-1", "gone")
-        add(64, nil, "workflow", "validate")
+        cases.append(BadInput(arguments: ["workflow", "validate"], user: nil, status: 64, ownURL: true))
         add(64, nil, "workflow", "show")
         add(64, nil, "workflow", "deploy")
         add(64, nil, "db", "frobnicate")
         add(64, nil, "bench", "frobnicate")
-        add(64, nil, "worker", "--queue", "=3")
+        add(64, nil, "worker", "--queue", "default=0")
         add(64, nil, "audit", "verify", "not-an-id")
 
         // Bad data in options: amounts, currencies, countries, names, keys (65).
@@ -194,12 +194,12 @@ extension BadInput {
         add(65, "ada", "user", "add", "zoe", "--name", "   ", "--role", "program-manager")
         add(65, "ada", "user", "add", "zoe", "--name", String(repeating: "z", count: 201), "--role", "program-manager")
         add(65, "ada", "user", "roles", "amani", "--role", "official", "--country", "XYZ")
-        add(65, "pm", "exchange", "screen", exchange, "--key", String(repeating: "k", count: 201))
-        add(65, "pm", "exchange", "screen", exchange, "--key", "a key with spaces")
-        add(65, "pm", "approve", exchange, "--key", "")
-        add(65, "ada", "instance", "fire", exchange, "start-screening", "--key", String(repeating: "k", count: 500))
-        add(65, "fay", "grant", "approve", missing, "--key", String(repeating: "k", count: 201))
-        add(65, "finn", "disburse", missing, "--key", String(repeating: "k", count: 201))
+        add(64, "pm", "exchange", "screen", exchange, "--key", String(repeating: "k", count: 201))
+        add(64, "pm", "exchange", "screen", exchange, "--key", "a key with spaces")
+        add(64, "pm", "approve", exchange, "--key", "")
+        add(64, "ada", "instance", "fire", exchange, "start-screening", "--key", String(repeating: "k", count: 500))
+        add(64, "fay", "grant", "approve", missing, "--key", String(repeating: "k", count: 201))
+        add(64, "fay", "grant", "reject", missing, "--key", "k\\with\\tab\t")
 
         // Terminal control characters in arguments (65): ANSI escapes, BEL, bidi overrides.
         add(65, "amani", "exchange", "request", "--country", "COD", "--goal", "Peace \u{1B}[31mnow\u{1B}[0m in the provinces", "--challenge", "c", "--objective", "o")
@@ -314,8 +314,8 @@ extension BadInput {
         add(66, "finn", "payments", "reconcile", files.folder.appendingPathComponent("no-such.xml").path)
 
         // Workflow files (1: an invalid definition; 66: no such file).
-        add(1, nil, "workflow", "validate", try files.write("not-a-workflow.xml", "<workflow/>"))
-        add(66, nil, "workflow", "validate", files.folder.appendingPathComponent("none.xml").path)
+        cases.append(BadInput(arguments: ["workflow", "validate", try files.write("not-a-workflow.xml", "<workflow/>")], user: nil, status: 1, ownURL: true))
+        cases.append(BadInput(arguments: ["workflow", "validate", files.folder.appendingPathComponent("none.xml").path], user: nil, status: 66, ownURL: true))
         add(1, nil, "workflow", "deploy", try files.write("doctype.xml", "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><workflow>&x;</workflow>"))
 
         // Not found (66).
@@ -347,9 +347,12 @@ extension BadInput {
         for url in ["postgresql://bob:S3cretPW@[::1/db", "postgresql://bob:S3cretPW@localhost:99999/db", "mysql://bob:S3cretPW@localhost/db",
                     "postgresql://bob:S3cretPW@localhost/db?sslmode=sometimes", "postgresql://bob:S3cretPW@localhost/db?connect_timeout=soon",
                     "postgresql://bob@localhost/db?password=S3cretPW&frobnicate=1", "postgresql://bob:S3cretPW@localhost/db?connect_timeout=0",
-                    "postgresql://bob:S3cretPW@localhost/db?application_name=\u{7F}x"] {
+                    "postgresql://bob:S3cretPW@localhost/db?application_name=%7Fx"] {
             cases.append(BadInput(arguments: ["kb", "list", "--database-url", url], user: nil, status: 64, ownURL: true))
         }
+        // A control character in the URL itself: refused before it is parsed, the URL never echoed.
+        cases.append(BadInput(arguments: ["kb", "list", "--database-url", "postgresql://bob:S3cretPW@localhost/db?application_name=\u{7F}x"],
+                              user: nil, status: 65, ownURL: true))
         cases.append(BadInput(arguments: ["kb", "list", "--database-url", "postgresql://bob:S3cretPW@127.0.0.1:1/db?connect_timeout=2"], user: nil, status: 69, ownURL: true))
         cases.append(BadInput(arguments: ["kb", "list"], user: nil, status: 64, environment: ["MERIDIAN_DATABASE_URL": "postgresql://bob:S3cretPW@[::1/db"], ownURL: true))
         cases.append(BadInput(arguments: ["kb", "list"], user: nil, status: 64, environment: ["MERIDIAN_STATEMENT_TIMEOUT": "soon"]))

@@ -28,6 +28,9 @@ public func withPostgresClient<Result: Sendable>(
     let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: backgroundLogger)
     let running = Task { await client.run() }
     let lost = LostDatabase()
+    // The watchdog cancels this very task when the database is gone: a query waiting for
+    // the pool's next connection attempt then fails at once (PostgresNIO cancels its lease).
+    let cancelBody = withUnsafeCurrentTask { task in BodyCancellation(task) }
     let watching = Task {
         guard watchdog else { return }
         while !Task.isCancelled {
@@ -38,27 +41,47 @@ public func withPostgresClient<Result: Sendable>(
             } catch {
                 if Task.isCancelled { return }
                 await lost.record(error)
+                cancelBody.cancel()
                 running.cancel()
                 return
             }
         }
     }
     defer {
+        cancelBody.finish()
         watching.cancel()
         running.cancel()
     }
     do {
-        return try await body(client)
+        let result = try await body(client)
+        cancelBody.finish()
+        return result
     } catch {
-        if let reason = await lost.reason {
-            throw DatabaseError(
-                .timedOut,
-                "lost the database at \(settings.url) while the command ran: \(reason)",
-                hint: "check that the server runs (`meridian db status`) and run the command again"
-            )
-        }
+        cancelBody.finish()
+        if let reason = await lost.reason { throw lostDatabase(settings, reason) }
         throw error
     }
+}
+
+private func lostDatabase(_ settings: ConnectionSettings, _ reason: String) -> DatabaseError {
+    DatabaseError(
+        .timedOut,
+        "lost the database at \(settings.url) while the command ran: \(reason)",
+        hint: "check that the server runs (`meridian db status`) and run the command again"
+    )
+}
+
+/// Cancels the task that runs a client's body from the watchdog, and never after the body
+/// has finished (the task outlives the body, so the unsafe reference is valid until then).
+private final class BodyCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: UnsafeCurrentTask?
+
+    init(_ task: UnsafeCurrentTask?) { self.task = task }
+
+    func cancel() { lock.withLock { task?.cancel() } }
+
+    func finish() { lock.withLock { task = nil } }
 }
 
 /// What the watchdog of ``withPostgresClient(_:logger:watchdog:_:)`` saw, once it gave up.
