@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeridianPostgresTests",
-            dependencies: ["MeridianPostgres", "MeridianTestSupport"]
+            dependencies: ["MeridianPostgres", "MeridianTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MeridianWorkflowTests",

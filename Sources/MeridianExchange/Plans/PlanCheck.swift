@@ -82,8 +82,12 @@ public struct PlanCheck: Sendable, Equatable {
                 problems.append("\(field).currency: '\(InputText.printable(line.currency))' is not an ISO 4217 currency code (such as USD, EUR, XOF)")
                 continue
             }
-            guard line.amountMinor > 0, line.amountMinor <= Money.largestMinorUnits else {
-                problems.append("\(field).amount_minor: must be positive integer minor units up to \(Money.largestMinorUnits), not \(line.amountMinor)")
+            guard line.amountMinor > 0 else {
+                problems.append("\(field).amount_minor: must be positive (integer minor units), not \(line.amountMinor)")
+                continue
+            }
+            guard line.amountMinor <= Money.largestMinorUnits else {
+                problems.append("\(field).amount_minor: \(line.amountMinor) is more than Meridian accepts (\(Money.largestMinorUnits) minor units)")
                 continue
             }
             switch line.paidBy {

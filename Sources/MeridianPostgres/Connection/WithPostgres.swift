@@ -123,11 +123,46 @@ public func withPostgresConnection<Result>(
     }
     do {
         let result = try await body(connection)
-        try await connection.close()
+        await closeWithin(connection, settings.connectTimeout)
         return result
     } catch {
-        try? await connection.close()
+        await closeWithin(connection, settings.connectTimeout)
         throw error
+    }
+}
+
+/// Closes `connection`, waiting at most `limit`: closing a connection whose server went
+/// away mid-shutdown was seen never to finish (no socket left, no answer), which hung the
+/// command after its work was done. The socket is closed either way.
+private func closeWithin(_ connection: PostgresConnection, _ limit: Duration) async {
+    let closing = Task { try? await connection.close() }
+    let done = CloseRace()
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        done.begin(continuation)
+        Task {
+            await closing.value
+            done.finish()
+        }
+        Task {
+            try? await Task.sleep(for: limit)
+            done.finish()
+        }
+    }
+}
+
+/// Resumes its waiter once, whichever of its finishers comes first.
+private final class CloseRace: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    func begin(_ continuation: CheckedContinuation<Void, Never>) { lock.withLock { self.continuation = continuation } }
+
+    func finish() {
+        let waiting = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume()
     }
 }
 
