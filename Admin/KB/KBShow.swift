@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb show ID`: one experience in full, with its sources.
 struct KBShow: AsyncParsableCommand {
@@ -13,12 +14,7 @@ struct KBShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let found = try await database.withClient { client, logger in
-            try await ExperienceStore(client: client, logger: logger).experience(id: id)
-        }
-        guard let experience = found else {
-            throw CLIFailure("no experience has the id \(id); see `meridian kb list`", status: .notFound)
-        }
+        let experience = try await ServiceSession.runAsOperator(database) { service in try await service.experience(id) }
         if json {
             print(try JSONOutput.string(experience))
             return
