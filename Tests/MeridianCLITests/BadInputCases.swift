@@ -162,7 +162,7 @@ extension BadInput {
         add(64, nil, "workflow", "show")
         add(64, nil, "workflow", "deploy")
         add(64, nil, "db", "frobnicate")
-        add(64, nil, "bench", "frobnicate")
+        add(64, nil, "db", "start", "--frobnicate")
         add(64, nil, "worker", "--queue", "default=0")
         add(64, nil, "audit", "verify", "not-an-id")
 
@@ -338,7 +338,8 @@ extension BadInput {
         add(77, "amani", "fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "5 USD", "--reference", "R-4")
         add(77, "amani", "user", "add", "zoe", "--name", "Zoe", "--role", "admin")
         add(77, "pm", "exchange", "plan", "import", exchange, try files.write("plan-ok.json", plan))
-        add(77, "claire", "exchange", "status", exchange)
+        // Another country's exchange reads as unknown (the service's rule): 66, not 77.
+        add(66, "claire", "exchange", "status", exchange)
         add(77, nil, "user", "add", "zoe", "--name", "Zoe", "--role", "program-manager")
         add(77, nil, "token", "list", "--user", "amani")
         cases.append(BadInput(arguments: ["whoami"], user: nil, status: 77, environment: ["MERIDIAN_TOKEN": "mrd_not-a-token"]))

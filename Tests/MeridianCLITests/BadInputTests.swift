@@ -32,9 +32,9 @@ struct BadInputTests {
             var world = World(database: database)
             let workflow = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Workflows/knowledge-exchange.xml").path
-            try await world.ok(["kb", "seed"], as: nil)
             try await world.ok(["workflow", "deploy", workflow], as: nil)
             world.tokens["ada"] = lastLine(try await world.ok(["user", "add", "ada", "--name", "Ada", "--role", "admin"], as: nil))
+            try await world.ok(["kb", "seed"], as: "ada")
             for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("pm", "program-manager", nil),
                                             ("fay", "fund-approver", nil), ("finn", "finance-officer", nil)] as [(String, String, String?)] {
                 try await world.ok(["user", "add", handle, "--name", handle, "--role", role] + (country.map { ["--country", $0] } ?? []), as: "ada")
