@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MeridianXML", targets: ["MeridianXML"]),
         .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
         .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
+        .library(name: "MeridianCodes", targets: ["MeridianCodes"]),
         .library(name: "MeridianService", targets: ["MeridianService"]),
         .library(name: "MeridianHTTP", targets: ["MeridianHTTP"]),
     ],
@@ -47,9 +48,12 @@ let package = Package(
             exclude: ["README.md", "workflow-language.md"],
             resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml")]
         ),
+        // ISO 4217 and ISO 3166-1 tables and the rules of input text: pure, depends on nothing of ours.
+        .target(name: "MeridianCodes"),
         .target(
             name: "MeridianWorkflow",
             dependencies: [
+                "MeridianCodes",
                 "CLibXML2",
                 "MeridianXML",
                 "MeridianSchemas",
@@ -65,6 +69,7 @@ let package = Package(
         .target(
             name: "MeridianFunding",
             dependencies: [
+                "MeridianCodes",
                 "MeridianEngine",
                 "MeridianPostgres",
                 "MeridianWorkflow",
@@ -103,6 +108,7 @@ let package = Package(
         .target(
             name: "MeridianEngine",
             dependencies: [
+                "MeridianCodes",
                 "MeridianWorkflow",
                 "MeridianQueue",
                 "MeridianPostgres",
@@ -115,6 +121,7 @@ let package = Package(
         .target(
             name: "MeridianExchange",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianEngine",
                 "MeridianFunding",
@@ -129,6 +136,7 @@ let package = Package(
         .target(
             name: "MeridianIdentity",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,6 +193,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -224,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeridianPostgresTests",
-            dependencies: ["MeridianPostgres", "MeridianTestSupport"]
+            dependencies: ["MeridianPostgres", "MeridianTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MeridianWorkflowTests",
@@ -295,6 +304,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MeridianCodesTests",
+            dependencies: ["MeridianCodes"]
+        ),
+        .testTarget(
             name: "MeridianServiceTests",
             dependencies: [
                 "MeridianService",
@@ -333,6 +346,7 @@ let package = Package(
         .testTarget(
             name: "MeridianCLITests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianTestSupport",
                 "MeridianPostgres",
                 .product(name: "Logging", package: "swift-log"),

@@ -54,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                 requestTimeout: .seconds(requestTimeout), rateLimitPerSecond: rateLimit,
                                                 rateLimitBurst: rateLimit * 2)
         let runWorkers = workers
-        try await withPostgresClient(settings, logger: logger) { client in
+        // A server outlives a database restart (its requests fail meanwhile, /readyz says so): no watchdog.
+        try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
             let service = try MeridianService(client: client, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: MeridianServer.application(service: service, configuration: configuration, logger: logger)),

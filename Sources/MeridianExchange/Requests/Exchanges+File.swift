@@ -27,6 +27,12 @@ extension Exchanges {
         }
         let logger = self.logger
         return try await transaction { connection in
+            // Filings with one key take turns: the second waits for the first to commit and
+            // then finds it, instead of failing on the unique key (filed_by, idempotency_key).
+            if let key {
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('exchange-file:' || \(actor.id) || ':' || \(key), 0))",
+                                           logger: logger)
+            }
             if let key, let existing = try await Self.filed(by: actor.id, key: key, on: connection, logger: logger) {
                 return existing
             }
