@@ -38,7 +38,7 @@ let package = Package(
             name: "MeridianSchemas",
             path: "Schemas",
             exclude: ["README.md", "workflow-language.md"],
-            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards")]
+            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("experience-catalogue.schema.json")]
         ),
         .target(
             name: "MeridianWorkflow",
@@ -116,7 +116,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Seed/PROVENANCE.md"],
-            resources: [.copy("Resources/seed-experiences.json")]
+            resources: [
+                .copy("Resources/seed-experiences.json"), .copy("Resources/countries.json"), .copy("Resources/concepts.json"),
+            ]
         ),
         // Users, their roles and the API tokens that say who acts (issue 8).
         .target(

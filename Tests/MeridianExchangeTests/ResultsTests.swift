@@ -74,6 +74,15 @@ struct ResultsTests {
             #expect(experience.approach.contains("study visit (Reintegration centres in Musanze)"))
             #expect(experience.outcomeStrength == .reported)
             #expect(experience.sources == ["meridian:exchange/\(id.uuidString.lowercased())"])
+            #expect(experience.selfReported, "an exchange's own report is self-reported evidence")
+            #expect(experience.provenance?.hasPrefix("Self-reported") == true)
+            // Matched afterwards, it says so, and its evidence counts half of an independent report's.
+            let result = try await Matcher(client: f.client, logger: f.logger).match(MatchRequest(
+                text: Fixtures.ddrRequest.institutionalChallenge, sectors: [.demobilisationReintegration], countryCode: "UGA",
+                region: .subSaharanAfrica, incomeGroup: .low))
+            let own = try #require(result.matches.first { $0.experienceId == experienceID })
+            #expect(own.reasons.outcome.contains("self-reported by an exchange"))
+            #expect(own.parts.outcome == 0.025, "0.15 × 1/3 × 0.5")
         }
     }
 }
