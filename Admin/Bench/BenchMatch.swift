@@ -41,6 +41,7 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Instead of the synthetic catalogue: match the real exchanges of this evaluation file against the shipped catalogue and print top-1, top-5 and MRR, per language too.")
     var eval: String?
     @Flag(help: "With --eval, print one JSON line.") var json = false
+    @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
 
     static let scratchDatabase = "meridian_bench_match"
 
@@ -51,7 +52,8 @@ struct BenchMatch: AsyncParsableCommand {
 
     func run() async throws {
         if let eval {
-            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, json: json)
+            let weights = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
+            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, weights: weights, json: json)
             return
         }
         let logger = database.logger

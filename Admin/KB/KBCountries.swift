@@ -41,7 +41,7 @@ struct KBCountries: AsyncParsableCommand {
         let language = Language(rawValue: language) ?? .english
         print(Table.render(
             ["ALPHA-3", "ALPHA-2", "NAME", "REGION", "INCOME GROUP"],
-            table.countries.map { [$0.alpha3, $0.alpha2, $0.name(in: language), $0.region?.rawValue ?? "-", $0.incomeGroup?.rawValue ?? "-"] }
+            table.countries.map { [$0.alpha3, $0.alpha2 ?? "-", $0.name(in: language), $0.region?.rawValue ?? "-", $0.incomeGroup?.rawValue ?? "-"] }
         ))
         print("\(table.countries.count) economies; source: \(table.source) (\(table.date))")
     }

@@ -40,7 +40,7 @@ struct CatalogueFormatTests {
         let catalogue = ExperienceImporter.parse(data, fileName: "seed.json", format: .json, rules: .catalogue)
         #expect(catalogue.experiences.isEmpty)
         #expect(catalogue.diagnostics.map(\.description) == [
-            "seed.json:2: provenance: required in the shipped catalogue: one line saying what was checked against which source, and what is not confirmed",
+            "seed.json:1: provenance: required in the shipped catalogue: one line saying what was checked against which source, and what is not confirmed",
         ])
     }
 
@@ -50,8 +50,8 @@ struct CatalogueFormatTests {
         let parsed = ExperienceImporter.parse(data, fileName: "kb.json", format: .json)
         #expect(parsed.experiences.isEmpty)
         #expect(parsed.diagnostics.map(\.description).sorted() == [
-            "kb.json:2: summary: the fr summary must be text",
-            "kb.json:2: summary: unknown language 'de'; the languages are en, fr, es, pt",
+            "kb.json:1: summary: the fr summary must be text",
+            "kb.json:1: summary: unknown language 'de'; the languages are en, fr, es, pt",
         ])
     }
 

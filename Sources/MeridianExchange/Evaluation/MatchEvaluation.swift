@@ -19,6 +19,8 @@ public enum MatchEvaluation {
         public var language: Language
         public var text: String
         public var sectors: [Sector]
+        /// The programme the requester learned from, when the file names it.
+        public var expectedProgramme: String?
     }
 
     /// What the matcher proposed for a case.
@@ -55,6 +57,9 @@ public enum MatchEvaluation {
     public struct Report: Sendable, Codable, Equatable {
         public var overall: Figures
         public var byLanguage: [String: Figures]
+        /// Over the cases whose expected programme is in the catalogue (when the file names
+        /// programmes and the catalogue is given): what the method achieves where it can.
+        public var inCatalogue: Figures?
         /// `id (language): expected X, proposed A B C` for each case whose country was not in the top five.
         public var missed: [String]
     }
@@ -90,7 +95,8 @@ public enum MatchEvaluation {
                     problems.append("\(id): unknown language '\(code)'")
                     continue
                 }
-                cases.append(Case(id: id, requestingCountry: country, expected: expected, language: language, text: text, sectors: sectors))
+                cases.append(Case(id: id, requestingCountry: country, expected: expected, language: language, text: text, sectors: sectors,
+                                  expectedProgramme: entry["expected_programme"] as? String))
             }
         }
         guard problems.isEmpty else {
@@ -99,8 +105,9 @@ public enum MatchEvaluation {
         return cases
     }
 
-    /// The figures of `outcomes`.
-    public static func report(_ outcomes: [Outcome]) -> Report {
+    /// The figures of `outcomes`; with `catalogue` (the experiences matched against), also
+    /// those of the cases whose expected programme it holds.
+    public static func report(_ outcomes: [Outcome], catalogue: [Experience]? = nil) -> Report {
         var byLanguage: [String: Figures] = [:]
         for language in Language.allCases {
             let subset = outcomes.filter { $0.case.language == language }
@@ -109,7 +116,16 @@ public enum MatchEvaluation {
         let missed = outcomes.filter { ($0.rank ?? 6) > 5 }.map {
             "\($0.case.id) (\($0.case.language.rawValue)): expected \($0.case.expected.joined(separator: "/")), proposed \($0.proposed.joined(separator: " "))"
         }
-        return Report(overall: figures(outcomes), byLanguage: byLanguage, missed: missed)
+        var inCatalogue: Figures?
+        if let catalogue {
+            let held = Set(catalogue.map { "\($0.countryCode)\u{0}\($0.programme)" })
+            let reachable = outcomes.filter { outcome in
+                guard let programme = outcome.case.expectedProgramme else { return false }
+                return outcome.case.expected.contains { held.contains("\($0)\u{0}\(programme)") }
+            }
+            if !reachable.isEmpty { inCatalogue = figures(reachable) }
+        }
+        return Report(overall: figures(outcomes), byLanguage: byLanguage, inCatalogue: inCatalogue, missed: missed)
     }
 
     static func figures(_ outcomes: [Outcome]) -> Figures {

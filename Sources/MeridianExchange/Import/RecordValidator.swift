@@ -12,7 +12,7 @@ struct RecordValidator {
     ]
     /// The CSV columns: the fields, with `summary` as one column per language (`summary_fr`).
     static let csvColumns = fieldNames.filter { $0 != "summary" } + Language.allCases.map { "summary_\($0.rawValue)" }
-    static let optionalFields: Set<String> = ["end_year", "provenance", "summary"].union(Language.allCases.map { "summary_\($0.rawValue)" })
+    static let optionalFields = Set(["end_year", "provenance", "summary"] + Language.allCases.map { "summary_\($0.rawValue)" })
     /// The longest summary sentence a language may have.
     static let summaryLength = 600
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Scores ranked candidates against a request and picks the partners: pure, so the rules
 /// are tested without a database.
 public struct MatchScorer: Sendable {
@@ -116,7 +118,7 @@ public struct MatchScorer: Sendable {
         if experience.selfReported {
             evidence *= weights.selfReportedFactor
             reason += " (self-reported by an exchange: counts \(Self.rounded(weights.selfReportedFactor)) of independent evidence)"
-        } else if experience.outcomeStrength != .none {
+        } else if experience.outcomeStrength >= .measured {
             reason += " (independent source)"
         }
         guard feedback.useful + feedback.notUseful > 0 else { return (evidence, reason, nil) }

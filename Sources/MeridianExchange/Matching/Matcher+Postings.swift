@@ -17,11 +17,11 @@ extension Matcher {
     /// their summaries; a row's score does not depend on its texts, so scoring them again
     /// whole gives the same matches.
     func postingsMatches(
-        terms: [CandidatePlan.Term], scorer: MatchScorer, logger: Logger
+        terms: [CandidatePlan.Term], factors: [Double], scorer: MatchScorer, logger: Logger
     ) async throws -> (matches: [Match], ranked: Int) {
         let request = scorer.request
         let lexemes = terms.map(\.lexeme)
-        let ranker = TextRank(lexemes: lexemes)
+        let ranker = TextRank(lexemes: lexemes, factors: factors)
         let rows = try await client.query(
             """
             WITH preselected AS (
@@ -55,13 +55,13 @@ extension Matcher {
             ranked.append((try Self.scoringPart(cells), try ranker.score(vector)))
         }
         ranked.sort { (lhs: (experience: Experience, score: TextRank.Score), rhs: (experience: Experience, score: TextRank.Score)) -> Bool in
-            if lhs.score.tenths != rhs.score.tenths { return lhs.score.tenths > rhs.score.tenths }
+            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
             return (lhs.experience.id ?? 0) < (rhs.experience.id ?? 0)
         }
         let candidates = try await withFeedback(ranked.prefix(rankedCandidates).map { candidate in
             MatchScorer.Candidate(
                 experience: candidate.experience,
-                rank: candidate.score.rank,
+                rank: (candidate.score.weighted * 1000).rounded() / 1000,
                 matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
             )
         }, logger: logger)

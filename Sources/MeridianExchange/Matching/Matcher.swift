@@ -85,23 +85,24 @@ public struct Matcher: Sendable {
         guard !terms.terms.isEmpty else {
             return MatchResult(matches: [], candidatesRanked: 0, weights: weights, reasonIfNone: "the request's text has no searchable words (only stop words?); route it back to the program manager")
         }
+        let factors = Self.factors(terms.terms, total: terms.total)
         var preselection = preselection
         if preselection == .automatic { preselection = terms.total <= exhaustiveLimit ? .exhaustive : .postings }
         switch preselection {
         case .automatic, .postings:
-            let (matches, ranked) = try await postingsMatches(terms: terms.terms, scorer: scorer, logger: logger)
+            let (matches, ranked) = try await postingsMatches(terms: terms.terms, factors: factors, scorer: scorer, logger: logger)
             return MatchResult(matches: matches, candidatesRanked: ranked, weights: weights, language: language)
         case .searchIndex:
             let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
             logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
-            let candidates = try await withFeedback(rankedCandidates(plan: plan, terms: terms.terms, request: request, logger: logger), logger: logger)
+            let candidates = try await withFeedback(rankedCandidates(plan: plan, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
             let matches = scorer.select(candidates)
             return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
         case .exhaustive:
             let every = CandidatePlan(groups: terms.terms.map { [$0.lexeme] }, estimatedRows: Double(terms.total))
             var unbounded = self
             unbounded.candidateCap = Int(Int32.max)
-            let candidates = try await withFeedback(unbounded.rankedCandidates(plan: every, terms: terms.terms, request: request, logger: logger), logger: logger)
+            let candidates = try await withFeedback(unbounded.rankedCandidates(plan: every, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
             let matches = scorer.select(candidates)
             return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
         }
@@ -169,6 +170,11 @@ public struct Matcher: Sendable {
         return (terms, total)
     }
 
+    /// Each term's ``TermWeight`` factor, from the catalogue's term statistics.
+    static func factors(_ terms: [CandidatePlan.Term], total: Int) -> [Double] {
+        terms.map { TermWeight.factor(documents: $0.documents, total: total) }
+    }
+
     /// The candidates with their officials' feedback (one indexed query for all of them).
     func withFeedback(_ candidates: [MatchScorer.Candidate], logger: Logger) async throws -> [MatchScorer.Candidate] {
         let ids = candidates.compactMap(\.experience.id)
@@ -200,9 +206,9 @@ public struct Matcher: Sendable {
     /// ranking costs 20–40 µs a row, which is what used to make a match take 150–300 ms.
     /// Only the best ``rankedCandidates`` are then read whole.
     private func rankedCandidates(
-        plan: CandidatePlan, terms: [CandidatePlan.Term], request: MatchRequest, logger: Logger
+        plan: CandidatePlan, terms: [CandidatePlan.Term], factors: [Double], request: MatchRequest, logger: Logger
     ) async throws -> [MatchScorer.Candidate] {
-        let ranker = TextRank(lexemes: terms.map(\.lexeme))
+        let ranker = TextRank(lexemes: terms.map(\.lexeme), factors: factors)
         let vectors = try await client.query(
             """
             SELECT e.id, e.search FROM experiences e
@@ -220,7 +226,7 @@ public struct Matcher: Sendable {
             scored.append((try cells[0].decode(Int.self), try ranker.score(vector)))
         }
         scored.sort { (lhs: (id: Int, score: TextRank.Score), rhs: (id: Int, score: TextRank.Score)) -> Bool in
-            if lhs.score.tenths != rhs.score.tenths { return lhs.score.tenths > rhs.score.tenths }
+            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
             return lhs.id < rhs.id
         }
         let best = scored.prefix(rankedCandidates)
@@ -239,7 +245,7 @@ public struct Matcher: Sendable {
             experiences[candidate.id].map { experience in
                 MatchScorer.Candidate(
                     experience: experience,
-                    rank: candidate.score.rank,
+                    rank: (candidate.score.weighted * 1000).rounded() / 1000,
                     matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
                 )
             }

@@ -6,8 +6,8 @@ import Foundation
 public struct CountryTable: Sendable {
     /// One economy.
     public struct Country: Sendable, Codable, Equatable {
-        /// ISO 3166-1 alpha-2 (`LA`).
-        public var alpha2: String
+        /// ISO 3166-1 alpha-2 (`LA`); `nil` for an economy ISO does not list (the Channel Islands).
+        public var alpha2: String?
         /// ISO 3166-1 alpha-3 (`LAO`).
         public var alpha3: String
         /// Names by language code (`en`, `fr`, `es`, `pt`).
@@ -46,7 +46,7 @@ public struct CountryTable: Sendable {
         var byCode: [String: Int] = [:]
         for (index, country) in countries.enumerated() {
             byCode[country.alpha3] = index
-            byCode[country.alpha2] = index
+            if let alpha2 = country.alpha2 { byCode[alpha2] = index }
         }
         self.byCode = byCode
     }
