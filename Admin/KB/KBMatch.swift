@@ -8,9 +8,10 @@ struct KBMatch: AsyncParsableCommand {
         commandName: "match",
         abstract: "Propose the five best-matching countries (other than the requester) for a request.",
         discussion: """
-            Score = Σ weight × component: text (ts_rank_cd r as r/(r+4)) 0.40, shared sectors 0.25, \
-            region (same 1, neighbouring 0.5) 0.10, income group (1 − steps/3) 0.10, outcome strength \
-            (0–3, ÷3) 0.15. At most one experience per country; matches below the minimum score 0.35 are \
+            Score = Σ weight × component: text (r/(r+8), r the request's words' weights in the \
+            experience times their rarity) 0.50, shared sectors 0.25, region (same 1, neighbouring 0.5) \
+            0.05, income group (1 − steps/3) 0.05, outcome (evidence 0–3 ÷ 3, halved when self-reported, \
+            ± officials' feedback, capped) 0.15. At most one experience per country; matches below the minimum score 0.35 are \
             left out, and fewer than five is reported. Region and income group default to the country \
             table's (`meridian kb countries`), else to what the knowledge base records for --country. \
             The request's language (en, fr, es, pt) is detected from its words unless --language says it; \

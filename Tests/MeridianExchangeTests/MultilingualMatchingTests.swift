@@ -88,7 +88,8 @@ struct MultilingualMatchingTests {
                                     text: "an allowance for poor families")
             experience.summaries = ["fr": "Des bourses trimestrielles versées aux ménages vulnérables sous condition de scolarisation."]
             _ = try await ExperienceImporter.store([experience], client: client, logger: logger)
-            var matcher = Matcher(client: client, logger: logger)
+            // One experience: every word is in all of it, so rarity weighs little; no minimum score.
+            var matcher = Matcher(client: client, logger: logger, weights: try MatchingWeights.default.overridden(by: "minimum-score=0"))
             matcher.vocabulary = ConceptVocabulary(concepts: [])
             let result = try await matcher.match(MatchRequest(
                 text: "Des bourses trimestrielles pour les ménages", sectors: [], countryCode: "MLI", region: .subSaharanAfrica, incomeGroup: .low))

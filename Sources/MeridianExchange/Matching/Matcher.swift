@@ -148,7 +148,7 @@ public struct Matcher: Sendable {
                 SELECT l.lexeme, lower(d.token), 1
                 FROM ts_debug('english'::regconfig, \(SpellingVariants.expand(expansion))) AS d CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
             )
-            SELECT DISTINCT ON (w.lexeme) w.lexeme, w.word, coalesce(t.documents, 0)::int8 AS documents,
+            SELECT DISTINCT ON (w.lexeme) w.lexeme, w.word, w.origin::int8 AS origin, coalesce(t.documents, 0)::int8 AS documents,
                    -- The planner's row count; a table never analysed (-1) is counted, up to the
                    -- size that decides whether to rank exhaustively.
                    (SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8
@@ -163,16 +163,17 @@ public struct Matcher: Sendable {
         )
         var terms: [CandidatePlan.Term] = []
         var total = 0
-        for try await (lexeme, word, documents, rows) in rows.decode((String, String, Int, Int).self) {
-            terms.append(CandidatePlan.Term(word: word, lexeme: lexeme, documents: documents))
+        for try await (lexeme, word, origin, documents, rows) in rows.decode((String, String, Int, Int, Int).self) {
+            terms.append(CandidatePlan.Term(word: word, lexeme: lexeme, documents: documents, expanded: origin == 1))
             total = rows
         }
         return (terms, total)
     }
 
     /// Each term's ``TermWeight`` factor, from the catalogue's term statistics.
+    /// A concept's English terms count ``TermWeight/expansionFactor`` of the request's own words.
     static func factors(_ terms: [CandidatePlan.Term], total: Int) -> [Double] {
-        terms.map { TermWeight.factor(documents: $0.documents, total: total) }
+        terms.map { TermWeight.factor(documents: $0.documents, total: total) * ($0.expanded ? TermWeight.expansionFactor : 1) }
     }
 
     /// The candidates with their officials' feedback (one indexed query for all of them).

@@ -1,15 +1,19 @@
 import Foundation
 
-/// How much each part of a match counts. A match's score is the sum over the parts of
+/// How much each part of a match counts. The defaults were set on the evaluation set of real
+/// exchanges (`meridian bench match --eval`, docs/knowledge-base.md): real partners are often
+/// in another region and income group, so proximity weighs 0.05 each, and the text rank,
+/// weighted by rarity since then, half.
+/// A match's score is the sum over the parts of
 /// `weight × component`, each component between 0 and 1; with the defaults (which sum to 1)
 /// a score is between 0 and 1.
 ///
 /// | part | component | default |
 /// |---|---|---|
-/// | text | `r / (r + textHalfPoint)`, r = `ts_rank_cd` of the request's words, textHalfPoint 4 | 0.40 |
+/// | text | `r / (r + textHalfPoint)`, r = the request's words' weights in the experience, each times its rarity (``TermWeight``), textHalfPoint 8 | 0.50 |
 /// | sector | shared sectors ÷ the request's sectors | 0.25 |
-/// | region | 1 same region, 0.5 neighbouring region, 0 otherwise | 0.10 |
-/// | income | 1 − (steps between income groups) ÷ 3 | 0.10 |
+/// | region | 1 same region, 0.5 neighbouring region, 0 otherwise | 0.05 |
+/// | income | 1 − (steps between income groups) ÷ 3 | 0.05 |
 /// | outcome | evidence + feedback, between 0 and 1 (below) | 0.15 |
 ///
 /// The outcome component is the evidence, outcome strength ÷ 3, times `selfReportedFactor`
@@ -37,8 +41,8 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
     public var feedbackCap: Double
 
     public init(
-        text: Double = 0.40, sector: Double = 0.25, region: Double = 0.10, income: Double = 0.10,
-        outcome: Double = 0.15, textHalfPoint: Double = 4.0, minimumScore: Double = 0.35,
+        text: Double = 0.50, sector: Double = 0.25, region: Double = 0.05, income: Double = 0.05,
+        outcome: Double = 0.15, textHalfPoint: Double = 8.0, minimumScore: Double = 0.35,
         selfReportedFactor: Double = 0.5, feedbackStep: Double = 0.05, feedbackCap: Double = 0.15
     ) {
         self.selfReportedFactor = selfReportedFactor

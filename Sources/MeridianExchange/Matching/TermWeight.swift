@@ -11,6 +11,12 @@ import Foundation
 /// C 0.2, D 0.1) times this factor. `TextRank` still gives `ts_rank_cd`'s unweighted value,
 /// which the pre-selection orders by.
 enum TermWeight {
+    /// What a term added from a recognised concept (its English synonyms) counts, against the
+    /// request's own words: a synonym is evidence of the same concept, weaker than the word
+    /// the official chose. A translated request is carried by these terms alone, so the factor
+    /// scales its text ranks uniformly and changes its order little.
+    static let expansionFactor = 0.5
+
     static func factor(documents: Int, total: Int) -> Double {
         let n = Double(max(documents, 0))
         let total = Double(max(total, documents, 1))
