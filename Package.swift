@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "meridian", targets: ["meridian"]),
+        .executable(name: "meridian-bench", targets: ["meridian-bench"]),
         .library(name: "MeridianWorkflow", targets: ["MeridianWorkflow"]),
         .library(name: "MeridianQueue", targets: ["MeridianQueue"]),
         .library(name: "MeridianPostgres", targets: ["MeridianPostgres"]),
@@ -15,6 +16,8 @@ let package = Package(
         .library(name: "MeridianXML", targets: ["MeridianXML"]),
         .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
         .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
+        .library(name: "MeridianService", targets: ["MeridianService"]),
+        .library(name: "MeridianHTTP", targets: ["MeridianHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -24,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libxml2, through pkg-config, for hardened parsing and XSD validation.
@@ -38,7 +45,10 @@ let package = Package(
             name: "MeridianSchemas",
             path: "Schemas",
             exclude: ["README.md", "workflow-language.md"],
-            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("experience-catalogue.schema.json")]
+            resources: [
+                .copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml"),
+                .copy("experience-catalogue.schema.json"),
+            ]
         ),
         .target(
             name: "MeridianWorkflow",
@@ -130,6 +140,44 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The one place that assembles the engine with every domain's handlers and decides who
+        // may do what; the CLI and the HTTP API call only it.
+        .target(
+            name: "MeridianService",
+            dependencies: [
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianQueue",
+                "MeridianEngine",
+                "MeridianIdentity",
+                "MeridianFunding",
+                "MeridianExchange",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `meridian serve`: the JSON API /api/v1 over the service (Hummingbird 2).
+        .target(
+            name: "MeridianHTTP",
+            dependencies: [
+                "MeridianService",
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianEngine",
+                "MeridianExchange",
+                "MeridianFunding",
+                "MeridianIdentity",
+                "MeridianSchemas",
+                "MeridianQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Test-only: one private cluster per test run, a fresh database per test.
         .target(
             name: "MeridianTestSupport",
@@ -151,12 +199,32 @@ let package = Package(
                 "MeridianFunding",
                 "MeridianXML",
                 "MeridianIdentity",
+                "MeridianService",
+                "MeridianHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Admin"
+        ),
+        // The measurements of docs/benchmarks.md (`meridian-bench queue|engine|match|workflow`);
+        // `meridian bench …` runs it from the same build folder.
+        .executableTarget(
+            name: "meridian-bench",
+            dependencies: [
+                "MeridianPostgres",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
+                "MeridianQueue",
+                "MeridianEngine",
+                "MeridianExchange",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks"
         ),
         .testTarget(
             name: "MeridianPostgresTests",
@@ -225,6 +293,26 @@ let package = Package(
                 "MeridianIdentity",
                 "MeridianPostgres",
                 "MeridianTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianServiceTests",
+            dependencies: [
+                "MeridianService",
+                "MeridianHTTP",
+                "MeridianExchange",
+                "MeridianFunding",
+                "MeridianIdentity",
+                "MeridianEngine",
+                "MeridianWorkflow",
+                "MeridianShippedWorkflows",
+                "MeridianQueue",
+                "MeridianTestSupport",
+                "MeridianPostgres",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -20,34 +20,28 @@ struct Meridian: AsyncParsableCommand {
               meridian db status --json
             """,
         version: "0.1.0",
-        subcommands: [
-            DemoCommand.self,
-            DBCommand.self,
-            WorkflowCommand.self,
-            InstanceCommand.self,
-            AuditCommand.self,
-            QueueCommand.self,
-            WorkerCommand.self,
-            KBCommand.self,
-            FundCommand.self,
-            GrantCommand.self,
-            DisburseCommand.self,
-            PaymentsCommand.self,
-            ExportCommand.self,
-            ExchangeCommand.self,
-            InboxCommand.self,
-            ApproveCommand.self,
-            RejectCommand.self,
-            RequestInfoCommand.self,
-            PortfolioCommand.self,
-            UserCommand.self,
-            TokenCommand.self,
-            LoginCommand.self,
-            LogoutCommand.self,
-            WhoamiCommand.self,
-            BenchCommand.self,
-        ]
+        groupedSubcommands: commandGroups
     )
+
+    /// The top-level commands in `--help`, grouped by who uses them. A new command goes into
+    /// the group of the people who run it.
+    static let commandGroups: [CommandGroup] = [
+        CommandGroup(name: "Start here", subcommands: [DemoCommand.self]),
+        CommandGroup(name: "Your account", subcommands: [LoginCommand.self, LogoutCommand.self, WhoamiCommand.self, TokenCommand.self]),
+        CommandGroup(name: "Officials, program managers and approvers", subcommands: [
+            ExchangeCommand.self, InboxCommand.self, ApproveCommand.self, RejectCommand.self,
+            RequestInfoCommand.self, PortfolioCommand.self,
+        ]),
+        CommandGroup(name: "Finance", subcommands: [
+            FundCommand.self, GrantCommand.self, DisburseCommand.self, PaymentsCommand.self, ExportCommand.self,
+        ]),
+        CommandGroup(name: "Knowledge base", subcommands: [KBCommand.self]),
+        CommandGroup(name: "Administrators and auditors", subcommands: [UserCommand.self, AuditCommand.self]),
+        CommandGroup(name: "Operators", subcommands: [
+            DBCommand.self, ServeCommand.self, WorkflowCommand.self, InstanceCommand.self, QueueCommand.self, WorkerCommand.self,
+        ]),
+        CommandGroup(name: "Developers", subcommands: [BenchCommand.self]),
+    ]
 
     /// Runs the command, printing a failure as one line on standard error with its exit code.
     static func main() async {

@@ -20,4 +20,9 @@ public enum SchemaFiles {
     public static var standardsDirectory: URL {
         Bundle.module.url(forResource: "standards", withExtension: nil)!
     }
+
+    /// The OpenAPI 3.1 document of the HTTP API (`/api/v1`), served at `/api/v1/openapi.yaml`.
+    public static var openAPIDocument: URL {
+        Bundle.module.url(forResource: "openapi", withExtension: "yaml")!
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianService
 import Logging
 import MeridianExchange
 import MeridianIdentity
@@ -56,10 +57,10 @@ final class DemoCast {
     }
 
     /// The person as the engine sees her (staff acting with their global roles).
-    func engineActor(_ person: DemoPerson) throws -> WorkflowActor { try user(person).engineActor }
+    func engineActor(_ person: DemoPerson) throws -> WorkflowActor { Caller(try user(person)).workflowActor }
 
     /// The person as the exchange domain sees her (it decides her roles per exchange).
-    func exchangeActor(_ person: DemoPerson) throws -> ExchangeActor { try user(person).exchangeActor }
+    func exchangeActor(_ person: DemoPerson) throws -> ExchangeActor { Caller(try user(person)).exchangeActor }
 
     /// Revokes the tokens of this run.
     func signOutEveryone() async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MeridianService
 import Foundation
 import Logging
 import MeridianEngine
@@ -73,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = try filesFolder()
         try await withPostgresClient(settings, logger: database.logger) { client in
             let logger = database.logger
-            let engine = try EngineHandlers.engine(client: client, logger: logger)
+            let engine = try MeridianService(client: client, logger: logger).engine
             try await deployWorkflows(engine)
             try await loadKnowledgeBase(client)
             let cast = DemoCast(store: IdentityStore(client: client, logger: logger))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// The options `approve`, `reject` and `request-info` share.
@@ -12,8 +13,8 @@ struct DecideOptions: ParsableArguments {
 
     func run(_ verb: DeskVerb) async throws {
         let id = try ExchangeSession.id(self.id)
-        let decision = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.decide(verb, exchange: id, comment: comment, by: actor, key: key)
+        let decision = try await ServiceSession.run(database) { service, caller in
+            try await service.decide(verb, exchange: id, comment: comment, key: key, by: caller)
         }
         if json {
             print(try JSONOutput.string(decision))

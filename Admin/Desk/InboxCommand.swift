@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian inbox`: what waits for the token's user, oldest first.
@@ -24,7 +25,7 @@ struct InboxCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let items = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.inbox(for: actor) }
+        let items = try await ServiceSession.run(database) { service, caller in try await service.inbox(by: caller) }
         if json {
             print(try JSONOutput.string(items))
             return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian portfolio`: the exchanges at a glance and how rapid the response is.
@@ -23,7 +24,7 @@ struct PortfolioCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let portfolio = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.portfolio(for: actor) }
+        let portfolio = try await ServiceSession.run(database) { service, caller in try await service.portfolio(by: caller) }
         if json {
             print(try JSONOutput.string(portfolio))
             return

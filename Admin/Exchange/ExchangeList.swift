@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange list`: the exchanges the user may see, newest first.
@@ -15,8 +16,8 @@ struct ExchangeList: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let list = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.list(for: actor, state: state, country: country?.uppercased())
+        let list = try await ServiceSession.run(database) { service, caller in
+            try await service.listExchanges(state: state, country: country?.uppercased(), by: caller)
         }
         if json {
             print(try JSONOutput.string(list))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange matches`: the countries the matching task proposed, and why.
@@ -15,7 +16,7 @@ struct ExchangeMatches: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let round = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.matches(id, for: actor) }
+        let round = try await ServiceSession.run(database) { service, caller in try await service.matches(id, by: caller) }
         if json {
             print(try JSONOutput.string(round))
             return

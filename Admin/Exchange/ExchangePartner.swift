@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange select-partner`: the requesting official chooses among the matches.
@@ -16,8 +17,8 @@ struct ExchangeSelectPartner: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.selectPartner(country, exchange: id, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.selectPartner(country, exchange: id, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "\(step.country) chosen\(step.replayed ? " (already, with this key)" : ""); now in \(step.state)"))
     }
@@ -36,8 +37,8 @@ struct ExchangeConfirm: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.confirmPartnership(exchange: id, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.confirmPartnership(id, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "\(step.country) confirmed; now in \(step.state)"))
     }
@@ -57,8 +58,8 @@ struct ExchangeDecline: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.declinePartnership(exchange: id, reason: reason, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.declinePartnership(id, reason: reason, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "\(step.country) declined; now in \(step.state)"))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange plan …`: visit plans, their versions and their submission.
@@ -35,8 +36,8 @@ struct ExchangePlanImport: AsyncParsableCommand {
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let plan = try VisitPlan.decode(try ExchangeSession.read(file), file: file)
-        let version = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.importPlan(plan, exchange: id, by: actor)
+        let version = try await ServiceSession.run(database) { service, caller in
+            try await service.importPlan(plan, exchange: id, by: caller)
         }
         let totals = PlanCheck(plan).totals
         let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
@@ -57,7 +58,7 @@ struct ExchangePlanShow: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let plans = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.plans(exchange: id, for: actor) }
+        let plans = try await ServiceSession.run(database) { service, caller in try await service.plans(id, by: caller) }
         guard let stored = version.map({ wanted in plans.first { $0.version == wanted } }) ?? plans.last else {
             throw CLIFailure(version.map { "the exchange has no plan version \($0) (it has \(plans.count))" } ?? "the exchange has no plan yet", status: .notFound)
         }
@@ -93,8 +94,8 @@ struct ExchangePlanSubmit: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let submitted = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.submitPlan(exchange: id, by: actor, key: key.key)
+        let submitted = try await ServiceSession.run(database) { service, caller in
+            try await service.submitPlan(id, key: key.key, by: caller)
         }
         let totals = submitted.totals
         let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange report submit`: the requesting official's results report.
@@ -33,8 +34,8 @@ struct ExchangeReportSubmit: AsyncParsableCommand {
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let report = try ResultsReport.decode(try ExchangeSession.read(file), file: file)
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.submitReport(report, exchange: id, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.submitReport(report, exchange: id, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "report version \(step.version) submitted; now in \(step.state)"))
     }
@@ -65,8 +66,8 @@ struct ExchangeReview: AsyncParsableCommand {
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let decision = Exchanges.ReviewDecision(rawValue: self.decision)!
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.review(decision, comment: comment, exchange: id, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.reviewReport(decision, comment: comment, exchange: id, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "report version \(step.version) \(decision == .accept ? "accepted" : "sent back for revision"); now in \(step.state)"))
     }

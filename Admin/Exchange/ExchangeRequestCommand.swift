@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange request`: an official files a request, which starts an exchange.
@@ -76,8 +77,8 @@ struct ExchangeRequestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = try request()
-        let filed = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.file(request, by: actor, key: key.key)
+        let filed = try await ServiceSession.run(database) { service, caller in
+            try await service.fileRequest(request, key: key.key, by: caller)
         }
         if json {
             print(try JSONOutput.string(filed))

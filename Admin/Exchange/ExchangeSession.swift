@@ -1,24 +1,7 @@
 import Foundation
-import Logging
-import MeridianEngine
-import MeridianExchange
-import MeridianIdentity
-import PostgresNIO
 
-/// Opens the database, signs in the user of MERIDIAN_TOKEN and runs `body` with the exchange
-/// actions (over the engine with every task handler) and that user as an ``ExchangeActor``.
+/// Helpers of the exchange commands: ids, files and the one-line answer.
 enum ExchangeSession {
-    static func run<Result: Sendable>(
-        _ database: DatabaseOptions, _ body: (Exchanges, ExchangeActor) async throws -> Result
-    ) async throws -> Result {
-        try await database.withClient { client, logger in
-            let user = try await ActingUser.resolve(client: client, logger: logger)
-            let actor = user.exchangeActor
-            let engine = try EngineHandlers.engine(client: client, logger: logger)
-            return try await body(Exchanges(engine: engine, logger: logger), actor)
-        }
-    }
-
     /// An exchange id from the command line; a malformed one is a usage error.
     static func id(_ text: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else {

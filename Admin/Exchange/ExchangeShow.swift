@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange show`: one exchange whole.
@@ -15,7 +16,7 @@ struct ExchangeShow: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let view = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.show(id, for: actor) }
+        let view = try await ServiceSession.run(database) { service, caller in try await service.exchange(id, by: caller) }
         if json {
             print(try JSONOutput.string(view))
             return

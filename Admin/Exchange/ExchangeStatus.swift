@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian exchange status ID`: the step, who acts next, deadlines.
@@ -15,7 +16,7 @@ struct ExchangeStatus: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let status = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.status(id, for: actor) }
+        let status = try await ServiceSession.run(database) { service, caller in try await service.status(id, by: caller) }
         if json {
             print(try JSONOutput.string(status))
             return
@@ -57,7 +58,7 @@ struct ExchangeTimeline: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let lines = try await ExchangeSession.run(database) { exchanges, actor in try await exchanges.timeline(id, for: actor) }
+        let lines = try await ServiceSession.run(database) { service, caller in try await service.timeline(id, by: caller) }
         if json {
             print(try JSONOutput.string(lines))
             return
@@ -79,8 +80,8 @@ struct ExchangeScreen: AsyncParsableCommand {
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ExchangeSession.run(database) { exchanges, actor in
-            try await exchanges.startScreening(exchange: id, by: actor, key: key.key)
+        let step = try await ServiceSession.run(database) { service, caller in
+            try await service.startScreening(id, key: key.key, by: caller)
         }
         print(ExchangeSession.line(id, "in screening\(step.replayed ? " (already, with this key)" : "")"))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianFunding
 import MeridianWorkflow
@@ -38,15 +39,12 @@ struct DisburseCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "disbursing", database: database)
         guard let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic) else {
             throw CLIFailure("give the beneficiary's account: --iban, or --account-number with --bank-code", status: .usage)
         }
-        let result = try await EngineSession.run(database) { engine in
-            let found = try await GrantQueries(client: engine.client, logger: database.logger).find(grant)
-            return try await Disbursements(engine: engine, logger: database.logger).disburse(DisbursementRequest(
-                grantID: found.id, instalment: instalment, beneficiary: beneficiary, account: account, reference: reference,
-                actor: actor, idempotencyKey: key))
+        let result = try await ServiceSession.run(database) { service, caller in
+            try await service.disburse(grant: grant, instalment: instalment, beneficiary: beneficiary, account: account, reference: reference,
+                                       key: key, by: caller)
         }
         if json {
             print(try JSONOutput.string(PaymentJSON(result.instruction)))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 import MeridianFunding
 import MeridianXML
@@ -45,11 +46,9 @@ struct ExportIATI: AsyncParsableCommand {
     func run() async throws {
         let exchangeID = try exchange.map { try EngineSession.instanceID($0) }
         let publisher = IATIActivity.Organisation(ref: reportingOrg, type: reportingOrgType, name: reportingOrgName)
-        let activities = try await database.withClient { client, logger in
-            if let exchangeID {
-                return [try await ExchangeIATIExport(client: client, logger: logger, reportingOrg: publisher).activity(exchange: exchangeID)]
-            }
-            return try await FundIATIExport(client: client, logger: logger, reportingOrg: publisher).activities(fund: fund ?? "")
+        let activities = try await ServiceSession.run(database) { service, caller in
+            if let exchangeID { return [try await service.iatiActivity(exchange: exchangeID, publisher: publisher, by: caller)] }
+            return try await service.iatiActivities(fund: fund ?? "", publisher: publisher, by: caller)
         }
         let xml = IATIActivityWriter.write(activities)
         do {

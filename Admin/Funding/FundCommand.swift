@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianFunding
 import MeridianWorkflow
@@ -48,12 +49,11 @@ struct FundCreate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.admin, FundingRoles.financeOfficer], to: "creating a fund", database: database)
         let currency = try Currency.named(currency.uppercased())
         let max = try maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) }
         let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
-        let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, createdBy: actor.id)
-        try await database.withClient { client, logger in try await FundStore(client: client, logger: logger).create(fund) }
+        let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, createdBy: "")
+        try await ServiceSession.run(database) { service, caller in try await service.createFund(fund, by: caller) }
         print("created fund \(id): \(name), in \(currency), grants up to \(fund.maxGrant)")
     }
 }
@@ -65,10 +65,10 @@ struct FundList: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (funds, statements) = try await database.withClient { client, logger in
-            let funds = try await FundStore(client: client, logger: logger).list()
+        let (funds, statements) = try await ServiceSession.run(database) { service, caller in
+            let funds = try await service.funds(by: caller)
             var statements: [FundStatement] = []
-            for fund in funds { statements.append(try await FundStatement.read(fund: fund.id, asOf: CalendarDay(Date()), client: client, logger: logger)) }
+            for fund in funds { statements.append(try await service.statement(fund: fund.id, asOf: CalendarDay(Date()), by: caller)) }
             return (funds, statements)
         }
         if json {
@@ -93,9 +93,8 @@ struct FundShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (fund, statement) = try await database.withClient { client, logger in
-            (try await FundStore(client: client, logger: logger).fund(id),
-             try await FundStatement.read(fund: id, asOf: CalendarDay(Date()), client: client, logger: logger))
+        let (fund, statement) = try await ServiceSession.run(database) { service, caller in
+            (try await service.fund(id, by: caller), try await service.statement(fund: id, asOf: CalendarDay(Date()), by: caller))
         }
         if json {
             print(try JSONOutput.string(FundJSON(fund)))
@@ -133,13 +132,11 @@ struct FundContribute: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer, FundingRoles.admin], to: "recording a contribution", database: database)
         let day = try date.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let contribution = try await database.withClient { client, logger in
-            let store = FundStore(client: client, logger: logger)
-            let fund = try await store.fund(id)
+        let contribution = try await ServiceSession.run(database) { service, caller in
+            let fund = try await service.fund(id, by: caller)
             let money = try MoneyParser(defaultCurrency: fund.currency).parse(amount)
-            return try await store.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, actorID: actor.id)
+            return try await service.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, by: caller)
         }
         print(contribution.replayed ? "already recorded: \(contribution.amount) from \(donor) (\(reference)); nothing changed"
                                     : "recorded \(contribution.amount) from \(donor) on \(day) (\(reference)), ledger transaction \(contribution.transactionID)")
@@ -166,9 +163,7 @@ struct FundStatementCommand: AsyncParsableCommand {
 
     func run() async throws {
         let day = try asOf.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let statement = try await database.withClient { client, logger in
-            try await FundStatement.read(fund: id, asOf: day, client: client, logger: logger)
-        }
+        let statement = try await ServiceSession.run(database) { service, caller in try await service.statement(fund: id, asOf: day, by: caller) }
         if json {
             print(try JSONOutput.string(StatementJSON(statement)))
             return

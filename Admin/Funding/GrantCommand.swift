@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianFunding
 import MeridianWorkflow
@@ -34,12 +35,7 @@ struct GrantList: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let rows = try await database.withClient { client, logger in
-            let queries = GrantQueries(client: client, logger: logger)
-            var rows: [(Grant, String?)] = []
-            for grant in try await queries.list(fund: fund) { rows.append((grant, try await queries.exchangeState(of: grant))) }
-            return rows
-        }
+        let rows = try await ServiceSession.run(database) { service, caller in try await service.grants(fund: fund, by: caller) }
         if json {
             print(try JSONOutput.string(rows.map { GrantJSON($0.0, state: $0.1) }))
             return
@@ -63,13 +59,10 @@ struct GrantShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (grant, state, duties, payments) = try await database.withClient { client, logger in
-            let queries = GrantQueries(client: client, logger: logger)
-            let grant = try await queries.find(id)
-            return (grant, try await queries.exchangeState(of: grant), try await queries.duties(of: grant), try await queries.instructions(of: grant))
-        }
+        let detail = try await ServiceSession.run(database) { service, caller in try await service.grant(id, by: caller) }
+        let (grant, state, payments) = (detail.grant, detail.exchangeState, detail.payments)
         if json {
-            print(try JSONOutput.string(GrantJSON(grant, state: state, duties: duties, payments: payments)))
+            print(try JSONOutput.string(GrantJSON(detail)))
             return
         }
         print("""
@@ -77,8 +70,14 @@ struct GrantShow: AsyncParsableCommand {
             fund \(grant.fundID); \(grant.status.rawValue); exchange \(grant.instanceID?.uuidString.lowercased() ?? "none") (\(state ?? "-"))
             amount \(grant.amount); co-financing by \(grant.recipientCountry.isEmpty ? "the country" : grant.recipientCountry) \(grant.coFinancing) (not through Meridian)
             instalments: \(zip(grant.instalments, grant.instalmentAmounts).map { "\($0)% = \($1)" }.joined(separator: ", "))
-            requested by \(grant.requestedBy); plan by \(grant.planAuthor); approved by \(duties.grantApprovers.isEmpty ? "nobody yet" : duties.grantApprovers.sorted().joined(separator: ", "))
             """)
+        if let duties = detail.duties {
+            print("requested by \(grant.requestedBy); plan by \(grant.planAuthor); approved by \(duties.grantApprovers.isEmpty ? "nobody yet" : duties.grantApprovers.sorted().joined(separator: ", "))")
+        }
+        if payments.isEmpty, !detail.paymentSummaries.isEmpty {
+            print("")
+            print(Table.render(["INSTALMENT", "AMOUNT", "STATUS"], detail.paymentSummaries.map { [String($0.instalment), $0.amount.description, $0.status.rawValue] }))
+        }
         if !payments.isEmpty {
             print("")
             print(Table.render(["INSTALMENT", "END-TO-END ID", "AMOUNT", "STATUS", "BENEFICIARY", "BY"], payments.map {
@@ -91,13 +90,8 @@ struct GrantShow: AsyncParsableCommand {
 
 enum GrantDecide {
     static func run(id: String, approve: Bool, comment: String?, key: String?, database: DatabaseOptions) async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.fundApprover], to: approve ? "approving a grant" : "rejecting a grant", database: database)
-        let outcome = try await EngineSession.run(database) { engine in
-            let grant = try await GrantQueries(client: engine.client, logger: database.logger).find(id)
-            return try await GrantDecisions(engine: engine, logger: database.logger).decide(grant, approve: approve, actor: actor, comment: comment, idempotencyKey: key)
-        }
-        guard outcome.status == .applied else {
-            throw CLIFailure("refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)", status: .failure)
+        let outcome = try await ServiceSession.run(database) { service, caller in
+            try await service.voteOnGrant(id, approve: approve, comment: comment, key: key, by: caller)
         }
         print(outcome.message)
     }

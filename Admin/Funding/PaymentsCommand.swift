@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianFunding
 import MeridianXML
@@ -42,7 +43,7 @@ struct PaymentsList: AsyncParsableCommand {
         } else {
             wanted = nil
         }
-        let payments = try await database.withClient { client, logger in try await PaymentStore.list(status: wanted, client: client, logger: logger) }
+        let payments = try await ServiceSession.run(database) { service, caller in try await service.payments(status: wanted, by: caller) }
         if json {
             print(try JSONOutput.string(payments.map(PaymentJSON.init)))
             return
@@ -82,10 +83,9 @@ struct PaymentsExport: AsyncParsableCommand {
 
     func run() async throws {
         let day = try executionDate.map { try CalendarDay($0) }
-        _ = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "exporting payment files", database: database)
         let output = self.output
-        let exported = try await database.withClient { client, logger in
-            try await PaymentExport(client: client, logger: logger).export(execution: day) { exported in
+        let exported = try await ServiceSession.run(database) { service, caller in
+            try await service.exportPayments(execution: day, by: caller) { exported in
                 // Written before the instructions count as exported: a file that cannot be written leaves them pending.
                 guard let output else { return }
                 do {
@@ -125,7 +125,6 @@ struct PaymentsReconcile: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "reconciling payments", database: database)
         // A hostile file is refused by its size before it is read into memory.
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
         if let size, size > XMLLimits.standard.maxBytes {
@@ -136,9 +135,7 @@ struct PaymentsReconcile: AsyncParsableCommand {
             throw CLIFailure("cannot read \(file); check the path", status: .notFound)
         }
         let report = try Pain002Reader.read(Array(data))
-        let changes = try await EngineSession.run(database) { engine in
-            try await Reconciler(engine: engine, logger: database.logger).apply(report, by: actor.id)
-        }
+        let changes = try await ServiceSession.run(database) { service, caller in try await service.reconcile(report, by: caller) }
         PaymentsMark.show(changes, json: json)
     }
 }
@@ -161,27 +158,14 @@ struct PaymentsMark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let actor = try await ActingPerson.require(anyOf: [FundingRoles.financeOfficer], to: "marking payments", database: database)
         let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason ?? "")
-        let change = try await EngineSession.run(database) { engine in
-            try await Reconciler(engine: engine, logger: database.logger).mark(instruction, mark, by: actor.id)
-        }
+        let change = try await ServiceSession.run(database) { service, caller in try await service.markPayment(instruction, mark, by: caller) }
         Self.show([change], json: json)
-    }
-
-    struct ChangeJSON: Encodable {
-        var instruction: UUID
-        var endToEndId: String
-        var from: String
-        var to: String
-        var event: String?
-        var note: String
     }
 
     static func show(_ changes: [Reconciler.Change], json: Bool) {
         if json {
-            Swift.print((try? JSONOutput.string(changes.map { ChangeJSON(instruction: $0.instructionID, endToEndId: $0.endToEndID, from: $0.from.rawValue,
-                                                                         to: $0.to.rawValue, event: $0.event, note: $0.note) })) ?? "[]")
+            Swift.print((try? JSONOutput.string(changes.map(PaymentChangeJSON.init))) ?? "[]")
             return
         }
         Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from.rawValue, $0.to.rawValue, $0.note] }))

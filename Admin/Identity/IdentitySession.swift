@@ -1,7 +1,6 @@
 import Foundation
-import Logging
+import MeridianService
 import MeridianIdentity
-import PostgresNIO
 
 /// Opens the configured database and runs an identity command in it, as the token's user.
 enum IdentitySession {
@@ -9,10 +8,7 @@ enum IdentitySession {
     static func asActingUser<Result: Sendable>(
         _ database: DatabaseOptions, _ body: (AuthorizedIdentityStore) async throws -> Result
     ) async throws -> Result {
-        try await database.withClient { client, logger in
-            let store = IdentityStore(client: client, logger: logger)
-            return try await body(store.acting(as: try await ActingUser.resolve(client: client, logger: logger)))
-        }
+        try await ServiceSession.run(database) { service, caller in try await body(service.identity(for: caller)) }
     }
 
     /// One line per user for people.

@@ -1,3 +1,4 @@
+import MeridianService
 import ArgumentParser
 import Foundation
 import Glibc
@@ -26,11 +27,11 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let secret = try token ?? readStandardInput()
-        let user = try await database.withClient { client, logger in
+        let user = try await ServiceSession.runAsOperator(database) { service in
             do {
-                return try await IdentityStore(client: client, logger: logger).authenticate(token: secret)
-            } catch let error as IdentityError where error.code == .unauthenticated {
-                throw CLIFailure("the token was refused, so nothing was saved: \(error.description)", status: .permission)
+                return try await service.authenticate(token: secret).user
+            } catch let error as ServiceError where error.kind == .unauthenticated {
+                throw CLIFailure("the token was refused, so nothing was saved: \(error.message)", status: .permission)
             }
         }
         try TokenFile.write(secret.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -93,7 +94,7 @@ struct WhoamiCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let user = try await database.withClient { client, logger in try await ActingUser.resolve(client: client, logger: logger) }
+        let user = try await ServiceSession.run(database) { _, caller in caller.user }
         if json {
             print(try JSONOutput.string(user))
         } else {

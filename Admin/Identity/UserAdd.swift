@@ -1,3 +1,4 @@
+import MeridianService
 import ArgumentParser
 import Foundation
 import MeridianIdentity
@@ -33,10 +34,8 @@ struct UserAdd: AsyncParsableCommand {
 
     func run() async throws {
         let roles = try role.parsed()
-        let added = try await database.withClient { client, logger in
-            let actor = try await ActingUser.resolveIfPresent(client: client, logger: logger)
-            return try await IdentityStore(client: client, logger: logger).acting(as: actor)
-                .addUser(handle: handle, name: name, roles: roles, country: role.country)
+        let added = try await ServiceSession.runOptionalCaller(database) { service, caller in
+            try await service.identity(for: caller).addUser(handle: handle, name: name, roles: roles, country: role.country)
         }
         if json {
             print(try JSONOutput.string(added))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianExchange
 import MeridianWorkflow
@@ -41,16 +42,8 @@ struct FireInstance: AsyncParsableCommand {
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
         let payload = try EngineSession.jsonObject(data, option: "--data")
-        let outcome = try await EngineSession.runAsActingUser(database) { engine, user in
-            // On an exchange, an official's workflow roles depend on her country (MeridianExchange decides).
-            let exchangeActor = try await Exchanges(engine: engine, logger: database.logger)
-                .workflowActor(for: user.exchangeActor, instance: instanceID)
-            if exchangeActor != nil, let command = Exchanges.eventsWithRecords[event] {
-                throw CLIFailure("'\(event)' on an exchange records more than the step; use `\(command)` instead of `instance fire`", status: .usage)
-            }
-            let actor = exchangeActor ?? user.engineActor
-            return try await engine.fire(FireRequest(instanceID: instanceID, event: event, data: payload,
-                                                     actor: actor, idempotencyKey: key))
+        let outcome = try await ServiceSession.run(database) { service, caller in
+            try await service.fire(event, instance: instanceID, data: payload, key: key, by: caller)
         }
         if json { print(try JSONOutput.string(outcome)) }
         switch outcome.status {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianEngine
+import MeridianService
 
 /// `meridian instance show ID`: where an instance is now.
 struct ShowInstance: AsyncParsableCommand {
@@ -25,9 +26,11 @@ struct ShowInstance: AsyncParsableCommand {
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let instance = try await EngineSession.run(database) { engine in
-            try await InstanceVisibility.require(instanceID, engine: engine, logger: database.logger)
-            return try await engine.instance(instanceID)
+        let instance = try await ServiceSession.runOptionalCaller(database) { service, caller in
+            // With a token, the caller's view (an exchange she may not see is unknown); without
+            // one, the operator's view of the local database.
+            guard let caller else { return try await service.engine.instance(instanceID) }
+            return try await service.instance(instanceID, by: caller)
         }
         if json {
             print(try JSONOutput.string(instance))

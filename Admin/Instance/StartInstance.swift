@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 import MeridianWorkflow
 
@@ -35,8 +36,8 @@ struct StartInstance: AsyncParsableCommand {
 
     func run() async throws {
         let values = try EngineSession.jsonObject(context, option: "--context")
-        let instance = try await EngineSession.runAsActingUser(database) { engine, user in
-            try await engine.start(workflow: workflow, version: version, context: values, actor: user.engineActor)
+        let instance = try await ServiceSession.run(database) { service, caller in
+            try await service.startInstance(workflow: workflow, version: version, context: values, by: caller)
         }
         if json {
             print(try JSONOutput.string(instance))

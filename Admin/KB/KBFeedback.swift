@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb feedback`: an official says whether an experience her exchange was matched
 /// with was useful; shown by `kb show` and counted by matching's outcome component.
@@ -33,11 +34,8 @@ struct KBFeedback: AsyncParsableCommand {
 
     func run() async throws {
         let exchangeID = try ExchangeSession.id(exchange)
-        let given = try await database.withClient { client, logger in
-            let user = try await ActingUser.resolve(client: client, logger: logger)
-            return try await FeedbackStore(client: client, logger: logger).give(
-                experienceId: experience, exchangeId: exchangeID, useful: useful, comment: comment, by: user.exchangeActor
-            )
+        let given = try await ServiceSession.run(database) { service, caller in
+            try await service.giveFeedback(experience: experience, exchange: exchangeID, useful: useful, comment: comment, by: caller)
         }
         if json {
             print(try JSONOutput.string(given))

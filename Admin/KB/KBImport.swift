@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianExchange
 
 /// `meridian kb import FILE`: all or nothing, every problem with its line.
@@ -30,9 +31,13 @@ struct KBImport: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let count = try await database.withClient { client, logger in
+        guard let format = format.flatMap(ImportFormat.init(rawValue:)) ?? ImportFormat(fileExtensionOf: file) else {
+            throw CLIFailure("cannot tell the format of \(file) from its extension; name it .csv or .json, or pass --format csv|json", status: .usage)
+        }
+        let data = try ExchangeSession.read(file)
+        let count = try await ServiceSession.run(database) { service, caller in
             do {
-                return try await ExperienceImporter.importFile(at: file, format: format.flatMap(ImportFormat.init(rawValue:)), client: client, logger: logger)
+                return try await service.importExperiences(data, fileName: file, format: format, by: caller)
             } catch let error as ExchangeError where !error.diagnostics.isEmpty {
                 FileHandle.standardError.write(Data(error.diagnostics.map { "\($0)\n" }.joined().utf8))
                 throw error

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb list`: the catalogue at a glance.
 struct KBList: AsyncParsableCommand {
@@ -18,8 +19,8 @@ struct KBList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let experiences = try await database.withClient { client, logger in
-            try await ExperienceStore(client: client, logger: logger).list(countryCode: country?.uppercased(), sector: sector.flatMap(Sector.init(rawValue:)))
+        let experiences = try await ServiceSession.runAsOperator(database) { service in
+            try await service.experiences(country: country?.uppercased(), sector: sector.flatMap(Sector.init(rawValue:)))
         }
         if json {
             print(try JSONOutput.string(experiences))

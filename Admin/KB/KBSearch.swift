@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb search TEXT`: full-text search, best first.
 struct KBSearch: AsyncParsableCommand {
@@ -24,9 +25,7 @@ struct KBSearch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let hits = try await database.withClient { client, logger in
-            try await ExperienceStore(client: client, logger: logger).search(text, limit: limit)
-        }
+        let hits = try await ServiceSession.runAsOperator(database) { service in try await service.searchExperiences(text, limit: limit) }
         if json {
             print(try JSONOutput.string(hits))
             return

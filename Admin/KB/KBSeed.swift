@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb seed`: loads the bundled catalogue of real programmes.
 struct KBSeed: AsyncParsableCommand {
@@ -11,10 +12,7 @@ struct KBSeed: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let experiences = try SeedCatalogue.experiences()
-        let count = try await database.withClient { client, logger in
-            try await ExperienceImporter.store(experiences, client: client, logger: logger)
-        }
-        print("seed catalogue: \(experiences.count) experiences, \(count.inserted) new, \(count.updated) updated")
+        let (experiences, count) = try await ServiceSession.run(database) { service, caller in try await service.seedKnowledgeBase(by: caller) }
+        print("seed catalogue: \(experiences) experiences, \(count.inserted) new, \(count.updated) updated")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import MeridianExchange
+import MeridianService
 
 /// `meridian kb show ID`: one experience in full, with its sources, provenance, summaries and
 /// officials' feedback.
@@ -20,13 +21,11 @@ struct KBShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let found = try await database.withClient { client, logger -> Shown? in
-            guard let experience = try await ExperienceStore(client: client, logger: logger).experience(id: id) else { return nil }
-            return Shown(experience: experience, feedback: try await FeedbackStore(client: client, logger: logger).feedback(on: id))
+        let found = try await ServiceSession.runAsOperator(database) { service -> Shown in
+            let experience = try await service.experience(id)
+            return Shown(experience: experience, feedback: try await service.feedback(on: id))
         }
-        guard let shown = found else {
-            throw CLIFailure("no experience has the id \(id); see `meridian kb list`", status: .notFound)
-        }
+        let shown = found
         if json {
             print(try JSONOutput.string(shown))
             return

@@ -1,7 +1,5 @@
 import Foundation
-import Logging
-import MeridianIdentity
-import PostgresNIO
+import MeridianService
 
 /// Who runs this command: the user whose token the environment or `meridian login` supplied.
 enum ActingUser {
@@ -26,26 +24,26 @@ enum ActingUser {
         return nil
     }
 
-    /// The user whose token is in MERIDIAN_TOKEN, else in the file `meridian login` saved; throws a CLIFailure
-    /// with exit status 77 (permission) and a one-line message saying what to do when there is none or it is refused.
-    static func resolve(client: PostgresClient, logger: Logger) async throws -> User {
-        guard let user = try await resolveIfPresent(client: client, logger: logger) else {
+    /// The caller whose token is in MERIDIAN_TOKEN, else in the file `meridian login` saved; a
+    /// CLIFailure with exit status 77 and a line saying what to do when there is none or it is refused.
+    static func resolve(_ service: MeridianService) async throws -> Caller {
+        guard let caller = try await resolveIfPresent(service) else {
             throw CLIFailure(
                 "no token: set MERIDIAN_TOKEN or run `meridian login` (an admin creates tokens with `meridian token create --user HANDLE`)",
                 status: .permission
             )
         }
-        return user
+        return caller
     }
 
-    /// Like ``resolve(client:logger:)``, but `nil` when no token is configured at all (for the
-    /// bootstrap of `meridian user add`); a token that is given and refused still fails.
-    static func resolveIfPresent(client: PostgresClient, logger: Logger) async throws -> User? {
+    /// Like ``resolve(_:)``, but `nil` when no token is configured at all (for the bootstrap of
+    /// `meridian user add` and the operator's views); a token that is given and refused still fails.
+    static func resolveIfPresent(_ service: MeridianService) async throws -> Caller? {
         guard let configured = try configuredToken() else { return nil }
         do {
-            return try await IdentityStore(client: client, logger: logger).authenticate(token: configured.token)
-        } catch let error as IdentityError where error.code == .unauthenticated {
-            throw CLIFailure("\(configured.source) was refused: \(error.description)", status: .permission)
+            return try await service.authenticate(token: configured.token)
+        } catch let error as ServiceError where error.kind == .unauthenticated {
+            throw CLIFailure("\(configured.source) was refused: \(error.message)", status: .permission)
         }
     }
 }

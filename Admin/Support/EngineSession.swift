@@ -1,30 +1,16 @@
 import ArgumentParser
 import Foundation
 import MeridianEngine
-import MeridianIdentity
-import MeridianPostgres
+import MeridianService
 import MeridianWorkflow
 
-/// Opens the configured database and runs `body` with an engine over it.
+/// Operator commands over the engine, and the helpers instance commands share.
 enum EngineSession {
-    ///
-    /// The engine has every domain's task handlers (``EngineHandlers``), so an event fired here
-    /// runs its in-step tasks inside its step.
+    /// Runs `body` with the engine the service assembles (every domain's task handlers, so an
+    /// event fired here runs its in-step tasks inside its step): the operator's commands on the
+    /// local database (deploy, audit, incidents).
     static func run<Result: Sendable>(_ database: DatabaseOptions, _ body: (WorkflowEngine) async throws -> Result) async throws -> Result {
-        try await database.withClient { client, logger in
-            try await body(try EngineHandlers.engine(client: client, logger: logger))
-        }
-    }
-
-    /// Like ``run(_:_:)``, for commands that act as a person: the token's user comes along,
-    /// and without a valid token the command stops with exit status 77 before touching anything.
-    static func runAsActingUser<Result: Sendable>(
-        _ database: DatabaseOptions, _ body: (WorkflowEngine, User) async throws -> Result
-    ) async throws -> Result {
-        try await database.withClient { client, logger in
-            let user = try await ActingUser.resolve(client: client, logger: logger)
-            return try await body(try EngineHandlers.engine(client: client, logger: logger), user)
-        }
+        try await ServiceSession.runAsOperator(database) { service in try await body(service.engine) }
     }
 
     /// An instance id from the command line; a malformed one is a usage error.

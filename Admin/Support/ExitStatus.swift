@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
-import MeridianEngine
-import MeridianExchange
-import MeridianFunding
-import MeridianIdentity
-import MeridianPostgres
-import PostgresNIO
 import MeridianQueue
+import MeridianService
 
 /// The documented exit codes of `meridian`, after BSD's sysexits where one fits.
 enum ExitStatus: Int32, CaseIterable {
@@ -43,86 +38,35 @@ struct CLIFailure: Error, CustomStringConvertible {
 
     var description: String { message }
 
-    /// Maps the libraries' errors to a line and a status; `nil` for argument-parser's own
-    /// errors (help, usage), which it prints itself.
+    /// Maps the libraries' errors to a line and a status through the service's one
+    /// classification (the HTTP API maps the same kinds to its status codes); `nil` for
+    /// argument-parser's own errors (help, usage), which it prints itself.
     init?(_ error: any Error) {
         switch error {
         case let failure as CLIFailure:
             self = failure
-        case let error as DatabaseError:
-            self.init(error.description, status: Self.status(of: error.code))
-        case let error as ExchangeError:
-            self.init(error.description, status: Self.status(of: error.code))
-        case let error as EngineError:
-            self.init(error.description, status: Self.status(of: error.code))
-        case let error as FundingError:
-            self.init(error.description, status: Self.status(of: error.code))
-        case let error as IdentityError:
-            self.init(error.description, status: Self.status(of: error.code))
-        case let error as QueueError:
-            self.init(queueError: error)
-        case let error as PSQLError:
-            // PostgresNIO's description hides the server's message; show it.
-            let connectionLost = error.code == .connectionError || error.code == .serverClosedConnection
-            self.init(
-                "the database refused or failed: \(Migrator.describe(error))",
-                status: connectionLost ? .unavailable : .failure
-            )
         case is CleanExit, is ExitCode, is ValidationError:
             return nil
         default:
+            if let classified = ServiceError.classify(error) {
+                self.init(classified.message, status: Self.status(of: classified.kind))
+                return
+            }
             if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { return nil }
             self.init(String(describing: error), status: .failure)
         }
     }
 
-    private static func status(of code: ExchangeError.Code) -> ExitStatus {
-        switch code {
-        case .invalidData: return .dataError
-        case .notFound: return .notFound
-        case .invalidArgument: return .usage
-        case .permissionDenied: return .permission
-        case .conflict: return .conflict
-        default: return .failure
-        }
-    }
-
-    private static func status(of code: EngineError.Code) -> ExitStatus {
-        switch code {
-        case .notFound: return .notFound
-        case .invalidInput: return .dataError
-        case .invalidDefinition: return .failure
-        case .conflict, .concurrentChange: return .conflict
-        default: return .failure
-        }
-    }
-
-    private static func status(of code: FundingError.Code) -> ExitStatus {
-        switch code {
-        case .notFound: return .notFound
-        case .invalidInput: return .dataError
-        case .conflict: return .conflict
-        case .permission: return .permission
-        default: return .failure
-        }
-    }
-
-    private static func status(of code: IdentityError.Code) -> ExitStatus {
-        switch code {
-        case .unauthenticated, .forbidden: return .permission
-        case .notFound: return .notFound
-        case .invalid: return .dataError
-        case .conflict: return .conflict
-        default: return .failure
-        }
-    }
-
-    private static func status(of code: DatabaseError.Code) -> ExitStatus {
-        switch code {
-        case .serverBinariesMissing, .clusterFailed, .clusterNotRunning: return .unavailable
-        case .invalidURL: return .usage
-        case .migrationConflict, .migrationsPending: return .conflict
-        default: return .failure
+    /// The exit status of each kind of failure.
+    static func status(of kind: ServiceError.Kind) -> ExitStatus {
+        switch kind {
+        case .invalidArgument: .usage
+        case .invalidData: .dataError
+        case .notFound: .notFound
+        case .unauthenticated, .forbidden: .permission
+        case .conflict: .conflict
+        case .unavailable: .unavailable
+        default: .failure
         }
     }
 }

@@ -6,11 +6,8 @@ import MeridianQueue
 import Glibc
 #endif
 
-/// The job handlers `meridian worker` runs: the one place where kinds are registered.
-///
-/// The engine will register its task handlers here too (one line per task kind) once it
-/// exists. Until then the worker knows only the queue's own kinds; jobs of any other kind are
-/// not claimed by it and wait for a worker that knows them.
+/// The queue's own job kinds that `meridian worker` runs beside the engine's (which the service
+/// adds: timers and every domain's tasks). Jobs of a kind no worker registers wait for one that does.
 enum BuiltinHandlers {
     /// A job that does nothing: the benchmark's unit of work, and a smoke test.
     static let noop: JobKind = "noop"

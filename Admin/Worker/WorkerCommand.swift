@@ -1,3 +1,4 @@
+import MeridianService
 import ArgumentParser
 import Foundation
 import Logging
@@ -17,8 +18,9 @@ struct WorkerCommand: AsyncParsableCommand {
             --shutdown-deadline, gives the rest back (their attempt is not counted) and exits 0. \
             Run as many workers, on as many hosts, as you like against one database.
 
-            It runs the kinds registered in Admin/Worker/BuiltinHandlers.swift (today `noop`, and \
-            `diagnostic.record` with --diagnostics-dir); jobs of other kinds wait for a worker that knows them.
+            It runs the engine's jobs (timers and every domain's tasks, on the queue `engine`) and the \
+            queue's own kinds (`noop`, and `diagnostic.record` with --diagnostics-dir); jobs of other \
+            kinds wait for a worker that knows them.
 
             Example:
               meridian worker --queue default=50 --queue mail=4 --verbose
@@ -65,7 +67,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if database.verbose { logger.logLevel = .info }
         let handlers = BuiltinHandlers.make(diagnosticsDirectory: diagnosticsDir)
         try await withPostgresClient(settings, logger: logger) { client in
-            let handlers = try EngineHandlers.adding(to: handlers, client: client, logger: logger)
+            let handlers = try MeridianService(client: client, logger: logger).workerHandlers(adding: handlers)
             let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(

@@ -40,30 +40,9 @@ public struct TestDatabase: Sendable {
         let cluster = try await TestCluster.shared.value
         let logger = makeLogger()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        var maintenance = cluster.connection
-        maintenance.database = "postgres"
-        let quoted = ConnectionSettings.quoteIdentifier(name)
-        let template = ConnectionSettings.quoteIdentifier(migrated ? TestCluster.templateDatabase : "template0")
-        try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("CREATE DATABASE \(unescaped: quoted) TEMPLATE \(unescaped: template)", logger: logger)
-        }
-        var settings = cluster.connection
-        settings.database = name
-        let database = TestDatabase(settings: settings, logger: logger)
-        let result: Result
-        do {
-            result = try await body(database)
-        } catch {
-            try? await drop(quoted, maintenance, logger)
-            throw error
-        }
-        try await drop(quoted, maintenance, logger)
-        return result
-    }
-
-    private static func drop(_ quoted: String, _ maintenance: ConnectionSettings, _ logger: Logger) async throws {
-        try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+        let template = migrated ? TestCluster.templateDatabase : "template0"
+        return try await ScratchDatabase.with(name, on: cluster.connection, template: template, logger: logger) { settings in
+            try await body(TestDatabase(settings: settings, logger: logger))
         }
     }
 

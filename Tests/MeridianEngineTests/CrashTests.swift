@@ -16,8 +16,8 @@ struct CrashTests {
             let logger = fixture.database.logger
             // The bench drives 300 instances through 10 task steps each, every step one transaction.
             let child = try MeridianBinary.start(
-                ["bench", "engine", "--in-place", "--instances", "300", "--workers", "8", "--database-url", fixture.database.url],
-                captureOutput: true)
+                ["engine", "--in-place", "--instances", "300", "--workers", "8", "--database-url", fixture.database.url],
+                captureOutput: true, executable: "meridian-bench")
             // Kill it mid-run: once some instances have moved on and none has finished.
             var progressed = false
             for _ in 0..<2_400 where !progressed {

@@ -49,10 +49,12 @@ struct ExchangeCommandTests {
 
     func setUp(_ database: TestDatabase) async throws -> Session {
         var session = Session(database: database)
-        try await session.ok(["kb", "seed"], as: nil)
         try await session.ok(["workflow", "deploy", ShippedWorkflows.url(named: "knowledge-exchange").path], as: nil)
         let admin = try await session.ok(["user", "add", "ada", "--name", "Ada", "--role", "admin"], as: nil)
         session.tokens["ada"] = lastLine(admin)
+        // Only curators (program managers, admins) write the knowledge base.
+        #expect(try await session.run(["kb", "seed"], as: nil).status == 77)
+        try await session.ok(["kb", "seed"], as: "ada")
         for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("foday", "official", "SLE"),
                                         ("pm", "program-manager", nil), ("fay", "fund-approver", nil),
                                         ("finn", "finance-officer", nil)] as [(String, String, String?)] {
@@ -87,7 +89,7 @@ struct ExchangeCommandTests {
 
             // Another country's official cannot take this exchange's steps through the generic command either.
             let foreign = try await session.run(["instance", "fire", id, "withdraw"], as: "claire")
-            #expect(foreign.status == 77 && foreign.standardError.contains("may not see the exchange"), "\(foreign.standardError)")
+            #expect(foreign.status == 66 && foreign.standardError.contains("no exchange has the id"), "\(foreign.standardError)")
             try await session.ok(["instance", "fire", id, "start-screening"], as: "pm")
             try await session.ok(["instance", "fire", id, "accept"], as: "pm")
             try await session.runTasks()
@@ -103,7 +105,7 @@ struct ExchangeCommandTests {
             #expect(bare.status == 64 && bare.standardError.contains("meridian exchange select-partner"), "\(bare.standardError)")
 
             let hidden = try await session.run(["exchange", "show", id], as: "claire")
-            #expect(hidden.status == 77)
+            #expect(hidden.status == 66)
             let wrong = try await session.run(["exchange", "select-partner", id, "FRA"], as: "amani")
             #expect(wrong.status == 64 && wrong.standardError.contains("FRA is not among this exchange's matches"))
             #expect(try await session.ok(["exchange", "select-partner", id, "SLE"], as: "amani") == "exchange \(id): SLE chosen; now in partner-confirmation\n")
@@ -117,7 +119,7 @@ struct ExchangeCommandTests {
             try await session.runTasks()
             let invited = try await session.ok(["exchange", "show", id], as: "claire")
             #expect(invited.contains("invite-partner"))
-            #expect(try await session.run(["exchange", "confirm", id], as: "foday").status == 77)
+            #expect(try await session.run(["exchange", "confirm", id], as: "foday").status == 66)
             #expect(try await session.ok(["exchange", "confirm", id], as: "claire") == "exchange \(id): RWA confirmed; now in planning\n")
             let again = try await session.run(["exchange", "confirm", id], as: "claire")
             #expect(again.status == 75, "\(again.standardError)")
@@ -186,7 +188,14 @@ struct ExchangeCommandTests {
             #expect(closed.contains("revise by pm: Add the partner's view"))
 
             // The transparency file: validated against the IATI schema before it is printed (exit 1 otherwise).
-            let iati = try await session.ok(["export", "iati", "--exchange", id], as: nil)
+            // A knowledge exchange is started only by filing a request: never bare, for any country.
+            let bareStart = try await session.run(["instance", "start", "knowledge-exchange", "--context", #"{"country":"KEN"}"#], as: "amani")
+            #expect(bareStart.status == 77 && bareStart.standardError.contains("started by filing a request"), "\(bareStart.standardError)")
+            // Another country's official learns nothing of it, not even that it exists.
+            let foreignIATI = try await session.run(["export", "iati", "--exchange", id], as: "foday")
+            #expect(foreignIATI.status == 66 && foreignIATI.standardOutput.isEmpty, "\(foreignIATI.standardError)")
+            #expect(try await session.run(["export", "iati", "--exchange", id], as: nil).status == 77)
+            let iati = try await session.ok(["export", "iati", "--exchange", id], as: "amani")
             #expect(iati.contains("<recipient-country code=\"CD\" percentage=\"100\"/>"))
             #expect(iati.contains("<activity-status code=\"4\"/>"))
             #expect(iati.contains("<transaction-type code=\"2\"/>") && iati.contains("<transaction-type code=\"3\"/>")

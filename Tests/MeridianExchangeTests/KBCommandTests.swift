@@ -5,6 +5,14 @@ import Testing
 /// `meridian kb …` run as a user would.
 @Suite("meridian kb")
 struct KBCommandTests {
+    /// Adds the first admin (the bootstrap, no token needed) and returns her token, for the
+    /// commands that write the knowledge base.
+    func curator(_ database: TestDatabase) async throws -> [String: String] {
+        let added = try await MeridianBinary.run(["user", "add", "ada", "--name", "Ada", "--role", "admin", "--database-url", database.url])
+        #expect(added.status == 0, "\(added.standardError)")
+        return ["MERIDIAN_TOKEN": added.standardOutput.split(separator: "\n").last.map(String.init) ?? ""]
+    }
+
     @Test("kb import of a bad file exits 65 with one line per problem, and writes nothing")
     func importErrors() async throws {
         let path = try temporaryFile("bad.csv", """
@@ -13,7 +21,9 @@ struct KBCommandTests {
             RWA,Rwanda,sub-saharan-africa,low,peacebuilding,Y,1997,,P,A,O,9,
             """)
         try await TestDatabase.withFresh { database in
-            let output = try await MeridianBinary.run(["kb", "import", path, "--database-url", database.url])
+            let anonymous = try await MeridianBinary.run(["kb", "import", path, "--database-url", database.url])
+            #expect(anonymous.status == 77, "\(anonymous.standardError)")
+            let output = try await MeridianBinary.run(["kb", "import", path, "--database-url", database.url], environment: try await curator(database))
             #expect(output.status == 65)
             let lines = output.standardError.split(separator: "\n").map(String.init)
             #expect(lines.contains { $0.hasPrefix("\(path):2: region: unknown region 'atlantis'") })
@@ -29,7 +39,7 @@ struct KBCommandTests {
     @Test("kb seed, kb search --json parses and ranks DDR first, kb show of an unknown id exits 66")
     func seedSearchShow() async throws {
         try await TestDatabase.withFresh { database in
-            let seed = try await MeridianBinary.run(["kb", "seed", "--database-url", database.url])
+            let seed = try await MeridianBinary.run(["kb", "seed", "--database-url", database.url], environment: try await curator(database))
             #expect(seed.status == 0, "\(seed.standardError)")
             let search = try await MeridianBinary.run(["kb", "search", "demobilised combatants reintegration", "--json", "--database-url", database.url])
             #expect(search.status == 0, "\(search.standardError)")
@@ -48,7 +58,7 @@ struct KBCommandTests {
     @Test("kb match --json proposes other countries and explains why")
     func match() async throws {
         try await TestDatabase.withFresh { database in
-            #expect(try await MeridianBinary.run(["kb", "seed", "--database-url", database.url]).status == 0)
+            #expect(try await MeridianBinary.run(["kb", "seed", "--database-url", database.url], environment: try await curator(database)).status == 0)
             let output = try await MeridianBinary.run([
                 "kb", "match", "--text", "conditional cash transfers for school attendance", "--sector", "social-protection",
                 "--country", "MEX", "--json", "--database-url", database.url,

@@ -14,7 +14,7 @@ struct PartnerTests {
         try await ExchangeFixture.with { f in
             let id = try await f.exchangeAtPartnerSelection()
             // Before the choice, Rwanda's official does not see the exchange.
-            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.rwaOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.rwaOfficial) } throws: { ($0 as? ExchangeError)?.code == .notFound }
             let step = try await f.exchanges.selectPartner("rwa", exchange: id, by: Fixtures.codOfficial)
             #expect(step.country == "RWA")
             #expect(step.state == "partner-confirmation")
@@ -24,7 +24,7 @@ struct PartnerTests {
             #expect(invited.notifications.contains { $0.task == "invite-partner" && $0.recipientRole == "partner-official" && $0.recipientCountry == "RWA" })
             // The requesting official cannot answer for the partner; another country's official cannot see it.
             await #expect { _ = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.codOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
-            await #expect { _ = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            await #expect { _ = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .notFound }
             let confirmed = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.rwaOfficial)
             #expect(confirmed.state == "planning")
             let view = try await f.exchanges.show(id, for: Fixtures.rwaOfficial)
@@ -46,7 +46,7 @@ struct PartnerTests {
                 return error?.code == .invalidArgument && error?.message.hasPrefix("FRA is not among this exchange's matches") == true
             }
             await #expect { _ = try await f.exchanges.selectPartner("RWA", exchange: id, by: Fixtures.managerActor) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
-            await #expect { _ = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.rwaOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            await #expect { _ = try await f.exchanges.confirmPartnership(exchange: id, by: Fixtures.rwaOfficial) } throws: { ($0 as? ExchangeError)?.code == .notFound }
             #expect(try await f.count("exchange_partner_choices", id) == 0)
             #expect(try await f.state(id) == "partner-selection")
         }
@@ -69,7 +69,7 @@ struct PartnerTests {
             #expect(view.partners.first?.reason == "Our commission is closing this year")
             #expect(view.notifications.contains { $0.task == "notify-partner" && $0.recipientCountry == "COD" && $0.message.contains("Our commission is closing this year") })
             // Sierra Leone's official no longer sees it.
-            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .notFound }
             await #expect { _ = try await f.exchanges.selectPartner("SLE", exchange: id, by: Fixtures.codOfficial) } throws: { ($0 as? ExchangeError)?.code == .conflict }
             let again = try await f.exchanges.selectPartner("RWA", exchange: id, by: Fixtures.codOfficial, key: "choose-rwa")
             let replay = try await f.exchanges.selectPartner("RWA", exchange: id, by: Fixtures.codOfficial, key: "choose-rwa")
@@ -91,7 +91,7 @@ struct PartnerTests {
             let view = try await f.exchanges.show(id, for: Fixtures.codOfficial)
             #expect(view.partners.first?.response == "declined" && view.partners.first?.reason == "no answer before the invitation lapsed")
             #expect(view.currentPartner?.country == "RWA")
-            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            await #expect { _ = try await f.exchanges.show(id, for: Fixtures.sleOfficial) } throws: { ($0 as? ExchangeError)?.code == .notFound }
         }
     }
 }

@@ -122,7 +122,7 @@ struct RequestTests {
             #expect(try await f.exchanges.list(for: Fixtures.managerActor, state: "closed").isEmpty)
             await #expect {
                 _ = try await f.exchanges.show(id, for: Fixtures.rwaOfficial)
-            } throws: { ($0 as? ExchangeError)?.code == .permissionDenied }
+            } throws: { ($0 as? ExchangeError)?.code == .notFound }
         }
     }
 }

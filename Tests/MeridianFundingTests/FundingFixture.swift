@@ -18,12 +18,16 @@ struct FundingFixture: Sendable {
     let engine: WorkflowEngine
     var logger: Logger { database.logger }
 
-    static func with<Result: Sendable>(_ body: (FundingFixture) async throws -> Result) async throws -> Result {
+    /// - Parameter clock: the engine's clock (a ``ManualClock`` lets a test move time).
+    static func with<Result: Sendable>(
+        clock: any EngineClock = SystemClock(),
+        _ body: (FundingFixture) async throws -> Result
+    ) async throws -> Result {
         try await TestDatabase.withFresh { database in
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 var tasks = TaskHandlers()
                 FundingTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                let engine = try WorkflowEngine(client: client, configuration: .init(clock: clock, tasks: tasks), logger: database.logger)
                 let url = ShippedWorkflows.url(named: "knowledge-exchange")
                 _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(try Data(contentsOf: url)))])
                 do {

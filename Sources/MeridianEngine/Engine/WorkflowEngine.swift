@@ -68,5 +68,8 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// The engine's time, cut to microseconds so stored and hashed values agree.
-    func now() -> Date { configuration.clock.now().truncatedToMicroseconds }
+    /// The engine's time: its clock's reading, cut to microseconds. Domain code that dates
+    /// what it writes (ledger postings, payment instructions) reads it here, so a test's
+    /// ``ManualClock`` moves it too.
+    public func now() -> Date { configuration.clock.now().truncatedToMicroseconds }
 }

@@ -2,9 +2,11 @@ import MeridianWorkflow
 
 /// The built-in guards, decided from the instance's context and the event's data alone.
 ///
-/// The exchange domain (a later module) will decide some of these from its own tables; until
-/// then the facts come from the context that `instance start --context` and task results
-/// write, which keeps every guard pure and the step function deterministic:
+/// The facts come from the instance's context, which `instance start --context`, the domain's
+/// tasks (MeridianExchange's `match-experiences` writes `matches`, its plan submission
+/// `plan-consistent`; MeridianFunding's tasks the funding facts) and the event data write. The
+/// domain modules decide a fact once, in the transaction that records it, so every guard stays
+/// pure and the step function deterministic:
 ///
 /// | guard | holds when |
 /// |---|---|

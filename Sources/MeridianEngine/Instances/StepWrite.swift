@@ -31,39 +31,43 @@ struct StepWrite {
         let outcomeText = try outcome.storedText()
         let contextText = JSONValue.canonicalText(context)
         let at = record.occurredAt
-        var bindings = PostgresBindings(capacity: 31 + QueueAddJobs.parameterCount)
-        bindings.append(state)                              // $1
-        bindings.append(record.seq)                         // $2
-        bindings.append(stateEntry)                         // $3
-        bindings.append(isFinal)                            // $4
-        bindings.append(contextText)                        // $5
-        bindings.append(snapshotText)                       // $6
-        bindings.append(record.hash)                        // $7
-        bindings.append(at)                                 // $8
-        bindings.append(instance.id)                        // $9
-        bindings.append(instance.version)                   // $10
-        bindings.append(Int64(record.workflowVersion))      // $11
-        bindings.append(record.event)                       // $12
-        bindings.append(record.takenEvent)                  // $13
-        bindings.append(record.actorID)                     // $14
-        bindings.append(record.actorKind.rawValue)          // $15
-        bindings.append(record.actorRoles)                  // $16
-        bindings.append(record.from)                        // $17
-        bindings.append(record.to)                          // $18
-        bindings.append(Int64(at.microsecondsSince1970))    // $19
-        bindings.append(record.detail)                      // $20
-        bindings.append(record.payload)                     // $21
-        bindings.append(record.vote)                        // $22
-        bindings.append(record.idempotencyKey)              // $23
-        bindings.append(record.previousHash)                // $24
-        bindings.append(instance.stateEntry)                // $25
-        bindings.append(vote?.approval)                     // $26
-        bindings.append(vote?.actorID)                      // $27
-        bindings.append(vote?.decision.rawValue)            // $28
-        bindings.append(outcome.event)                      // $29
-        bindings.append(outcomeText)                        // $30
-        bindings.append(key)                                // $31
-        jobs.append(to: &bindings)                          // $32…$38
+        var bindings = PostgresBindings(capacity: Parameter.count)
+        for parameter in Parameter.allCases {
+            switch parameter {
+            case .state: bindings.append(state)
+            case .version: bindings.append(record.seq)
+            case .stateEntry: bindings.append(stateEntry)
+            case .isFinal: bindings.append(isFinal)
+            case .context: bindings.append(contextText)
+            case .snapshot: bindings.append(snapshotText)
+            case .hash: bindings.append(record.hash)
+            case .at: bindings.append(at)
+            case .instanceID: bindings.append(instance.id)
+            case .readVersion: bindings.append(instance.version)
+            case .workflowVersion: bindings.append(Int64(record.workflowVersion))
+            case .event: bindings.append(record.event)
+            case .takenEvent: bindings.append(record.takenEvent)
+            case .actorID: bindings.append(record.actorID)
+            case .actorKind: bindings.append(record.actorKind.rawValue)
+            case .actorRoles: bindings.append(record.actorRoles)
+            case .fromState: bindings.append(record.from)
+            case .toState: bindings.append(record.to)
+            case .occurredAtMicroseconds: bindings.append(Int64(at.microsecondsSince1970))
+            case .detail: bindings.append(record.detail)
+            case .payload: bindings.append(record.payload)
+            case .vote: bindings.append(record.vote)
+            case .idempotencyKey: bindings.append(record.idempotencyKey)
+            case .previousHash: bindings.append(record.previousHash)
+            case .votedStateEntry: bindings.append(instance.stateEntry)
+            case .approval: bindings.append(vote?.approval)
+            case .voterID: bindings.append(vote?.actorID)
+            case .decision: bindings.append(vote?.decision.rawValue)
+            case .outcomeEvent: bindings.append(outcome.event)
+            case .outcome: bindings.append(outcomeText)
+            case .key: bindings.append(key)
+            case .jobs: jobs.append(to: &bindings)
+            }
+        }
         var rows: [Statement.Row] = []
         for try await row in try await connection.execute(Statement(bindings: bindings), logger: logger) { rows.append(row) }
         guard let row = rows.first, row.moved == 1 else {
@@ -75,6 +79,37 @@ struct StepWrite {
         }
     }
 
+    /// The statement's parameters in the order they are bound: each one's number (`$N`) is its
+    /// position here and its SQL type is named once, so the SQL refers to parameters by name
+    /// and a column cannot get another column's number. `jobs` is the first of
+    /// ``QueueAddJobs/parameterCount`` arrays and must stay last.
+    enum Parameter: Int, CaseIterable, CustomStringConvertible {
+        case state = 1, version, stateEntry, isFinal, context, snapshot, hash, at, instanceID, readVersion
+        case workflowVersion, event, takenEvent, actorID, actorKind, actorRoles, fromState, toState, occurredAtMicroseconds
+        case detail, payload, vote, idempotencyKey, previousHash
+        case votedStateEntry, approval, voterID, decision
+        case outcomeEvent, outcome, key
+        case jobs
+
+        /// How many values a step binds.
+        static let count = allCases.count - 1 + QueueAddJobs.parameterCount
+
+        /// The type every parameter is cast to: the one its Swift value is sent as.
+        var sqlType: String {
+            switch self {
+            case .version, .stateEntry, .readVersion, .workflowVersion, .occurredAtMicroseconds, .votedStateEntry: "int8"
+            case .isFinal: "bool"
+            case .at: "timestamptz"
+            case .instanceID: "uuid"
+            case .jobs: "text[]"
+            default: "text"
+            }
+        }
+
+        /// `$N::type`, as the SQL uses it.
+        var description: String { "$\(rawValue)::\(sqlType)" }
+    }
+
     /// The step's statement, prepared once per connection: every step runs it, and parsing
     /// and planning its five parts cost more than running them. Every parameter is cast to
     /// the type its Swift value is sent as (text, int8, bool, timestamptz, uuid).
@@ -83,31 +118,33 @@ struct StepWrite {
         static let sql = """
             WITH updated AS (
                 UPDATE engine_instances
-                SET state = $1::text, version = $2::int8, state_entry = $3::int8, is_final = $4::bool,
-                    context = $5::text::jsonb, snapshot = $6::text::jsonb, history_hash = $7::text, updated_at = $8::timestamptz
-                WHERE id = $9::uuid AND version = $10::int8
+                SET state = \(P.state), version = \(P.version), state_entry = \(P.stateEntry), is_final = \(P.isFinal),
+                    context = \(P.context)::jsonb, snapshot = \(P.snapshot)::jsonb, history_hash = \(P.hash), updated_at = \(P.at)
+                WHERE id = \(P.instanceID) AND version = \(P.readVersion)
                 RETURNING id
             ), history AS (
                 INSERT INTO engine_history (instance_id, seq, workflow_version, event, taken_event, actor_id, actor_kind, actor_roles,
                                             from_state, to_state, occurred_at_us, detail, payload, vote, idempotency_key, previous_hash, hash)
-                SELECT id, $2::int8, $11::int8, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text, $18::text, $19::int8,
-                       $20::text, $21::text, $22::text, $23::text, $24::text, $7::text
+                SELECT id, \(P.version), \(P.workflowVersion), \(P.event), \(P.takenEvent), \(P.actorID), \(P.actorKind), \(P.actorRoles),
+                       \(P.fromState), \(P.toState), \(P.occurredAtMicroseconds), \(P.detail), \(P.payload), \(P.vote),
+                       \(P.idempotencyKey), \(P.previousHash), \(P.hash)
                 FROM updated
             ), votes AS (
                 INSERT INTO engine_votes (instance_id, state_entry, approval, actor_id, decision, history_seq, voted_at)
-                SELECT id, $25::int8, $26::text, $27::text, $28::text, $2::int8, $8::timestamptz
-                FROM updated WHERE $26::text IS NOT NULL
+                SELECT id, \(P.votedStateEntry), \(P.approval), \(P.voterID), \(P.decision), \(P.version), \(P.at)
+                FROM updated WHERE \(P.approval) IS NOT NULL
             ), keys AS (
                 INSERT INTO engine_event_keys (instance_id, key, event, outcome)
-                SELECT id, $31::text, $29::text, $30::text::jsonb FROM updated WHERE $31::text IS NOT NULL
+                SELECT id, \(P.key), \(P.outcomeEvent), \(P.outcome)::jsonb FROM updated WHERE \(P.key) IS NOT NULL
             ), jobs AS (
                 -- In the select list, the function runs once per updated row: never when the
                 -- version check failed (a join would leave the order to the planner).
-                SELECT \(QueueAddJobs.call(firstParameter: 32)) AS job FROM updated WHERE cardinality($32::text[]) > 0
+                SELECT \(QueueAddJobs.call(firstParameter: P.jobs.rawValue)) AS job FROM updated WHERE cardinality(\(P.jobs)) > 0
             )
             -- A read-only CTE runs only if read: counting the jobs is what enqueues them.
             SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM jobs)
             """
+        private typealias P = Parameter
         typealias Row = (moved: Int64, jobs: Int64)
 
         var bindings: PostgresBindings

@@ -79,7 +79,8 @@ extension WorkflowEngine {
                               jobs: try QueueAddJobs(jobs))
         let effects = StepEffects(instanceID: instance.id, workflowID: instance.workflowID, workflowVersion: instance.workflowVersion,
                                   state: step.to, stateEntry: stateEntry, takenEvent: step.history.takenEvent, firedEvent: request.event,
-                                  data: request.data, actor: request.actor, version: version, context: context)
+                                  data: request.data, actor: request.actor, version: version, context: context,
+                                  occurredAt: now)
         return .accepted(AcceptedStep(write: write, inStepTasks: inStep, effects: effects))
     }
 }

@@ -56,7 +56,8 @@ extension WorkflowEngine {
         try await HistoryStore.append(record, on: connection, logger: logger)
         let effects = StartEffects(state: initial, now: now)
         try await StepEffects(instanceID: id, workflowID: workflow, workflowVersion: pinned, state: initial.id, stateEntry: 1,
-                              takenEvent: "start", firedEvent: "start", data: [:], actor: actor, version: 1, context: context)
+                              takenEvent: "start", firedEvent: "start", data: [:], actor: actor, version: 1, context: context,
+                              occurredAt: now)
             .write(tasks: effects.tasks, timers: effects.timers, engine: self, on: connection)
         return InstanceRecord(id: id, workflowID: workflow, workflowVersion: pinned, state: initial.id, version: 1, stateEntry: 1,
                               isFinal: initial.isFinal, context: JSONValue.canonicalText(context), historyHash: record.hash,

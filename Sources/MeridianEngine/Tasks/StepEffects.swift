@@ -23,6 +23,8 @@ struct StepEffects {
     var actor: WorkflowActor
     var version: Int64
     var context: [String: JSONValue]
+    /// The step's time, by the engine's clock.
+    var occurredAt: Date
 
     /// Runs the in-step tasks among `tasks`, then enqueues the others and `timers` (a start;
     /// a fired step's queued work travels in its ``StepWrite`` instead).
@@ -43,7 +45,7 @@ struct StepEffects {
             logger[metadataKey: "task"] = "\(task.name)"
             let input = InStepTaskInput(instanceID: instanceID, workflowID: workflowID, workflowVersion: workflowVersion, task: task.name,
                                         state: task.state, takenEvent: takenEvent, firedEvent: firedEvent, data: data, actor: actor,
-                                        version: version, context: context)
+                                        version: version, context: context, occurredAt: occurredAt)
             try await handler(input, connection, logger)
         }
     }

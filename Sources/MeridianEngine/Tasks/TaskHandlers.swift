@@ -18,6 +18,9 @@ public struct TaskInput: Sendable {
     public var task: String
     /// The instance's context when the task started.
     public var context: [String: JSONValue]
+    /// When the task runs, by the engine's clock (``WorkflowEngine/Configuration/clock``):
+    /// domain code dates what it writes with this, never with the wall clock, so tests can move time.
+    public var now: Date
 }
 
 /// What a task handler returns: the event to fire back into the instance, if any, with its
@@ -61,6 +64,9 @@ public struct InStepTaskInput: Sendable {
     /// The instance's version after the step, and its context.
     public var version: Int64
     public var context: [String: JSONValue]
+    /// When the step happened, by the engine's clock: what the task writes (a ledger posting's
+    /// value date, say) is dated with this, as the step's history entry is.
+    public var occurredAt: Date
 }
 
 /// The Swift code behind the task names definitions use, by name.

@@ -54,7 +54,7 @@ extension WorkflowEngine {
             let current = reading.instance
             let input = TaskInput(jobID: job.id.rawValue, attempt: Int(job.attempt), maxAttempts: Int(job.maxAttempts),
                                   instanceID: payload.instance, workflowID: current.workflowID, taskState: payload.state,
-                                  currentState: current.state, task: payload.task, context: current.context)
+                                  currentState: current.state, task: payload.task, context: current.context, now: now())
             let result = try await handler(input, logger)
             guard let event = result.event else { return }
             let outcome = try await fireOptimistically(

@@ -20,12 +20,11 @@ public struct ExchangeRoles: Sendable, Hashable {
         canSee = !roles.isEmpty || actor.roles.contains("admin")
     }
 
-    /// Throws unless the person may see the exchange; the message does not say whose it is.
+    /// Throws unless the person may see the exchange. The refusal reads exactly as an unknown
+    /// id does (`.notFound`), so that an official cannot learn that another country's exchange
+    /// exists by guessing its id.
     func requireVisible(_ actor: ExchangeActor, exchange: String) throws {
-        guard canSee else {
-            throw ExchangeError(.permissionDenied, "\(actor.id) may not see the exchange \(exchange): it is neither of \(actor.country ?? "no country")'s exchanges nor one where \(actor.country ?? "it") is the partner",
-                                hint: "officials see their own country's exchanges and those their country is invited to")
-        }
+        guard canSee else { throw LockedExchange.notFound(exchange) }
     }
 
     /// Throws unless the person holds `role` on this exchange.

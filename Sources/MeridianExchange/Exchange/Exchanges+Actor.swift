@@ -10,7 +10,7 @@ extension Exchanges {
     ///
     /// For generic commands (`meridian instance fire`), so that an official of one country
     /// cannot take another country's exchange's steps with her global role.
-    /// - Throws: `.permissionDenied` when she may not see the exchange at all.
+    /// - Throws: `.notFound` when she may not see the exchange at all (as for an unknown id).
     public func workflowActor(for actor: ExchangeActor, instance id: UUID) async throws -> WorkflowActor? {
         let logger = self.logger
         return try await client.withConnection { connection in

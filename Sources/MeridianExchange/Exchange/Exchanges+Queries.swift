@@ -16,7 +16,11 @@ extension Exchanges {
 
     /// The exchanges `actor` may see, newest first: staff see all; an official sees her
     /// country's and those her country is the chosen partner of.
-    public func list(for actor: ExchangeActor, state: String? = nil, country: String? = nil, limit: Int = 200) async throws -> [Summary] {
+    ///
+    /// - Parameter before: a page's cursor: only exchanges listed after this one (filed earlier,
+    ///   or at the same time with a smaller id).
+    public func list(for actor: ExchangeActor, state: String? = nil, country: String? = nil, limit: Int = 200,
+                     before: UUID? = nil) async throws -> [Summary] {
         let staff = !actor.roles.intersection(ExchangeActor.staffRoles.union(["admin"])).isEmpty
         let own: String? = staff ? nil : (actor.roles.contains(ExchangeActor.officialRole) ? (actor.country ?? "-") : "-")
         let rows = try await client.query("""
@@ -27,7 +31,8 @@ extension Exchanges {
             WHERE (\(state)::text IS NULL OR i.state = \(state))
               AND (\(country)::text IS NULL OR r.country_code = \(country) OR p.country_code = \(country))
               AND (\(own)::text IS NULL OR r.country_code = \(own) OR p.country_code = \(own))
-            ORDER BY r.filed_at DESC, r.exchange_id
+              AND (\(before)::uuid IS NULL OR (r.filed_at, r.exchange_id) < (SELECT c.filed_at, c.exchange_id FROM exchange_requests c WHERE c.exchange_id = \(before)))
+            ORDER BY r.filed_at DESC, r.exchange_id DESC
             LIMIT \(limit)
             """, logger: logger).collect()
         return try rows.map { row in

@@ -29,12 +29,15 @@ struct LockedExchange: Sendable {
             WHERE i.id = \(id)
             \(unescaped: lock ? "FOR UPDATE OF i" : "")
             """, logger: logger).collect()
-        guard let row = rows.first else {
-            throw ExchangeError(.notFound, "no exchange has the id \(id.uuidString.lowercased())", hint: "see `meridian exchange list`")
-        }
+        guard let row = rows.first else { throw notFound(id.uuidString.lowercased()) }
         let (state, context, country, partner, response) = try row.decode((String, String, String, String?, String?).self)
         return LockedExchange(id: id, state: state, context: try JSONDecoder().decode([String: JSONValue].self, from: Data(context.utf8)),
                               country: country, partner: partner, partnerResponse: response)
+    }
+
+    /// The refusal for an id that names no exchange the person may see.
+    static func notFound(_ id: String) -> ExchangeError {
+        ExchangeError(.notFound, "no exchange has the id \(id)", hint: "see `meridian exchange list`")
     }
 
     func roles(of actor: ExchangeActor) -> ExchangeRoles {

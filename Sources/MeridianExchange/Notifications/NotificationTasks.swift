@@ -37,7 +37,7 @@ enum NotificationTasks {
             for (recipient, message) in messages(task: input.task, state: input.taskState, facts: facts) {
                 try await NotificationStore.write(
                     ExchangeNotification(task: input.task, recipientRole: recipient.role, recipientCountry: recipient.country,
-                                         message: message, createdAt: Date()),
+                                         message: message, createdAt: input.now),
                     exchange: input.instanceID, jobID: input.jobID, on: connection, logger: logger)
             }
         }

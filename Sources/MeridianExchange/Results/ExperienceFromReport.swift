@@ -9,12 +9,12 @@ import MeridianFunding
 /// indicators' actuals against baseline and target. The evidence is the country's own report
 /// (`reported`), marked self-reported, which the matcher weighs below independent evidence. The programme's name holds the exchange's id, so publishing again updates it.
 enum ExperienceFromReport {
-    static func make(id: UUID, request: ExchangeRequest, partner: String?, plan: VisitPlan?, report: ResultsReport) throws -> Experience {
+    static func make(id: UUID, now: Date, request: ExchangeRequest, partner: String?, plan: VisitPlan?, report: ResultsReport) throws -> Experience {
         guard let name = request.countryName, let region = request.region, let income = request.incomeGroup else {
             throw ExchangeError(.invalidData, "the request of \(id) lacks its country's name, region or income group")
         }
         let dates = plan?.activities.flatMap { [$0.start, $0.end] } ?? []
-        let startYear = dates.min()?.year ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        let startYear = dates.min()?.year ?? Calendar(identifier: .gregorian).component(.year, from: now)
         let endYear = dates.max()?.year ?? startYear
         let activities = plan?.activities.map { "\($0.instrument.rawValue.replacingOccurrences(of: "-", with: " ")) (\($0.title))" } ?? []
         var approach = "Knowledge exchange with \(partner ?? "a partner country") to \(request.changeObjective)"

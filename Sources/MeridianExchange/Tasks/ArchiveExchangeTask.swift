@@ -11,7 +11,7 @@ enum ArchiveExchangeTask {
             let view = try await ExchangeView.read(input.instanceID, on: connection, logger: logger)
             try await connection.query("""
                 INSERT INTO exchange_archive (exchange_id, record, archived_at)
-                VALUES (\(input.instanceID), \(try JSONText.encode(view))::jsonb, \(Date()))
+                VALUES (\(input.instanceID), \(try JSONText.encode(view))::jsonb, \(input.now))
                 ON CONFLICT (exchange_id) DO NOTHING
                 """, logger: logger)
         }

@@ -24,13 +24,13 @@ enum CheckPlanTask {
                 ? "consistent: \(submitted.plan.activities.count) activities, \(participants) participants, \(money)"
                 : "inconsistent: " + check.problems.joined(separator: "; ")
             try await connection.query("""
-                UPDATE exchange_plans SET checked_at = \(Date()), check_result = \(result)
+                UPDATE exchange_plans SET checked_at = \(input.now), check_result = \(result)
                 WHERE exchange_id = \(input.instanceID) AND version = \(submitted.version)
                 """, logger: logger)
             try await NotificationStore.write(
                 ExchangeNotification(task: input.task, recipientRole: "program-manager", recipientCountry: nil,
                                      message: "Plan version \(submitted.version) of \(input.instanceID.uuidString.lowercased()) checked: \(result).",
-                                     createdAt: Date()),
+                                     createdAt: input.now),
                 exchange: input.instanceID, jobID: input.jobID, on: connection, logger: logger)
         }
         return .done

@@ -5,7 +5,7 @@ import PostgresNIO
 import MeridianPostgres
 
 /// The `knowledge-exchange` workflow's tasks this module implements, registered on a
-/// `TaskHandlers` that a worker (or `EngineHandlers` in the CLI) serves.
+/// `TaskHandlers` that a worker (or the service, `MeridianService`) serves.
 ///
 /// The funding tasks (`create-grant-request`, `commit-funds`, `release-commitment`,
 /// `export-payment-instruction`, `reconcile-bank-status`) belong to the funding module.

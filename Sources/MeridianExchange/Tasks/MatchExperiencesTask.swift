@@ -20,13 +20,13 @@ enum MatchExperiencesTask {
                                                           region: region, incomeGroup: income))
         let count = min(result.matches.count, MatchResult.wanted)
         let round = try await context.transaction(logger: logger) { connection in
-            let stored = try await MatchStore.store(result, exchange: id, jobID: input.jobID, now: Date(), on: connection, logger: logger)
+            let stored = try await MatchStore.store(result, exchange: id, jobID: input.jobID, now: input.now, on: connection, logger: logger)
             let countries = result.matches.prefix(MatchResult.wanted).map { "\($0.countryName) (\(String(format: "%.2f", $0.score)))" }
             let message = count == 0
                 ? "No country matched the request of \(request.country): \(result.note)."
                 : "Matching round \(stored.round) for \(request.country): \(countries.joined(separator: ", ")). \(result.note)."
             try await NotificationStore.write(
-                ExchangeNotification(task: input.task, recipientRole: "program-manager", recipientCountry: nil, message: message, createdAt: Date()),
+                ExchangeNotification(task: input.task, recipientRole: "program-manager", recipientCountry: nil, message: message, createdAt: input.now),
                 exchange: id, jobID: input.jobID, on: connection, logger: logger)
             return stored.round
         }

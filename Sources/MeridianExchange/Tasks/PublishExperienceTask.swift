@@ -14,7 +14,7 @@ enum PublishExperienceTask {
                 throw ExchangeError(.conflict, "the exchange \(input.instanceID) has no results report to publish")
             }
             let plan = view.plans.last(where: { $0.submittedAt != nil })?.plan ?? view.plans.last?.plan
-            let experience = try ExperienceFromReport.make(id: input.instanceID, request: view.request.request,
+            let experience = try ExperienceFromReport.make(id: input.instanceID, now: input.now, request: view.request.request,
                                                            partner: view.currentPartner?.country, plan: plan, report: report.report)
             _ = try await ExperienceStore.upsert([experience], on: connection, logger: logger)
             let rows = try await connection.query("""
@@ -23,7 +23,7 @@ enum PublishExperienceTask {
             let experienceID = try rows[0].decode(Int.self)
             try await connection.query("""
                 INSERT INTO exchange_publications (exchange_id, experience_id, published_at)
-                VALUES (\(input.instanceID), \(experienceID), \(Date()))
+                VALUES (\(input.instanceID), \(experienceID), \(input.now))
                 ON CONFLICT (exchange_id) DO UPDATE SET experience_id = excluded.experience_id, published_at = excluded.published_at
                 """, logger: logger)
         }

@@ -105,11 +105,12 @@ public struct Disbursements: Sendable {
                 }
             }
             let id = UUID()
+            let now = engine.now()
             let instruction = PaymentInstruction(
                 id: id, endToEndID: PaymentInstruction.endToEndID(for: id), grantID: grant.id, fundID: grant.fundID,
                 instalment: request.instalment, beneficiary: beneficiary, account: request.account, amount: amounts[request.instalment - 1],
                 reference: request.reference ?? "Meridian grant \(grant.id.short) instalment \(request.instalment) of \(amounts.count)",
-                status: .prepared, failureReason: nil, messageID: nil, disbursedBy: request.actor.id, createdAt: Date(), updatedAt: Date())
+                status: .prepared, failureReason: nil, messageID: nil, disbursedBy: request.actor.id, createdAt: now, updatedAt: now)
             try await PaymentStore.insert(instruction, idempotencyKey: key, on: connection, logger: logger)
             if request.instalment == 1, let instance = grant.instanceID {
                 let outcome = try await engine.fire(FireRequest(instanceID: instance, event: "disburse", actor: request.actor,
@@ -118,7 +119,7 @@ public struct Disbursements: Sendable {
                     throw FundingError(.refused, "the exchange refused the disbursement: \(outcome.message)")
                 }
             } else {
-                try await PaymentStore.release(grant: grant.id, actorID: request.actor.id, on: connection, logger: logger)
+                try await PaymentStore.release(grant: grant.id, actorID: request.actor.id, at: now, on: connection, logger: logger)
             }
             guard let stored = try await PaymentStore.instruction(idempotencyKey: key, on: connection, logger: logger), stored.status == .pending else {
                 throw FundingError(.conflict, "the exchange's disbursement step did not release the payment instruction",

@@ -22,7 +22,7 @@ public enum PaymentStore {
 
     /// Releases the grant's prepared instruction for payment: committed → in-payment, status pending.
     @discardableResult
-    static func release(grant: UUID, actorID: String, on connection: PostgresConnection, logger: Logger) async throws -> PaymentInstruction {
+    static func release(grant: UUID, actorID: String, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> PaymentInstruction {
         let prepared = try await select("WHERE grant_id = \(grant) AND status = 'prepared' ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
                                         on: connection, logger: logger)
         guard let instruction = prepared.first else {
@@ -30,7 +30,7 @@ public enum PaymentStore {
                                hint: "disburse with `meridian disburse GRANT --beneficiary … --iban …`, which fires the event with the payment details")
         }
         try await Ledger.post(Posting(fundID: instruction.fundID, kind: .paymentInstruction, amount: instruction.amount,
-                                      valueDate: CalendarDay(Date()), reference: instruction.endToEndID, actorID: actorID, grantID: grant,
+                                      valueDate: CalendarDay(now), reference: instruction.endToEndID, actorID: actorID, grantID: grant,
                                       idempotencyKey: "instruction:\(instruction.id.uuidString.lowercased())"), on: connection, logger: logger)
         try await connection.query("""
             UPDATE funding_payment_instructions SET status = 'pending', updated_at = now() WHERE id = \(instruction.id)

@@ -26,8 +26,8 @@ public struct GrantQueries: Sendable {
         var matches: [Grant] = []
         if let id = UUID(uuidString: lowered) {
             // A whole id names a grant, or the exchange whose grant it is (one grant per exchange).
-            matches = try await GrantStore.grants(where: "id", equals: id, on: client, logger: logger)
-            if matches.isEmpty { matches = try await GrantStore.grants(where: "instance_id", equals: id, on: client, logger: logger) }
+            matches = try await GrantStore.grants(where: .id(id), on: client, logger: logger)
+            if matches.isEmpty { matches = try await GrantStore.grants(where: .instance(id), on: client, logger: logger) }
         } else if lowered.count >= 8, lowered.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
             matches = try await GrantStore.grants(idPrefix: lowered, on: client, logger: logger)
         }

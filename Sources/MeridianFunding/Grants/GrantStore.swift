@@ -53,7 +53,7 @@ public enum GrantStore {
     /// one of the approvers filed the request or wrote the plan (separation of duties, checked
     /// here too because the definition can only name events, not the request's author).
     @discardableResult
-    public static func commit(instance: UUID, approvers: Set<String>, actorID: String, on connection: PostgresConnection,
+    public static func commit(instance: UUID, approvers: Set<String>, actorID: String, at now: Date, on connection: PostgresConnection,
                               logger: Logger) async throws -> Grant {
         let grant = try await locked(instance: instance, on: connection, logger: logger)
         if grant.status == .committed { return grant }
@@ -65,7 +65,7 @@ public enum GrantStore {
             throw FundingError(.refused, "\(approver) \(role) and so may not approve its grant (separation of duties)",
                                hint: "another fund approver must vote")
         }
-        let posting = Posting(fundID: grant.fundID, kind: .commitment, amount: grant.amount, valueDate: CalendarDay(Date()),
+        let posting = Posting(fundID: grant.fundID, kind: .commitment, amount: grant.amount, valueDate: CalendarDay(now),
                               reference: "grant \(grant.id.short) approved", actorID: actorID, grantID: grant.id)
         do {
             try await Ledger.post(posting, on: connection, logger: logger)
@@ -83,12 +83,12 @@ public enum GrantStore {
 
     /// Releases what the grant still has committed (not yet sent for payment) back to available.
     @discardableResult
-    public static func release(instance: UUID, to status: Grant.Status, actorID: String, reason: String,
+    public static func release(instance: UUID, to status: Grant.Status, actorID: String, reason: String, at now: Date,
                                on connection: PostgresConnection, logger: Logger) async throws -> Money {
         let grant = try await locked(instance: instance, on: connection, logger: logger)
         let outstanding = try await committedBalance(grant: grant, on: connection, logger: logger)
         if outstanding.minorUnits > 0 {
-            try await Ledger.post(Posting(fundID: grant.fundID, kind: .release, amount: outstanding, valueDate: CalendarDay(Date()),
+            try await Ledger.post(Posting(fundID: grant.fundID, kind: .release, amount: outstanding, valueDate: CalendarDay(now),
                                           reference: "grant \(grant.id.short): \(reason)", actorID: actorID, grantID: grant.id),
                                   on: connection, logger: logger)
         }
@@ -120,17 +120,32 @@ public enum GrantStore {
 
     /// The grant with `id` (read on the given connection or client).
     static func grant(_ id: UUID, on runner: some PostgresQueryRunner, logger: Logger) async throws -> Grant {
-        guard let grant = try await grants(where: "id", equals: id, on: runner, logger: logger).first else {
+        guard let grant = try await grants(where: .id(id), on: runner, logger: logger).first else {
             throw FundingError(.notFound, "no grant has the id \(id.short)", hint: "see meridian grant list")
         }
         return grant
     }
 
-    /// - Parameter idPrefix: only grants whose id starts with these (lower-case hex) digits.
-    static func grants(where column: String? = nil, equals value: UUID? = nil, fund: String? = nil, idPrefix: String? = nil,
+    /// A grant looked up by one of its two ids (typed, so a misspelt column cannot select every grant).
+    enum Key: Sendable {
+        /// The grant's own id.
+        case id(UUID)
+        /// The id of the instance (the exchange) the grant belongs to.
+        case instance(UUID)
+    }
+
+    /// - Parameters:
+    ///   - key: only the grant with this id, or the grants of this instance (`nil`: all).
+    ///   - idPrefix: only grants whose id starts with these (lower-case hex) digits.
+    static func grants(where key: Key? = nil, fund: String? = nil, idPrefix: String? = nil,
                        on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Grant] {
-        let byID = column == "id" ? value : nil
-        let byInstance = column == "instance_id" ? value : nil
+        var byID: UUID?
+        var byInstance: UUID?
+        switch key {
+        case .id(let id): byID = id
+        case .instance(let instance): byInstance = instance
+        case nil: break
+        }
         let prefixPattern = try idPrefix.map { prefix in
             guard !prefix.isEmpty, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
                 throw FundingError(.invalidInput, "'\(prefix)' is not the start of a grant id")

@@ -60,7 +60,7 @@ public struct FundIATIExport: Sendable {
     /// payments and co-financing), or `nil` when it has no committed or paid grant. The
     /// exchange module builds its own activity on it.
     public func grantActivity(instance: UUID) async throws -> IATIActivity? {
-        guard let grant = try await GrantStore.grants(where: "instance_id", equals: instance, on: client, logger: logger).first,
+        guard let grant = try await GrantStore.grants(where: .instance(instance), on: client, logger: logger).first,
               grant.status == .committed || grant.status == .closed,
               let fund = try await FundStore.funds(where: grant.fundID, on: client, logger: logger).first else { return nil }
         let prefix = reportingOrg.ref ?? "XM-MERIDIAN"

@@ -108,7 +108,7 @@ public struct Reconciler: Sendable {
         var reason: String?
         if case .failed(let text) = mark { reason = text }
         try await Ledger.post(Posting(fundID: instruction.fundID, kind: target == .paid ? .paymentPaid : .paymentFailed, amount: instruction.amount,
-                                      valueDate: CalendarDay(Date()), reference: instruction.endToEndID, actorID: "reconcile:\(who)",
+                                      valueDate: CalendarDay(engine.now()), reference: instruction.endToEndID, actorID: "reconcile:\(who)",
                                       grantID: instruction.grantID, idempotencyKey: "\(target.rawValue):\(id)"), on: connection, logger: logger)
         try await connection.query("""
             UPDATE funding_payment_instructions SET status = \(target.rawValue), failure_reason = \(reason), updated_at = now()

@@ -37,30 +37,31 @@ public enum FundingTasks {
         tasks.registerInStep("commit-funds") { input, connection, logger in
             // The standalone `grant` workflow has no request step: its grant is filed from the
             // context when it is approved.
-            if try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: connection, logger: logger).isEmpty {
+            if try await GrantStore.grants(where: .instance(input.instanceID), on: connection, logger: logger).isEmpty {
                 try await GrantStore.request(try await GrantContext.request(from: input, on: connection, logger: logger), on: connection, logger: logger)
             }
             let duties = try await GrantDuties.read(instance: input.instanceID, on: connection, logger: logger)
             var approvers = duties.currentGrantApprovers
             if input.actor.kind == .person { approvers.insert(input.actor.id) }
-            try await GrantStore.commit(instance: input.instanceID, approvers: approvers, actorID: input.actor.id, on: connection, logger: logger)
+            try await GrantStore.commit(instance: input.instanceID, approvers: approvers, actorID: input.actor.id, at: input.occurredAt,
+                                       on: connection, logger: logger)
         }
         tasks.registerInStep("cancel-grant") { input, connection, logger in
             // An exchange cancelled with its grant still open: what is committed and not yet
             // paid (a requested grant, or the instalments after results) goes back to the fund.
-            let open = try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: connection, logger: logger)
+            let open = try await GrantStore.grants(where: .instance(input.instanceID), on: connection, logger: logger)
                 .filter { $0.status == .requested || $0.status == .committed }
             guard !open.isEmpty else { return }
             try await GrantStore.release(instance: input.instanceID, to: .cancelled, actorID: input.actor.id,
-                                         reason: "exchange cancelled by \(input.actor.id)", on: connection, logger: logger)
+                                         reason: "exchange cancelled by \(input.actor.id)", at: input.occurredAt, on: connection, logger: logger)
         }
         tasks.registerInStep("release-commitment") { input, connection, logger in
             try await GrantStore.release(instance: input.instanceID, to: .released, actorID: input.actor.id,
-                                         reason: "payment held by \(input.actor.id)", on: connection, logger: logger)
+                                         reason: "payment held by \(input.actor.id)", at: input.occurredAt, on: connection, logger: logger)
         }
         tasks.registerInStep("export-payment-instruction") { input, connection, logger in
             let grant = try await GrantStore.locked(instance: input.instanceID, on: connection, logger: logger)
-            try await PaymentStore.release(grant: grant.id, actorID: input.actor.id, on: connection, logger: logger)
+            try await PaymentStore.release(grant: grant.id, actorID: input.actor.id, at: input.occurredAt, on: connection, logger: logger)
         }
         tasks.register("reconcile-bank-status") { input, logger in
             try await reconcileBankStatus(input, client: client, logger: logger)
@@ -70,7 +71,7 @@ public enum FundingTasks {
     static func reconcileBankStatus(_ input: TaskInput, client: PostgresClient, logger: Logger) async throws -> TaskResult {
         // The instance left the state that waits for the bank: reconciliation already moved it.
         guard input.currentState == input.taskState else { return .done }
-        let grants = try await GrantStore.grants(where: "instance_id", equals: input.instanceID, on: client, logger: logger)
+        let grants = try await GrantStore.grants(where: .instance(input.instanceID), on: client, logger: logger)
         guard let grant = grants.first else {
             throw FundingError(.notFound, "the exchange \(input.instanceID.short) is waiting for a payment but has no grant")
         }

@@ -1,9 +1,9 @@
 /// The tasks and guards Meridian knows today, for `meridian workflow validate`.
 ///
-/// This is the one place that lists them. The modules that implement them (MeridianEngine,
-/// MeridianExchange) do not exist yet; when they do, the engine registers its real handlers
-/// and builds its `WorkflowRegistry` from them, and this list must agree with it (a test of
-/// the engine should compare the two).
+/// This is the one place that lists them, so a definition can be validated without a database.
+/// The tasks are implemented by MeridianExchange (`ExchangeTasks`) and MeridianFunding
+/// (`FundingTasks`), the guards by MeridianEngine's `ContextGuards`; `MatchingTaskTests` checks
+/// that the implemented tasks are exactly these.
 extension WorkflowRegistry {
     public static let builtIn = WorkflowRegistry(
         tasks: [

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeridianHTTP
+import MeridianPostgres
+import MeridianQueue
+import MeridianService
+import ServiceLifecycle
+import UnixSignals
+
+/// `meridian serve`: the HTTP API over the service, until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (/api/v1, /healthz, /readyz, /metrics) until stopped.",
+        discussion: """
+            Uses the same database as every command (the private cluster, started and migrated, \
+            when none is configured). With --workers it also runs the queue's workers in the same \
+            process, so a single `meridian serve --workers` is a whole Meridian. SIGTERM or SIGINT \
+            stop it gracefully: no new connections, running requests and jobs finish.
+
+            It speaks plain HTTP: listen on loopback (the default) and put a TLS-terminating \
+            reverse proxy in front of it for other hosts (see docs/http-api.md).
+
+            Example:
+              meridian serve --port 8080 --workers
+              curl -s localhost:8080/readyz
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Flag(help: "Also run the queue's workers (every domain's tasks and timers) in this process.") var workers = false
+    @Option(help: "Most database connections the server shares (default 20).") var connections: Int?
+    @Option(help: "The largest request body, in bytes.") var maxBodyBytes = 1 << 20
+    @Option(help: "How long one request may take, in seconds.") var requestTimeout = 30
+    @Option(help: "Requests per second each caller may make, sustained.") var rateLimit: Double = 200
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535.") }
+        guard maxBodyBytes > 0, requestTimeout > 0, rateLimit > 0 else {
+            throw ValidationError("--max-body-bytes, --request-timeout and --rate-limit must be positive.")
+        }
+        if let connections, connections < 2 { throw ValidationError("--connections must be at least 2.") }
+    }
+
+    func run() async throws {
+        var settings = try await database.connect()
+        settings.maximumConnections = connections
+        var logger = database.logger
+        logger.logLevel = database.verbose ? .info : .notice
+        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes,
+                                                requestTimeout: .seconds(requestTimeout), rateLimitPerSecond: rateLimit,
+                                                rateLimitBurst: rateLimit * 2)
+        let runWorkers = workers
+        try await withPostgresClient(settings, logger: logger) { client in
+            let service = try MeridianService(client: client, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: MeridianServer.application(service: service, configuration: configuration, logger: logger)),
+            ]
+            if runWorkers {
+                let handlers = service.workerHandlers(adding: BuiltinHandlers.make(diagnosticsDirectory: nil))
+                services.append(.init(service: QueueWorker(client: client, listenSettings: settings, handlers: handlers,
+                                                           configuration: QueueWorkerConfiguration(), logger: logger)))
+            }
+            logger.notice("meridian serves http://\(configuration.host):\(configuration.port)\(runWorkers ? " with workers" : "")")
+            try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeridianExchange
+import MeridianPostgres
+import PostgresNIO
+
+/// `meridian-bench match`: matching latency over a large generated catalogue.
+struct BenchMatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Time kb matching over a generated catalogue (default 100,000 experiences) in a scratch database.",
+        discussion: """
+            Creates the database meridian_bench_match next to the configured one (dropped first if it \
+            exists, and afterwards unless --keep), migrates it, inserts the synthetic catalogue with \
+            unnest (untimed), runs ANALYZE and refreshes the term statistics, then times --queries \
+            matches of varied requests after --warmup unmeasured ones. Prints one JSON line with p50, \
+            p95 and p99 in milliseconds. Goal: p95 ≤ 20 ms.
+
+            Example:
+              swift build -c release && .build/release/meridian-bench match --experiences 100000 --queries 200
+              .build/release/meridian-bench match --keep --reuse --recall   # again, without reloading; recall against search-index
+              .build/release/meridian-bench match --keep --reuse --preselection search-index
+              .build/release/meridian-bench match --eval Tests/Evaluation/eval-exchanges.json   # real exchanges, shipped catalogue
+            """
+    )
+    @OptionGroup var database: BenchDatabaseOptions
+    @Option(help: "Synthetic experiences to generate.") var experiences = 100_000
+    @Option(help: "Measured match queries.") var queries = 200
+    @Option(help: "Unmeasured match queries first.") var warmup = 20
+    @Flag(help: "Keep the scratch database afterwards.") var keep = false
+    @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
+    @Option(help: "Where candidates come from: automatic (default: exhaustive up to 20,000 experiences, postings above), postings, search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
+    var preselection: Matcher.Preselection = .automatic
+    @Option(help: "Rows the pre-selection keeps (Matcher.candidateBudget; default 400 for postings, 1000 for search-index).")
+    var candidateBudget: Int?
+    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
+    var candidateCap: Int?
+    @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
+    var recall = false
+    @Option(help: "Instead of the synthetic catalogue: match the real exchanges of this evaluation file against the shipped catalogue and print top-1, top-5 and MRR, per language too.")
+    var eval: String?
+    @Flag(help: "With --eval, print one JSON line.") var json = false
+    @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
+
+    static let scratchDatabase = "meridian_bench_match"
+
+    func validate() throws {
+        guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
+        guard (candidateBudget ?? 1) > 0, (candidateCap ?? 1) > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
+    }
+
+    func run() async throws {
+        if let eval {
+            let weights = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
+            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, weights: weights, json: json)
+            return
+        }
+        let logger = database.logger
+        let base = try await database.connect()
+        var target = ScratchDatabase(on: base, name: Self.scratchDatabase)
+        let reusable: Bool
+        if reuse { reusable = try await Self.holdsCatalogue(of: experiences, target, logger: logger) } else { reusable = false }
+        if !reusable {
+            target = try await ScratchDatabase.create(Self.scratchDatabase, on: base, replacing: true, logger: logger)
+        }
+        let scratch = target.settings
+        try await Migrator.bundled().migrate(scratch, logger: logger)
+        var generator = try SyntheticCatalogue()
+        // Generated even when reused: the requests come from the same generator afterwards.
+        let catalogue = generator.experiences(experiences)
+        let line = try await withPostgresClient(scratch, logger: logger) { client in
+            let loadStart = ContinuousClock.now
+            if !reusable { try await client.withConnection { connection in
+                var offset = 0
+                while offset < catalogue.count {
+                    let batch = Array(catalogue[offset..<min(offset + 5_000, catalogue.count)])
+                    _ = try await ExperienceStore.upsert(batch, on: connection, logger: logger, refreshTerms: false)
+                    offset += batch.count
+                }
+                try await connection.query("ANALYZE experiences", logger: logger)
+                try await connection.query("ANALYZE experience_postings", logger: logger)
+                try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
+            } }
+            let loadSeconds = (ContinuousClock.now - loadStart).seconds
+            let matcher = Matcher(
+                client: client, logger: logger, preselection: preselection,
+                candidateBudget: candidateBudget, candidateCap: candidateCap
+            )
+            for _ in 0..<warmup { _ = try await matcher.match(generator.request()) }
+            var samples: [Double] = []
+            var matchCounts = 0
+            var measured: [(request: MatchRequest, countries: [String])] = []
+            for _ in 0..<queries {
+                let request = generator.request()
+                let start = ContinuousClock.now
+                let result = try await matcher.match(request)
+                samples.append((ContinuousClock.now - start).seconds * 1000)
+                matchCounts += result.matches.count
+                measured.append((request, result.matches.map(\.countryCode)))
+            }
+            let recallTop5 = recall ? try await Self.recall(of: measured, against: .searchIndex, client: client, logger: logger) : nil
+            let recallExhaustive = recall ? try await Self.recall(of: measured, against: .exhaustive, client: client, logger: logger) : nil
+            samples.sort()
+            func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
+            return Line(
+                experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
+                p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
+                preselection: matcher.preselection.rawValue,
+                candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
+                recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
+            )
+        }
+        if !keep { try await target.drop(logger: logger) }
+        print(try BenchJSON.line(line))
+    }
+
+    /// Whether the scratch database exists and holds `count` experiences.
+    static func holdsCatalogue(of count: Int, _ scratch: ScratchDatabase, logger: Logger) async throws -> Bool {
+        guard try await scratch.exists(logger: logger) else { return false }
+        return try await withPostgresConnection(scratch.settings, logger: logger) { connection in
+            let rows = try await connection.query("SELECT count(*) FROM pg_class WHERE relname = 'experiences'", logger: logger).collect()
+            guard try rows[0].decode(Int.self) == 1 else { return false }
+            return try await connection.query("SELECT count(*) FROM experiences", logger: logger).collect()[0].decode(Int.self) == count
+        }
+    }
+
+    /// The share of the `reference` pre-selection's top-5 countries, over `measured`, that
+    /// the run's own top 5 also holds (1 when it agrees everywhere).
+    static func recall(
+        of measured: [(request: MatchRequest, countries: [String])], against preselection: Matcher.Preselection,
+        client: PostgresClient, logger: Logger
+    ) async throws -> Double {
+        let reference = Matcher(client: client, logger: logger, preselection: preselection)
+        var expected = 0
+        var found = 0
+        for (request, countries) in measured {
+            let wanted = try await reference.match(request).matches.map(\.countryCode)
+            expected += wanted.count
+            found += wanted.filter(countries.contains).count
+        }
+        return expected == 0 ? 1 : (Double(found) / Double(expected) * 10_000).rounded() / 10_000
+    }
+
+    struct Line: Encodable {
+        var experiences: Int
+        var queries: Int
+        var p50Ms: Double
+        var p95Ms: Double
+        var p99Ms: Double
+        var maxMs: Double
+        var preselection: String
+        var candidateBudget: Int
+        var candidateCap: Int
+        var recallTop5: Double?
+        var recallTop5Exhaustive: Double?
+        var meanMatches: Double
+        var loadSeconds: Double
+    }
+}
+
+extension Matcher.Preselection: ExpressibleByArgument {}

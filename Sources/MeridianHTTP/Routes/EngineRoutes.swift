@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import MeridianEngine
+import MeridianService
+import MeridianWorkflow
+
+/// `/api/v1/workflows`, `/instances`, `/incidents`, `/audit`: the engine under the same rules
+/// as the CLI.
+struct EngineRoutes {
+    let service: MeridianService
+    let limit: Int
+
+    struct NewInstance: Decodable { var workflow: String; var version: Int?; var context: [String: JSONValue]? }
+    struct Event: Decodable { var event: String; var data: [String: JSONValue]? }
+
+    func add(to api: RouterGroup<MeridianRequestContext>) {
+        let service = self.service, limit = self.limit
+
+        api.get("workflows") { _, context -> Response in
+            try .json(try await service.workflows(by: try context.requireCaller()))
+        }
+        api.get("workflows/{id}") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let version = try request.uri.queryParameters.get("version").map { text -> Int in
+                guard let value = Int(text), value > 0 else { throw ServiceError(.invalidArgument, "version must be a positive whole number") }
+                return value
+            }
+            let (_, xml) = try await service.workflowSource(context.parameters.get("id") ?? "", version: version, by: caller)
+            return .text(xml, contentType: "application/xml; charset=utf-8")
+        }
+        api.post("instances") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try await JSONBody.decode(NewInstance.self, from: request, fields: ["workflow", "version", "context"], limit: limit)
+            let instance = try await service.startInstance(workflow: body.workflow, version: body.version, context: body.context ?? [:], by: caller)
+            return try .json(instance, status: .created)
+        }
+        api.get("instances/{id}") { request, context -> Response in
+            let caller = try context.requireCaller()
+            return try .json(try await service.instance(try request.uuid("id", context, what: "instance"), by: caller))
+        }
+        api.get("instances/{id}/history") { request, context -> Response in
+            let caller = try context.requireCaller()
+            return try .json(try await service.history(of: try request.uuid("id", context, what: "instance"), by: caller))
+        }
+        api.post("instances/{id}/events") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let id = try request.uuid("id", context, what: "instance")
+            let body = try await JSONBody.decode(Event.self, from: request, fields: ["event", "data"], limit: limit)
+            let outcome = try await service.fire(body.event, instance: id, data: body.data ?? [:], key: try request.idempotencyKey(), by: caller)
+            guard outcome.status == .applied else {
+                let kind: ServiceError.Kind = outcome.rejectionCode == Rejection.Code.roleMissing.rawValue ? .forbidden : .refused
+                throw ServiceError(kind, "'\(body.event)' refused: \(outcome.rejectionCode.map { "\($0): " } ?? "")\(outcome.message)")
+            }
+            return try .json(outcome)
+        }
+        api.post("instances/{id}/retry") { request, context -> Response in
+            let caller = try context.requireCaller()
+            return try .json(try await service.retryIncidents(of: try request.uuid("id", context, what: "instance"), by: caller))
+        }
+        api.get("incidents") { _, context -> Response in
+            try .json(try await service.incidents(by: try context.requireCaller()))
+        }
+        api.get("audit/verification") { _, context -> Response in
+            try .json(try await service.verifyAudit(by: try context.requireCaller()))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import MeridianExchange
+import MeridianService
+
+/// `/api/v1/experiences`: the knowledge base, readable without signing in; imports for curators.
+struct KnowledgeRoutes {
+    let service: MeridianService
+    let limit: Int
+
+    func add(to api: RouterGroup<MeridianRequestContext>) {
+        let service = self.service, limit = self.limit
+
+        api.get("experiences") { request, _ -> Response in
+            let query = request.uri.queryParameters
+            var sector: Sector?
+            if let text = query.get("sector") {
+                guard let parsed = Sector(rawValue: text) else { throw ServiceError(.invalidArgument, "unknown sector '\(text)'; one of \(Sector.codes)") }
+                sector = parsed
+            }
+            let count = try query.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else { throw ServiceError(.invalidArgument, "limit must be 1 to 1000") }
+                return value
+            } ?? 100
+            return try .json(try await service.experiences(country: query.get("country")?.uppercased(), sector: sector, limit: count))
+        }
+        api.get("experiences/search") { request, _ -> Response in
+            guard let text = request.uri.queryParameters.get("q"), !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ServiceError(.invalidArgument, "give the words to search for as ?q=")
+            }
+            guard text.count <= 1000 else { throw ServiceError(.invalidArgument, "a search has at most 1000 characters") }
+            return try .json(try await service.searchExperiences(text))
+        }
+        api.get("experiences/{id}") { _, context -> Response in
+            guard let text = context.parameters.get("id"), let id = Int(text) else {
+                throw ServiceError(.notFound, "no experience has the id \(context.parameters.get("id") ?? "")")
+            }
+            return try .json(try await service.experience(id))
+        }
+        api.post("experiences/imports") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let format: ImportFormat
+            switch type {
+            case "application/json": format = .json
+            case "text/csv": format = .csv
+            default: throw HTTPError(.unsupportedMediaType, message: "send the catalogue as application/json or text/csv")
+            }
+            let data = try await JSONBody.bytes(of: request, limit: limit)
+            return try .json(try await service.importExperiences(data, fileName: "the uploaded catalogue", format: format, by: caller))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Hummingbird
+import Logging
+import MeridianService
+import Prometheus
+
+/// The HTTP server of `meridian serve`: the JSON API `/api/v1` over the service, with
+/// `/healthz`, `/readyz` and `/metrics`.
+///
+/// Every route calls the service and nothing below it. Around the routes, from the outside in:
+/// metrics, the access log, security headers, problem documents for every error, a refusal of
+/// control characters in paths and queries, a timeout,
+/// authentication by bearer token, and a rate limit per caller.
+public enum MeridianServer {
+    /// The router with every route and middleware; `application` serves it, tests call it directly.
+    public static func router(service: MeridianService, configuration: ServerConfiguration = .init(),
+                              registry: PrometheusCollectorRegistry = .init()) -> Router<MeridianRequestContext> {
+        let router = Router(context: MeridianRequestContext.self)
+        router.add(middleware: MetricsMiddleware(registry: registry))
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: InputHygieneMiddleware())
+        router.add(middleware: TimeoutMiddleware(timeout: configuration.requestTimeout))
+        router.add(middleware: AuthenticationMiddleware(service: service))
+        router.add(middleware: RateLimitMiddleware(buckets: RateBuckets(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)))
+
+        OperationsRoutes(service: service, registry: registry).add(to: router)
+        let api = router.group("api/v1")
+        let limit = configuration.maxBodyBytes
+        ExchangeRoutes(service: service, limit: limit).add(to: api)
+        FundingRoutes(service: service, limit: limit).add(to: api)
+        KnowledgeRoutes(service: service, limit: limit).add(to: api)
+        EngineRoutes(service: service, limit: limit).add(to: api)
+        IdentityRoutes(service: service, limit: limit).add(to: api)
+        return router
+    }
+
+    /// The application serving ``router(service:configuration:registry:)`` on the configured
+    /// address; run it in a ServiceGroup, which stops it gracefully on SIGTERM/SIGINT.
+    public static func application(service: MeridianService, configuration: ServerConfiguration = .init(),
+                                   logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router(service: service, configuration: configuration),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "meridian"),
+            logger: logger
+        )
+    }
+}

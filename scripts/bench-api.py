@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Measures `meridian serve` with wrk on loopback (docs/benchmarks.md, "HTTP API").
+
+Loads N exchanges (default 10,000) through the API itself, then runs wrk side by side:
+  1. GET one exchange (/api/v1/exchanges/{id}) at 64 connections: requests/s and latency percentiles;
+  2. a decision (POST /api/v1/exchanges/{id}/screening, each request a different submitted exchange);
+and reads the server's resident memory (VmHWM and VmRSS) after each. Uses a private cluster in a
+temporary folder, deleted at the end.
+
+  swift build -c release --product meridian
+  scripts/bench-api.py --bin .build/release/meridian [--exchanges 10000] [--duration 20]
+"""
+import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
+
+def run(*args, env, check=True):
+    return subprocess.run(args, env=env, check=check, capture_output=True, text=True).stdout
+
+def memory(pid):
+    status = open(f"/proc/{pid}/status").read()
+    grab = lambda key: int(re.search(rf"{key}:\s+(\d+) kB", status).group(1)) // 1024
+    return grab("VmRSS"), grab("VmHWM")
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=".build/release/meridian")
+    parser.add_argument("--exchanges", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--port", type=int, default=18090)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench-api: wrk is missing (apt-get install wrk)")
+
+    work = tempfile.mkdtemp(prefix="meridian-bench-api-")
+    os.chmod(work, 0o755)
+    env = dict(os.environ, MERIDIAN_DATA_DIR=f"{work}/pg", XDG_CONFIG_HOME=f"{work}/config")
+    env.pop("MERIDIAN_TOKEN", None); env.pop("MERIDIAN_DATABASE_URL", None)
+    m = lambda *a, **k: run(args.bin, *a, env=env, **k)
+    server = None
+    try:
+        m("db", "start"); m("workflow", "deploy", "Workflows/knowledge-exchange.xml", "Workflows/grant.xml")
+        admin = m("user", "add", "ada", "--name", "Ada", "--role", "admin").strip().splitlines()[-1]
+        env["MERIDIAN_TOKEN"] = admin
+        m("kb", "seed")
+        m("user", "add", "amani", "--name", "Amani", "--role", "official", "--country", "COD")
+        m("user", "add", "pat", "--name", "Pat", "--role", "program-manager")
+        official = m("token", "create", "--user", "amani").strip().splitlines()[-1]
+        manager = m("token", "create", "--user", "pat").strip().splitlines()[-1]
+        del env["MERIDIAN_TOKEN"]
+        server = subprocess.Popen([args.bin, "serve", "--port", str(args.port), "--rate-limit", "1000000"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=open(f"{work}/serve.log", "w"))
+        for _ in range(200):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", args.port); c.request("GET", "/readyz")
+                if c.getresponse().status == 200: break
+            except OSError: pass
+            time.sleep(0.1)
+
+        body = json.dumps({"country": "COD", "country_name": "DR Congo", "region": "sub-saharan-africa", "income_group": "low", "development_goal": "Lasting peace in the east", "institutional_challenge": "Reintegrating ex-combatants",
+                           "change_objective": "A community-based programme", "sectors": ["demobilisation-reintegration"],
+                           "instruments": ["study-visit"], "indicators": [{"name": "Livelihoods", "unit": "%", "baseline": 12, "target": 40}]})
+        headers = {"Authorization": f"Bearer {official}", "Content-Type": "application/json"}
+        connection = http.client.HTTPConnection("127.0.0.1", args.port)
+        ids, started = [], time.time()
+        for index in range(args.exchanges):
+            connection.request("POST", "/api/v1/exchanges", body, headers)
+            answer = connection.getresponse(); payload = answer.read()
+            if answer.status != 201: sys.exit(f"loading failed at {index}: {answer.status} {payload[:200]!r}")
+            ids.append(json.loads(payload)["exchange_id"])
+        print(f"loaded {len(ids)} exchanges through POST /api/v1/exchanges in {time.time() - started:.1f} s "
+              f"({len(ids) / (time.time() - started):.0f}/s, one connection)")
+
+        one = ids[len(ids) // 2]
+        out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+                              "-H", f"Authorization: Bearer {official}", f"http://127.0.0.1:{args.port}/api/v1/exchanges/{one}"],
+                             capture_output=True, text=True).stdout
+        print(f"== GET /api/v1/exchanges/{{id}}, {args.connections} connections, {args.duration} s"); print(out)
+        rss, hwm = memory(server.pid); print(f"server memory after GET: rss {rss} MiB, peak {hwm} MiB")
+
+        script = f"{work}/decide.lua"
+        with open(script, "w") as f:
+            f.write("ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n")
+            f.write("""counter = 0
+request = function()
+  counter = counter + 1
+  local id = ids[((counter * 7919) % #ids) + 1]
+  return wrk.format("POST", "/api/v1/exchanges/" .. id .. "/screening")
+end
+""")
+        out = subprocess.run(["wrk", "-t1", "-c16", f"-d{args.duration}s", "--latency", "-s", script,
+                              "-H", f"Authorization: Bearer {manager}", f"http://127.0.0.1:{args.port}"],
+                             capture_output=True, text=True).stdout
+        print(f"== POST /api/v1/exchanges/{{id}}/screening (a decision; repeats on one exchange answer 409), 16 connections, {args.duration} s")
+        print(out)
+        rss, hwm = memory(server.pid); print(f"server memory after POST: rss {rss} MiB, peak {hwm} MiB")
+    finally:
+        if server: server.terminate(); server.wait()
+        subprocess.run([args.bin, "db", "stop"], env=env, capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+if __name__ == "__main__":
+    main()
