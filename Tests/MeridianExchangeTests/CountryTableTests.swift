@@ -27,7 +27,7 @@ struct CountryTableTests {
     @Test("a country with no experience in the catalogue matches with the table's region and income group")
     func laosCanAsk() async throws {
         try await TestDatabase.withFresh { database in
-            #expect(try await MeridianBinary.run(["kb", "seed", "--database-url", database.url]).status == 0)
+            #expect(try await MeridianBinary.run(["kb", "seed", "--database-url", database.url], environment: try await KBCommandTests().curator(database)).status == 0)
             let output = try await MeridianBinary.run([
                 "kb", "match", "--text", "water utility reform", "--country", "LAO", "--json", "--database-url", database.url,
             ])
