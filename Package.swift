@@ -219,6 +219,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -273,6 +274,7 @@ let package = Package(
             name: "MeridianFundingTests",
             dependencies: [
                 "MeridianFunding",
+                "MeridianExchange",
                 "MeridianEngine",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",

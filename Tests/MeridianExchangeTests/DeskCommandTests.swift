@@ -31,7 +31,7 @@ struct DeskCommandTests {
 
     func fire(_ database: TestDatabase, _ id: String, _ event: String, actor: String) async throws {
         try await withPostgresClient(database.settings, logger: database.logger) { client in
-            let engine = try WorkflowEngine(client: client, logger: database.logger)
+            let engine = try WorkflowEngine(client: client, configuration: ExchangeFixture.configuration(), logger: database.logger)
             let outcome = try await engine.fire(FireRequest(instanceID: try #require(UUID(uuidString: id)), event: event, actor: .system(actor)))
             #expect(outcome.status == .applied, "\(event): \(outcome.message)")
         }

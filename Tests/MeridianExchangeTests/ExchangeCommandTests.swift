@@ -36,7 +36,7 @@ struct ExchangeCommandTests {
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 var tasks = TaskHandlers()
                 ExchangeTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                let engine = try WorkflowEngine(client: client, configuration: ExchangeFixture.configuration(tasks: tasks), logger: database.logger)
                 try await runEngineTasks(engine, client: client, logger: database.logger)
             }
         }

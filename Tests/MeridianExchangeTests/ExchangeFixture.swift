@@ -27,7 +27,7 @@ struct ExchangeFixture: Sendable {
                 _ = try await ExperienceImporter.store(try SeedCatalogue.experiences(), client: client, logger: database.logger)
                 var tasks = TaskHandlers()
                 ExchangeTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                let engine = try WorkflowEngine(client: client, configuration: Self.configuration(tasks: tasks), logger: database.logger)
                 let source = try Data(contentsOf: ShippedWorkflows.url(named: "knowledge-exchange"))
                 _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(source))])
                 let fixture = ExchangeFixture(database: database, client: client, engine: engine,
@@ -35,6 +35,11 @@ struct ExchangeFixture: Sendable {
                 return try await body(fixture)
             }
         }
+    }
+
+    /// An engine configuration with the exchange's and funding's plugins (names and guards).
+    static func configuration(tasks: TaskHandlers = TaskHandlers()) -> WorkflowEngine.Configuration {
+        WorkflowEngine.Configuration(plugins: [ExchangeTasks.plugin, FundingTasks.plugin], tasks: tasks)
     }
 
     /// Runs the engine's due task jobs (not timers), as a worker would, until none is left:
