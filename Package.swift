@@ -46,7 +46,10 @@ let package = Package(
             name: "MeridianSchemas",
             path: "Schemas",
             exclude: ["README.md", "workflow-language.md"],
-            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml")]
+            resources: [
+                .copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml"),
+                .copy("experience-catalogue.schema.json"),
+            ]
         ),
         // ISO 4217 and ISO 3166-1 tables and the rules of input text: pure, depends on nothing of ours.
         .target(name: "MeridianCodes"),
@@ -130,7 +133,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Seed/PROVENANCE.md"],
-            resources: [.copy("Resources/seed-experiences.json")]
+            resources: [
+                .copy("Resources/seed-experiences.json"), .copy("Resources/countries.json"), .copy("Resources/concepts.json"),
+            ]
         ),
         // Users, their roles and the API tokens that say who acts (issue 8).
         .target(

@@ -24,6 +24,15 @@ struct DatabaseOptions: ParsableArguments {
     )
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "The database in the private cluster. Default: meridian (the demo's own: meridian_demo).",
+            valueName: "name"
+        )
+    )
+    var privateDatabase: String?
+
     @Flag(name: .shortAndLong, help: "Log what meridian does to standard error.")
     var verbose = false
 
@@ -43,9 +52,10 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The embedded cluster these options point at (whether or not it exists yet).
-    func embeddedCluster() throws -> EmbeddedCluster {
+    func embeddedCluster(database fallback: String? = nil) throws -> EmbeddedCluster {
         var configuration = EmbeddedCluster.Configuration.default()
         if let dataDirectory { configuration.directory = dataDirectory }
+        if let name = privateDatabase ?? fallback { configuration.database = name }
         return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate(
             majorVersion: EmbeddedCluster.majorVersion(ofClusterIn: configuration.directory)
         ))
@@ -56,7 +66,9 @@ struct DatabaseOptions: ParsableArguments {
     ///
     /// An external database is never migrated implicitly: when its schema is behind, the
     /// command stops and says to run `meridian db migrate`.
-    func connect() async throws -> ConnectionSettings {
+    /// - Parameter privateDefault: the private cluster's database when `--database` does not
+    ///   name one (the demo keeps to `meridian_demo`); `nil` for Meridian's own.
+    func connect(privateDefault: String? = nil) async throws -> ConnectionSettings {
         let logger = self.logger
         if let url = externalURL {
             let settings = try Self.limited(try ConnectionSettings(url: url))
@@ -70,7 +82,7 @@ struct DatabaseOptions: ParsableArguments {
             }
             return settings
         }
-        let cluster = try embeddedCluster()
+        let cluster = try embeddedCluster(database: privateDefault)
         try await cluster.start(logger: logger)
         let settings = try Self.limited(cluster.connection)
         try await Migrator.bundled().migrate(settings, logger: logger)
