@@ -31,7 +31,8 @@ struct ChaosTests {
         let workers = ChaosWorkers(url: cluster.url)
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
 
-        let (findings, restarts, progress, bank) = try await withPostgresClient(cluster.settings, logger: logger) { client in
+        // No watchdog: the driver rides through the server's crashes, retrying its steps.
+        let (findings, restarts, progress, bank) = try await withPostgresClient(cluster.settings, logger: logger, watchdog: false) { client in
             // The engine as Meridian assembles it: every domain's plugin and task handlers.
             let engine = try MeridianService(client: client, logger: logger).engine
             let seedExperiences = try await Self.prepare(engine, exchanges: settings.exchanges, logger: logger)

@@ -114,6 +114,7 @@ struct ConnectionSettingsTests {
         } throws: { error in
             (error as? DatabaseError)?.code == .timedOut
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Far below a hang, far above the limit on a loaded machine: not a timing measurement.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }

@@ -115,9 +115,11 @@ public func withPostgresConnection<Result>(
     } catch let error as DatabaseError {
         throw error
     } catch {
+        // PostgresNIO's own connect timeout (the same limit) may fire before ours: a timeout either way.
+        let reason = DatabaseUnavailable.reason(error)
         throw DatabaseError(
-            .clusterNotRunning,
-            "cannot connect to \(settings.url): \(DatabaseUnavailable.reason(error))",
+            reason.lowercased().contains("timeout") ? .timedOut : .clusterNotRunning,
+            "cannot connect to \(settings.url): \(reason)",
             hint: "check that the server runs and the URL is right (`meridian db status`)"
         )
     }
