@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MeridianEngine
 import MeridianHTTP
 import MeridianPostgres
 import MeridianQueue
@@ -64,8 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
             ]
             if runWorkers {
                 let handlers = service.workerHandlers(adding: BuiltinHandlers.make(diagnosticsDirectory: nil))
+                // The engine's timers and tasks are on their own queue (`engine`), beside `default`.
+                var workerConfiguration = QueueWorkerConfiguration()
+                workerConfiguration.queues = [.init(.default), .init(QueueName(WorkflowEngine.defaultQueue))]
                 services.append(.init(service: QueueWorker(client: client, listenSettings: settings, handlers: handlers,
-                                                           configuration: QueueWorkerConfiguration(), logger: logger)))
+                                                           configuration: workerConfiguration, logger: logger)))
             }
             logger.notice("meridian serves http://\(configuration.host):\(configuration.port)\(runWorkers ? " with workers" : "")")
             try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()

@@ -98,6 +98,15 @@ struct RequestForm: Sendable {
         return problems.isEmpty ? request : nil
     }
 
+    /// Whether the field `name` (a text or a choice) was left empty.
+    func isBlank(_ name: String) -> Bool {
+        switch name {
+        case "region": region.isEmpty
+        case "income_group": income.isEmpty
+        default: text[name, default: ""].trimmingCharacters(in: .whitespaces).isEmpty
+        }
+    }
+
     /// A number as people type it: `12`, `40.5` or `40,5` (the whole text, nothing after it).
     static func number(_ text: String) -> Decimal? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")

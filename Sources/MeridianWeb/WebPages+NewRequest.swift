@@ -28,9 +28,25 @@ extension WebPages {
             guard let exchangeRequest = form.validate(country: country) else {
                 return try renderForm(form, visitor: visitor, status: .unprocessableContent, accountProblem: false)
             }
-            let filed = try await service.fileRequest(exchangeRequest, key: nil, by: caller)
-            return redirect("/exchanges/\(filed.exchangeID.uuidString.lowercased())?done=filed")
+            do {
+                let filed = try await service.fileRequest(exchangeRequest, key: nil, by: caller)
+                return redirect("/exchanges/\(filed.exchangeID.uuidString.lowercased())?done=filed")
+            } catch let error where Self.needsCountryDetails(error) {
+                // The knowledge base does not know the country: its name, region and income
+                // group are then needed (the service's rule); say so at those fields.
+                for field in ["country_name", "region", "income_group"] where form.isBlank(field) {
+                    form.problems[field] = "problem_country_details"
+                }
+                return try renderForm(form, visitor: visitor, status: .unprocessableContent, accountProblem: false)
+            }
         }
+    }
+
+    /// Whether filing was refused because the knowledge base does not know the country (the
+    /// domain's error names `country_name`; it has no code of its own).
+    static func needsCountryDetails(_ error: any Error) -> Bool {
+        guard let classified = ServiceError.classify(error) else { return false }
+        return [.invalidData, .invalidArgument].contains(classified.kind) && classified.message.contains("country_name")
     }
 
     /// The form's page, with the values typed so far and each problem in the visitor's language.
