@@ -234,6 +234,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianEngine",
                 "MeridianExchange",
+                "MeridianService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -288,6 +289,7 @@ let package = Package(
             name: "MeridianFundingTests",
             dependencies: [
                 "MeridianFunding",
+                "MeridianExchange",
                 "MeridianEngine",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -329,6 +331,22 @@ let package = Package(
                 "MeridianPostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MeridianChaosTests",
+            dependencies: [
+                "MeridianService",
+                "MeridianExchange",
+                "MeridianFunding",
+                "MeridianEngine",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianPostgres",
+                "MeridianShippedWorkflows",
+                "MeridianTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

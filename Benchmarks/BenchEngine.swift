@@ -19,8 +19,9 @@ struct BenchEngine: AsyncParsableCommand {
             the event to the next; starts --instances instances; then a queue worker with \
             --workers concurrent handlers runs the tasks. Each task result is one engine step in \
             its own transaction (version check, history entry with its hash, idempotency key, \
-            the next task enqueued). Prints transitions/s over the task-driven steps, then checks \
-            that every instance ended with an intact history.
+            the next task enqueued). Prints transitions/s over the task-driven steps, counted from \
+            the history rows the run wrote (not computed as instances × steps), and exits 1 when a \
+            history is broken, an instance did not finish or a transition is missing or doubled.
 
             Example:
               swift build -c release && .build/release/meridian-bench engine --instances 1000
@@ -56,7 +57,12 @@ struct BenchEngine: AsyncParsableCommand {
         var steps: Int
         var workers: Int
         var connections: Int
+        /// Task-driven steps counted in the history (rows with the event `next` of this run's instances).
         var transitions: Int
+        /// What the run should have written: instances × steps.
+        var expectedTransitions: Int
+        /// Instances of this run that reached the final state.
+        var finished: Int
         var seconds: Double
         var transitionsPerSecond: Int
         var historyIntact: Bool
@@ -69,6 +75,7 @@ struct BenchEngine: AsyncParsableCommand {
         if inPlace {
             let line = try await measure(server, logger: logger)
             print(try BenchJSON.line(line))
+            try Self.check(line)
             return
         }
         let name = "meridian_bench_engine_\(ProcessInfo.processInfo.processIdentifier)"
@@ -76,7 +83,21 @@ struct BenchEngine: AsyncParsableCommand {
             try await Migrator.bundled().migrate(scratch, logger: logger)
             let line = try await measure(scratch, logger: logger)
             print(try BenchJSON.line(line))
-            print("\(line.transitionsPerSecond) transitions/s (\(line.transitions) transitions of \(instances) instances × \(steps) steps, \(workers) workers, \(connections) connections, \(String(format: "%.2f", line.seconds)) s)")
+            print("\(line.transitionsPerSecond) transitions/s (\(line.transitions) transitions in the history of \(instances) instances × \(steps) steps, \(workers) workers, \(connections) connections, \(String(format: "%.2f", line.seconds)) s)")
+            try Self.check(line)
+        }
+    }
+
+    /// Fails the run (exit 1) when what the database holds is not what the run should have left.
+    static func check(_ line: Line) throws {
+        var faults: [String] = []
+        if !line.historyIntact { faults.append("a history chain is broken (see `meridian audit verify`)") }
+        if line.finished != line.instances { faults.append("\(line.instances - line.finished) of \(line.instances) instances did not finish") }
+        if line.transitions != line.expectedTransitions {
+            faults.append("the history holds \(line.transitions) task-driven transitions, not \(line.expectedTransitions)")
+        }
+        guard faults.isEmpty else {
+            throw BenchFailure("the engine benchmark's result is not valid: \(faults.joined(separator: "; "))")
         }
     }
 
@@ -86,15 +107,17 @@ struct BenchEngine: AsyncParsableCommand {
         return try await withPostgresClient(settings, logger: logger) { client in
             let engine = try WorkflowEngine(client: client, configuration: .init(registry: WorkflowRegistry(tasks: ["bench-step"])), logger: logger)
             _ = try await engine.deploy([.init(name: "bench-chain.xml", bytes: Array(Self.chain(steps: steps).utf8))])
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let instanceIDs: [UUID] = try await withThrowingTaskGroup(of: [UUID].self) { group in
                 for slice in 0..<8 {
                     group.addTask {
+                        var ids: [UUID] = []
                         for _ in stride(from: slice, to: instances, by: 8) {
-                            try await engine.start(workflow: "bench-chain")
+                            ids.append(try await engine.start(workflow: "bench-chain").id)
                         }
+                        return ids
                     }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(into: []) { $0 += $1 }
             }
             var tasks = TaskHandlers()
             tasks.register("bench-step") { _, _ in .fire("next") }
@@ -110,7 +133,8 @@ struct BenchEngine: AsyncParsableCommand {
                 tasks.addTask { try await group.run(); return nil }
                 tasks.addTask {
                     while true {
-                        let rows = try await client.query("SELECT count(*) FROM engine_instances WHERE NOT is_final", logger: logger).collect()
+                        let rows = try await client.query("SELECT count(*) FROM engine_instances WHERE id = ANY(\(instanceIDs)) AND NOT is_final",
+                                                          logger: logger).collect()
                         if try rows[0].decode(Int.self) == 0 { break }
                         try await Task.sleep(for: .milliseconds(20))
                     }
@@ -123,12 +147,16 @@ struct BenchEngine: AsyncParsableCommand {
                 return result
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let transitions = instances * steps
+            let transitions = try await client.query("""
+                SELECT count(*) FROM engine_history WHERE instance_id = ANY(\(instanceIDs)) AND event = 'next'
+                """, logger: logger).collect()[0].decode(Int.self)
             let report = try await engine.verifyHistory()
-            let endedRows = try await client.query("SELECT count(*) FROM engine_instances WHERE is_final AND version = \(Int64(steps + 1))", logger: logger).collect()
-            let endedCount = try endedRows[0].decode(Int.self)
-            return Line(instances: instances, steps: steps, workers: workers, connections: connections, transitions: transitions, seconds: seconds,
-                        transitionsPerSecond: Int(Double(transitions) / seconds), historyIntact: report.isIntact && (inPlace || endedCount == instances))
+            let finished = try await client.query("""
+                SELECT count(*) FROM engine_instances WHERE id = ANY(\(instanceIDs)) AND is_final AND version = \(Int64(steps + 1))
+                """, logger: logger).collect()[0].decode(Int.self)
+            return Line(instances: instances, steps: steps, workers: workers, connections: connections, transitions: transitions,
+                        expectedTransitions: instances * steps, finished: finished, seconds: seconds,
+                        transitionsPerSecond: Int(Double(transitions) / seconds), historyIntact: report.isIntact)
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianShippedWorkflows
 import MeridianWorkflow
+import MeridianService
 
 /// `meridian-bench workflow`: how long loading, validating and checking a definition takes.
 struct BenchWorkflow: ParsableCommand {
@@ -29,7 +30,7 @@ struct BenchWorkflow: ParsableCommand {
     }
 
     func run() throws {
-        let loader = try WorkflowLoader(registry: .builtIn)
+        let loader = try WorkflowLoader(registry: DomainPlugins.registry)
         let clock = ContinuousClock()
         for (name, url) in zip(ShippedWorkflows.names, ShippedWorkflows.urls) {
             let first = loader.load(contentsOf: url, label: name)

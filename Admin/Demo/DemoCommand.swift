@@ -133,9 +133,10 @@ struct DemoCommand: AsyncParsableCommand {
                                  status: .conflict)
             }
         } catch let error as FundingError where error.code == .notFound {
-            try await funds.create(Fund(id: Self.fundID, name: "Rapid Response Trust Fund (demo)", currency: usd, donors: ["Donor A", "Donor B"],
-                                        account: try BankAccount.iban("IT60 X054 2811 1010 0000 0123 456"), createdBy: Self.creator))
-            print("  opened \(Self.fundID): Rapid Response Trust Fund (demo), USD, at most \(Fund.defaultMaxGrant(usd)) per grant")
+            let fund = Fund(id: Self.fundID, name: "Rapid Response Trust Fund (demo)", currency: usd, donors: ["Donor A", "Donor B"],
+                            account: try BankAccount.iban("IT60 X054 2811 1010 0000 0123 456"), createdBy: Self.creator)
+            try await funds.create(fund)
+            print("  opened \(Self.fundID): Rapid Response Trust Fund (demo), USD, at most \(fund.maxGrant) per grant")
         }
         let reference = "DEMO-\(UUID().uuidString.prefix(8))"
         let contribution = try await funds.contribute(fund: Self.fundID, donor: "Donor A", amount: Money(minorUnits: 300_000_00, currency: usd),

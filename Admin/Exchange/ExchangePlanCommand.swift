@@ -21,9 +21,17 @@ struct ExchangePlanImport: AsyncParsableCommand {
             The file: {"activities": [{"instrument", "title", "start": "YYYY-MM-DD", "end", "place" or \
             "link" (videoconference), "participants": [{"name", "institution", "country", "role"}]}], \
             "budget": [{"category", "description", "amount_minor" (integer minor units), "currency", \
-            "paid_by": "grant" | "co-financing"}]}. Instruments: \(Instrument.codes). Categories: \
-            \(BudgetCategory.codes). Each payer's lines share one currency. Every problem is reported \
-            at once (exit 65); earlier versions are kept.
+            "paid_by": "grant" | "co-financing"}], "instalments": [70, 30] (optional), "fund": "FUND-ID" \
+            (optional)}. Instruments: \(Instrument.codes). Categories: \(BudgetCategory.codes). Each \
+            payer's lines share one currency. Every problem is reported at once (exit 65); a key the \
+            file does not know is refused, not ignored (65); earlier versions are kept.
+
+            "fund" names the trust fund asked for. Without it the only fund kept in the grant's \
+            currency pays; with several such funds the plan must name one. A named fund must \
+            exist (66, listing the funds that could pay), be kept in the grant's currency, grant as \
+            much, and its mandate must admit the exchange (65 with the reason); this is checked \
+            at import and again at submission. At funding review the program manager may choose \
+            another (`meridian grant fund`).
 
             Example:
               meridian exchange plan import 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 plan.json
@@ -78,6 +86,7 @@ struct ExchangePlanShow: AsyncParsableCommand {
         }))
         let totals = stored.totals
         print("grant \(totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"); co-financing \(totals.coFinancingCurrency.map { MoneyText.format(totals.coFinancingMinor, $0) } ?? "-")")
+        print("fund: \(stored.plan.fund.map { "\($0) (named in the plan)" } ?? "not named in the plan (the only fund in the grant's currency pays; see `meridian grant show` for the grant's fund)")")
         if let result = stored.checkResult { print("check: \(result)") }
     }
 }

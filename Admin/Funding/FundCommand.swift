@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianService
 import MeridianEngine
+import MeridianExchange
 import MeridianFunding
 import MeridianWorkflow
 
@@ -9,7 +10,7 @@ import MeridianWorkflow
 struct FundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fund",
-        abstract: "Trust funds: create, list, show, record contributions, statements.",
+        abstract: "Trust funds: create, list, show, record contributions, statements, verify the ledger.",
         discussion: """
             Money is typed as people write it ("1,000.50 USD", "USD 250000") and stored exactly as \
             integer minor units; it is never converted between currencies.
@@ -21,7 +22,7 @@ struct FundCommand: AsyncParsableCommand {
             Example:
               meridian fund create rapid --name "Rapid Response Fund" --currency USD --iban "DE89 3704 0044 0532 0130 00"
             """,
-        subcommands: [FundCreate.self, FundList.self, FundShow.self, FundContribute.self, FundStatementCommand.self]
+        subcommands: [FundCreate.self, FundList.self, FundShow.self, FundContribute.self, FundStatementCommand.self, FundVerify.self]
     )
 }
 
@@ -30,31 +31,68 @@ struct FundCreate: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create a trust fund (admin or finance officer).",
         discussion: """
-            --max-grant defaults to 150,000 in the fund's currency. The account (--iban, or \
-            --account-number with --bank-code) is the one payment files pay from.
+            --max-grant defaults to 150,000 USD for a USD fund. Meridian never converts \
+            currencies, so a fund in any other currency must be given its own --max-grant \
+            (exit 65 otherwise). The account (--iban, or --account-number with --bank-code) is \
+            the one payment files pay from.
+
+            The mandate (each part optional, repeat the options for several values) restricts \
+            which exchanges the fund may pay for: --mandate-sector (the exchange must be in one \
+            of them: \(Sector.codes)), --mandate-country (ISO 3166-1 alpha-3 code of the \
+            requesting country), --mandate-instrument (every activity of the plan must use one: \
+            \(Instrument.codes)), --mandate-from and --mandate-until (the days the plan's \
+            activities may fall on). A plan naming the fund, or a program manager choosing it \
+            (`meridian grant fund`), is refused with the reason when the mandate excludes the \
+            exchange.
+
+            --allow-self-confirmation lets the finance officer who disbursed a payment mark it \
+            paid or failed by hand (`meridian payments mark`); without it (the default) a second \
+            finance officer confirms. `meridian fund show` prints both.
 
             Example:
               meridian fund create rapid --name "Rapid Response Fund" --currency USD --donor "Donor A" --iban "DE89 3704 0044 0532 0130 00" --bic COBADEFFXXX
+              meridian fund create water-jp --name "Water Fund (Japan)" --currency JPY --max-grant "20,000,000 JPY" --mandate-sector water-sanitation --mandate-instrument study-visit --mandate-until 2027-12-31
             """
     )
     @Argument(help: "The fund's id: lowercase letters, digits and dashes.") var id: String
     @Option(help: "The fund's name.") var name: String
     @Option(help: "The ISO 4217 currency the fund is kept in.") var currency: String
     @Option(name: .customLong("donor"), help: "A donor (repeat for several).") var donors: [String] = []
-    @Option(help: "The largest grant, such as \"150,000 USD\".") var maxGrant: String?
+    @Option(help: "The largest grant, such as \"150,000 USD\" (default 150,000 USD for a USD fund; required for any other currency).") var maxGrant: String?
     @Option(help: "The IBAN payments leave from.") var iban: String?
     @Option(help: "The account number payments leave from (with --bank-code).") var accountNumber: String?
     @Option(help: "The bank code of --account-number.") var bankCode: String?
     @Option(help: "The bank's BIC.") var bic: String?
+    @Option(name: .customLong("mandate-sector"), help: "Mandate: a sector the fund pays for (repeat for several).") var mandateSectors: [String] = []
+    @Option(name: .customLong("mandate-country"), help: "Mandate: a requesting country (ISO 3166-1 alpha-3; repeat for several).") var mandateCountries: [String] = []
+    @Option(name: .customLong("mandate-instrument"), help: "Mandate: an instrument the fund pays for (repeat for several).") var mandateInstruments: [String] = []
+    @Option(name: .customLong("mandate-from"), help: "Mandate: the first day activities may fall on (YYYY-MM-DD).") var mandateFrom: String?
+    @Option(name: .customLong("mandate-until"), help: "Mandate: the last day activities may fall on (YYYY-MM-DD).") var mandateUntil: String?
+    @Flag(help: "Let the finance officer who disbursed a payment also mark it paid or failed (off: a second officer confirms).")
+    var allowSelfConfirmation = false
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let currency = try Currency.named(currency.uppercased())
         let max = try maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) }
         let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
-        let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, createdBy: "")
+        let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, mandate: try mandate(),
+                        allowsSelfConfirmation: allowSelfConfirmation, createdBy: "")
         try await ServiceSession.run(database) { service, caller in try await service.createFund(fund, by: caller) }
-        print("created fund \(id): \(name), in \(currency), grants up to \(fund.maxGrant)")
+        print("created fund \(id): \(name), in \(currency), grants up to \(fund.maxGrant); mandate: \(fund.mandate.summary)"
+              + (allowSelfConfirmation ? "; the disbursing officer may confirm payments" : ""))
+    }
+
+    /// The mandate from the options, its sector and instrument codes checked against the exchange vocabularies.
+    private func mandate() throws -> FundMandate {
+        for sector in mandateSectors where Sector(rawValue: sector) == nil {
+            throw CLIFailure("--mandate-sector '\(sector)' is not a sector; use one of \(Sector.codes)", status: .dataError)
+        }
+        for instrument in mandateInstruments where Instrument(rawValue: instrument) == nil {
+            throw CLIFailure("--mandate-instrument '\(instrument)' is not an instrument; use one of \(Instrument.codes)", status: .dataError)
+        }
+        return FundMandate(sectors: mandateSectors, countries: mandateCountries.map { $0.uppercased() }, instruments: mandateInstruments,
+                           from: try mandateFrom.map { try CalendarDay($0) }, until: try mandateUntil.map { try CalendarDay($0) })
     }
 }
 
@@ -105,6 +143,8 @@ struct FundShow: AsyncParsableCommand {
             currency: \(fund.currency); grants up to \(fund.maxGrant)
             donors: \(fund.donors.isEmpty ? "none yet" : fund.donors.joined(separator: ", "))
             account: \(fund.account?.display ?? "none (payment files need one)")
+            mandate: \(fund.mandate.summary)
+            payments marked by hand: \(fund.allowsSelfConfirmation ? "the disbursing finance officer may confirm them (fund policy)" : "confirmed by a second finance officer, not the one who disbursed")
             created by \(fund.createdBy) at \(EngineSession.time(fund.createdAt))
             contributed \(statement.contributions); available \(statement.available); committed \(statement.committed); \
             in payment \(statement.inPayment); disbursed \(statement.disbursed)
@@ -150,7 +190,9 @@ struct FundStatementCommand: AsyncParsableCommand {
         discussion: """
             Computed from the ledger's entries with a value date on or before --as-of. The \
             countries' co-financing of the plans this fund's grants cover is shown beside it: it \
-            never passes through Meridian.
+            never passes through Meridian. The grants asked from the fund follow, each with how \
+            its fund was named (in the plan, by the program manager at funding review, or as the \
+            only fund in the currency).
 
             Example:
               meridian fund statement rapid --as-of 2026-06-30
@@ -163,7 +205,9 @@ struct FundStatementCommand: AsyncParsableCommand {
 
     func run() async throws {
         let day = try asOf.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let statement = try await ServiceSession.run(database) { service, caller in try await service.statement(fund: id, asOf: day, by: caller) }
+        let (statement, grants) = try await ServiceSession.run(database) { service, caller in
+            (try await service.statement(fund: id, asOf: day, by: caller), try await service.grants(fund: id, by: caller).map(\.grant))
+        }
         if json {
             print(try JSONOutput.string(StatementJSON(statement)))
             return
@@ -180,6 +224,13 @@ struct FundStatementCommand: AsyncParsableCommand {
             print("")
             print(Table.render(["DATE", "MOVEMENT", "AMOUNT", "REFERENCE"], statement.lines.map {
                 [$0.valueDate.description, $0.kind.rawValue, $0.amount.description, $0.reference]
+            }))
+        }
+        // The grants asked from this fund, and how the fund was named for each (plan, program manager, only fund).
+        if !grants.isEmpty {
+            print("")
+            print(Table.render(["GRANT", "AMOUNT", "STATUS", "FUND NAMED"], grants.map {
+                [String($0.id.uuidString.lowercased().prefix(8)), $0.amount.description, $0.status.rawValue, $0.fundChoice?.description ?? "-"]
             }))
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeridianService
 import MeridianEngine
+import MeridianExchange
 import MeridianFunding
 import MeridianWorkflow
 
@@ -9,12 +10,14 @@ import MeridianWorkflow
 struct GrantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grant",
-        abstract: "Grants: list, show, approve or reject (fund approvers).",
+        abstract: "Grants: list, show, choose the fund (program manager), approve or reject (fund approvers).",
         discussion: """
             A grant is requested when an exchange's plan is submitted; fund approvers vote on the \
             exchange (two distinct approvers above 50,000 USD, never the plan's author or the \
             request's author); the vote that reaches the quorum commits the money, or is refused \
-            with the reason when the fund lacks it.
+            with the reason when the fund lacks it. The plan names the fund (its "fund"), or \
+            the only fund kept in the grant's currency pays; at funding review, before any vote, \
+            the program manager may choose another with `meridian grant fund`.
 
             Commands that act (create, contribute, approve, reject, disburse, mark, reconcile) run \
             as the user whose token is in MERIDIAN_TOKEN (or saved by `meridian login`); exit 77 \
@@ -23,7 +26,7 @@ struct GrantCommand: AsyncParsableCommand {
             Example:
               meridian grant approve 3f2a9c1e --comment "fits the mandate"
             """,
-        subcommands: [GrantList.self, GrantShow.self, GrantDecide.Approve.self, GrantDecide.Reject.self]
+        subcommands: [GrantList.self, GrantShow.self, GrantFund.self, GrantDecide.Approve.self, GrantDecide.Reject.self]
     )
 }
 
@@ -67,7 +70,7 @@ struct GrantShow: AsyncParsableCommand {
         }
         print("""
             grant \(grant.id.uuidString.lowercased()) — \(grant.title)
-            fund \(grant.fundID); \(grant.status.rawValue); exchange \(grant.instanceID?.uuidString.lowercased() ?? "none") (\(state ?? "-"))
+            fund \(grant.fundID)\(grant.fundChoice.map { " (\($0.description))" } ?? ""); \(grant.status.rawValue); exchange \(grant.instanceID?.uuidString.lowercased() ?? "none") (\(state ?? "-"))
             amount \(grant.amount); co-financing by \(grant.recipientCountry.isEmpty ? "the country" : grant.recipientCountry) \(grant.coFinancing) (not through Meridian)
             instalments: \(zip(grant.instalments, grant.instalmentAmounts).map { "\($0)% = \($1)" }.joined(separator: ", "))
             """)
@@ -85,6 +88,42 @@ struct GrantShow: AsyncParsableCommand {
                  $0.beneficiary, $0.disbursedBy]
             }))
         }
+    }
+}
+
+struct GrantFund: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fund",
+        abstract: "Choose the fund that pays an exchange's grant (program manager, at funding review).",
+        discussion: """
+            While the exchange is in funding review and before any approver has voted, the \
+            program manager may name another fund for its grant: one kept in the grant's \
+            currency, whose maximum grant covers it and whose mandate (sectors, countries, \
+            instruments, days) admits the exchange. A refusal gives every reason and lists the \
+            funds that could pay (exit 65; 66 for an unknown fund; 75 after a vote, or outside \
+            funding review). --reason is required; the grant keeps who chose, when and why \
+            (`meridian grant show`), and every change is kept.
+
+            Example:
+              meridian grant fund 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --fund water-jp --reason "water sector, under the Japanese agreement"
+            """
+    )
+    @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
+    @Option(help: "The fund's id.") var fund: String
+    @Option(help: "Why this fund (kept with the grant).") var reason: String
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let (fund, reason, id) = (self.fund, self.reason, self.id)
+        let grant = try await ServiceSession.run(database) { service, caller in
+            try await service.chooseGrantFund(id, fund: fund, reason: reason, by: caller)
+        }
+        if json {
+            print(try JSONOutput.string(GrantJSON(grant)))
+            return
+        }
+        print("grant \(grant.id.uuidString.lowercased().prefix(8)): \(grant.amount) now asked from \(grant.fundID), chosen by \(grant.fundChoice?.by ?? "-"): \(reason)")
     }
 }
 

@@ -143,23 +143,38 @@ struct PaymentsReconcile: AsyncParsableCommand {
 struct PaymentsMark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mark",
-        abstract: "Mark one payment paid or failed by hand (a bank's letter or call).",
-        discussion: "Example:\n  meridian payments mark M3F2A9C1E0B7C4D5E6F708192A3B4C5D6 failed --reason \"account closed\""
+        abstract: "Mark one exported payment paid or failed by hand (a bank's letter or call), with a reason.",
+        discussion: """
+            Only a payment exported in a pain.001 file can be marked: a pending one never went to \
+            the bank (exit 75; export it first). --reason is required and kept with the payment \
+            and your id. The finance officer who disbursed the payment may not mark it — a second \
+            finance officer confirms (exit 77) — unless the fund was created with \
+            --allow-self-confirmation (see `meridian fund show`). Marking it again with the same \
+            status changes nothing. A refusal changes nothing.
+
+            Example:
+              meridian payments mark M3F2A9C1E0B7C4D5E6F708192A3B4C5D6 failed --reason "account closed (bank letter of 2026-12-01)"
+            """
     )
     @Argument(help: "The instruction's end-to-end id or id.") var instruction: String
     @Argument(help: "paid or failed.") var status: String
-    @Option(help: "Why it failed.") var reason: String?
+    @Option(help: "Why: what the bank reported (required; for a failure, the failure reason).") var reason: String?
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard status == "paid" || status == "failed" else { throw ValidationError("the status must be paid or failed") }
-        if status == "failed", reason?.isEmpty ?? true { throw ValidationError("a failed payment needs --reason") }
+        if reason?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true {
+            throw ValidationError("marking a payment needs --reason (what the bank reported)")
+        }
     }
 
     func run() async throws {
-        let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason ?? "")
-        let change = try await ServiceSession.run(database) { service, caller in try await service.markPayment(instruction, mark, by: caller) }
+        let reason = self.reason ?? ""
+        let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason)
+        let change = try await ServiceSession.run(database) { service, caller in
+            try await service.markPayment(instruction, mark, reason: reason, by: caller)
+        }
         Self.show([change], json: json)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianWorkflow
+import MeridianService
 
 /// `meridian workflow …`: check and draw definitions (no database), deploy them, list and
 /// show deployed versions, migrate running instances between versions.
@@ -37,7 +38,7 @@ extension WorkflowCommand {
 
     static func loader() throws -> WorkflowLoader {
         do {
-            return try WorkflowLoader(registry: .builtIn)
+            return try WorkflowLoader(registry: DomainPlugins.registry)
         } catch {
             throw CLIFailure("cannot load the workflow schema: \(error.message); the installation is broken, reinstall meridian", status: .unavailable)
         }

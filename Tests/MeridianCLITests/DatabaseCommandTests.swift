@@ -54,13 +54,41 @@ struct DatabaseCommandTests {
         }
     }
 
-    @Test("a `db start` killed part-way is followed by one that succeeds", arguments: [0.2, 0.8, 1.5])
-    func killedMidStart(after seconds: Double) async throws {
+    /// Where a `db start` on a new folder is when the test kills it, each told by what it has
+    /// left on disk: initdb writing its scratch folder, the finished cluster renamed into
+    /// `data/` (the server not yet started), the server started (migrations running).
+    enum StartPhase: String, CaseIterable, CustomTestStringConvertible {
+        case creating, starting, migrating
+
+        var testDescription: String { rawValue }
+
+        func reached(_ directory: String) -> Bool {
+            let files = FileManager.default
+            switch self {
+            case .creating:
+                let names = (try? files.contentsOfDirectory(atPath: directory)) ?? []
+                return names.contains { $0.hasPrefix("data.partial-") }
+            case .starting: return files.fileExists(atPath: directory + "/data")
+            case .migrating: return files.fileExists(atPath: directory + "/data/postmaster.pid")
+            }
+        }
+    }
+
+    @Test("a `db start` killed part-way is followed by one that succeeds", arguments: StartPhase.allCases)
+    func killedMidStart(in phase: StartPhase) async throws {
         try await withScratchCluster { directory in
             let child = try MeridianBinary.start(["db", "start", "--data-dir", directory])
-            try await Task.sleep(for: .seconds(seconds))
+            // Kill on the progress signal, not after a guessed time.
+            let deadline = ContinuousClock.now + .seconds(120)
+            while !phase.reached(directory), ContinuousClock.now < deadline, Self.isRunning(child.pid) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let wasRunning = Self.isRunning(child.pid)
             child.send(SIGKILL)
-            _ = await MeridianBinary.wait(for: child)
+            let killed = await MeridianBinary.wait(for: child)
+            #expect(phase.reached(directory), "`db start` never reached the \(phase) phase")
+            #expect(wasRunning && killed.status == 128 + SIGKILL,
+                    "the kill must land while `db start` is still at work (exit status \(killed.status))")
 
             let again = try await meridian(["db", "start"], directory)
             #expect(again.status == 0, "\(again.standardError)")
@@ -68,6 +96,14 @@ struct DatabaseCommandTests {
             #expect(try statusField(status, "state") == "running")
             #expect(status.status == 0, "migrations must be complete after the restart: \(status.standardOutput)")
         }
+    }
+
+    /// Whether our child `pid` still runs (an exited child not yet reaped is a zombie).
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return kill(pid, 0) == 0
+        }
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 
     @Test("a crashed server (postmaster killed) is restarted by the next `db start`")

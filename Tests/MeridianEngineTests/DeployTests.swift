@@ -59,12 +59,14 @@ struct DeployTests {
     func definitionsImmutable() async throws {
         try await EngineFixture.with { fixture in
             try await fixture.deploy(Definitions.review())
-            await #expect(throws: (any Error).self) {
+            let update = await ServerRefusal.of {
                 try await fixture.client.query("UPDATE engine_definitions SET source = 'x'", logger: fixture.database.logger)
             }
-            await #expect(throws: (any Error).self) {
+            #expect(update == ServerRefusal(sqlState: "42501", message: "engine_definitions is append-only: UPDATE refused"))
+            let delete = await ServerRefusal.of {
                 try await fixture.client.query("DELETE FROM engine_definitions", logger: fixture.database.logger)
             }
+            #expect(delete == ServerRefusal(sqlState: "42501", message: "engine_definitions is append-only: DELETE refused"))
             #expect(try await fixture.count("engine_definitions") == 1)
         }
     }

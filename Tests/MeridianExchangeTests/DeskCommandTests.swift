@@ -31,7 +31,7 @@ struct DeskCommandTests {
 
     func fire(_ database: TestDatabase, _ id: String, _ event: String, actor: String) async throws {
         try await withPostgresClient(database.settings, logger: database.logger) { client in
-            let engine = try WorkflowEngine(client: client, logger: database.logger)
+            let engine = try WorkflowEngine(client: client, configuration: ExchangeFixture.configuration(), logger: database.logger)
             let outcome = try await engine.fire(FireRequest(instanceID: try #require(UUID(uuidString: id)), event: event, actor: .system(actor)))
             #expect(outcome.status == .applied, "\(event): \(outcome.message)")
         }
@@ -121,8 +121,10 @@ struct DeskCommandTests {
             #expect(malformed.status == 65, "\(malformed.standardError)")
             #expect(try await footprint(database) == before)
             try await session.ok(["exchange", "plan", "import", id, try temporaryFile("plan.json", plan)], as: "amani")
+            // A fund whose policy lets the disbursing officer confirm a payment herself (a small secretariat).
             try await session.ok(["fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD",
-                                  "--iban", "DE89 3704 0044 0532 0130 00"], as: "ada")
+                                  "--iban", "DE89 3704 0044 0532 0130 00", "--allow-self-confirmation"], as: "ada")
+            #expect(try await session.ok(["fund", "show", "rapid"], as: "ada").contains("the disbursing finance officer may confirm them (fund policy)"))
             try await session.ok(["fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "100,000.00 USD", "--reference", "AGR-1"], as: "ada")
             try await session.ok(["exchange", "plan", "submit", id], as: "olga")
 
@@ -149,7 +151,8 @@ struct DeskCommandTests {
             let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration", "--iban", "GB82 WEST 1234 5698 7654 32",
                                                   "--json"], as: "finn")
             let instruction = try #require(try json(disbursed) as? [String: Any])
-            try await session.ok(["payments", "mark", try #require(instruction["end_to_end_id"] as? String), "paid"], as: "finn")
+            try await session.ok(["payments", "export", "--output", try temporaryFile("pain001.xml", "")], as: "finn")
+            try await session.ok(["payments", "mark", try #require(instruction["end_to_end_id"] as? String), "paid", "--reason", "bank statement"], as: "finn")
             try await fire(database, other, "pickup-overdue", actor: "timer")
 
             // Results: the report goes back with a comment (required), then is accepted — through the review's domain action.

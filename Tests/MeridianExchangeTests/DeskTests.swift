@@ -11,7 +11,7 @@ struct DeskTests {
     private let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func exchange() throws -> WorkflowDefinition {
-        try #require(try WorkflowLoader(registry: .builtIn).load(contentsOf: ShippedWorkflows.url(named: "knowledge-exchange")).validDefinition)
+        try #require(try WorkflowLoader(registry: ExchangeFixture.configuration().registry).load(contentsOf: ShippedWorkflows.url(named: "knowledge-exchange")).validDefinition)
     }
 
     func choice(_ verb: DeskVerb, _ state: String, _ roles: Set<String>, actor: String? = nil, snapshot: InstanceSnapshot? = nil) throws -> String {

@@ -36,7 +36,7 @@ struct ExchangeCommandTests {
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 var tasks = TaskHandlers()
                 ExchangeTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                let engine = try WorkflowEngine(client: client, configuration: ExchangeFixture.configuration(tasks: tasks), logger: database.logger)
                 try await runEngineTasks(engine, client: client, logger: database.logger)
             }
         }
@@ -57,7 +57,7 @@ struct ExchangeCommandTests {
         try await session.ok(["kb", "seed"], as: "ada")
         for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("foday", "official", "SLE"),
                                         ("pm", "program-manager", nil), ("fay", "fund-approver", nil),
-                                        ("finn", "finance-officer", nil)] as [(String, String, String?)] {
+                                        ("finn", "finance-officer", nil), ("fiona", "finance-officer", nil)] as [(String, String, String?)] {
             try await session.ok(["user", "add", handle, "--name", handle, "--role", role] + (country.map { ["--country", $0] } ?? []), as: "ada")
             session.tokens[handle] = lastLine(try await session.ok(["token", "create", "--user", handle], as: "ada"))
         }
@@ -155,13 +155,34 @@ struct ExchangeCommandTests {
             #expect(try await session.ok(["exchange", "list", "--state", "closed"], as: "pm").hasSuffix("0 exchange(s)\n"))
 
             // Funding: the approver's vote commits the grant, the finance officer disburses it, the
-            // bank's confirmation is marked by hand.
+            // bank's confirmation is marked by hand — once the payment went to the bank, by a second officer, with a reason.
+            // At funding review the program manager may name another fund (recorded and shown); not the official.
+            try await session.ok(["fund", "create", "reserve", "--name", "Reserve Fund", "--currency", "USD"], as: "ada")
+            #expect(try await session.run(["grant", "fund", id, "--fund", "reserve", "--reason", "mine"], as: "amani").status == 77)
+            let unknownFund = try await session.run(["grant", "fund", id, "--fund", "nope", "--reason", "x"], as: "pm")
+            #expect(unknownFund.status == 66 && unknownFund.standardError.contains("funds that could pay: rapid, reserve"), "\(unknownFund.standardError)")
+            #expect(try await session.ok(["grant", "fund", id, "--fund", "reserve", "--reason", "reserve agreement"], as: "pm").contains("now asked from reserve"))
+            #expect(try await session.ok(["grant", "show", id], as: "pm").contains("fund reserve (chosen at funding review by pm: reserve agreement)"))
+            try await session.ok(["grant", "fund", id, "--fund", "rapid", "--reason", "the reserve holds no money yet"], as: "pm")
+            #expect(try await session.ok(["fund", "statement", "rapid"], as: "pm").contains("chosen at funding review by pm: the reserve holds no money yet"))
+            #expect(try await session.ok(["exchange", "plan", "show", id], as: "pm")
+                .contains("fund: not named in the plan"))
             try await session.ok(["grant", "approve", id], as: "fay")
             let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration", "--iban", "GB82 WEST 1234 5698 7654 32",
                                                   "--json"], as: "finn")
             let instruction = try #require(try JSONSerialization.jsonObject(with: Data(disbursed.utf8)) as? [String: Any])
             let endToEnd = try #require(instruction["end_to_end_id"] as? String)
-            try await session.ok(["payments", "mark", endToEnd, "paid"], as: "finn")
+            let pending = try await session.run(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "fiona")
+            let pendingPrefix = "meridian: error: the payment \(endToEnd) is pending: it was never exported"
+            #expect(pending.status == 75 && pending.standardError.hasPrefix(pendingPrefix), "\(pending.standardError)")
+            let markWithoutReason = try await session.run(["payments", "mark", endToEnd, "paid"], as: "fiona")
+            #expect(markWithoutReason.status == 64 && markWithoutReason.standardError.contains("marking a payment needs --reason"),
+                    "\(markWithoutReason.standardError)")
+            try await session.ok(["payments", "export", "--output", try temporaryFile("pain001.xml", "")], as: "finn")
+            let own = try await session.run(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "finn")
+            #expect(own.status == 77 && own.standardError.contains("finn disbursed the payment \(endToEnd) and so may not also confirm it"), "\(own.standardError)")
+            #expect(try await session.ok(["exchange", "list", "--json"], as: "pm").contains("\"payment-pending\""), "a refusal changes nothing")
+            try await session.ok(["payments", "mark", endToEnd, "paid", "--reason", "bank statement of the day"], as: "fiona")
             #expect(try await session.ok(["exchange", "list", "--json"], as: "pm").contains("\"implementation\""))
             let report = """
                 {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
@@ -201,6 +222,23 @@ struct ExchangeCommandTests {
             #expect(iati.contains("<transaction-type code=\"2\"/>") && iati.contains("<transaction-type code=\"3\"/>")
                     && iati.contains("<transaction-type code=\"11\"/>"))
             #expect(iati.contains("<actual value=\"27\"/>"), "\(iati)")
+            // One country-code system in the file (alpha-2, as recipient-country), and no organisation paying itself.
+            let governments = iati.components(separatedBy: "Government of ").dropFirst().map { String($0.prefix { $0.isLetter && $0.isUppercase }) }
+            #expect(governments.count >= 2 && governments.allSatisfy { $0.count == 2 }, "\(governments)")
+            #expect(iati.contains("Government of RW (partner country)"))
+            func narrative(of organisation: String, in transaction: String) -> String? {
+                guard let start = transaction.range(of: "<\(organisation)") else { return nil }
+                let rest = transaction[start.upperBound...]
+                guard let open = rest.range(of: ">", range: rest.range(of: "<narrative")!.upperBound..<rest.endIndex),
+                      let close = rest.range(of: "</narrative>") else { return nil }
+                return String(rest[open.upperBound..<close.lowerBound])
+            }
+            let transactions = iati.components(separatedBy: "</transaction>").dropLast().compactMap { $0.components(separatedBy: "<transaction-type").last }
+            #expect(transactions.count >= 3)
+            for transaction in transactions {
+                let provider = narrative(of: "provider-org", in: transaction)
+                #expect(provider == nil || provider != narrative(of: "receiver-org", in: transaction), "\(transaction)")
+            }
         }
     }
 }

@@ -21,13 +21,16 @@ struct ExchangeFixture: Sendable {
     let tasks: TaskHandlers
     var logger: Logger { database.logger }
 
-    static func with<Result: Sendable>(_ body: (ExchangeFixture) async throws -> Result) async throws -> Result {
+    /// - Parameter funding: also run the funding module's tasks (the grant request on
+    ///   `submit-plan`, the commitment on approval), as `meridian worker` does.
+    static func with<Result: Sendable>(funding: Bool = false, _ body: (ExchangeFixture) async throws -> Result) async throws -> Result {
         try await TestDatabase.withFresh { database in
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 _ = try await ExperienceImporter.store(try SeedCatalogue.experiences(), client: client, logger: database.logger)
                 var tasks = TaskHandlers()
                 ExchangeTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(tasks: tasks), logger: database.logger)
+                if funding { FundingTasks.register(into: &tasks, client: client, logger: database.logger) }
+                let engine = try WorkflowEngine(client: client, configuration: Self.configuration(tasks: tasks), logger: database.logger)
                 let source = try Data(contentsOf: ShippedWorkflows.url(named: "knowledge-exchange"))
                 _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(source))])
                 let fixture = ExchangeFixture(database: database, client: client, engine: engine,
@@ -35,6 +38,11 @@ struct ExchangeFixture: Sendable {
                 return try await body(fixture)
             }
         }
+    }
+
+    /// An engine configuration with the exchange's and funding's plugins (names and guards).
+    static func configuration(tasks: TaskHandlers = TaskHandlers()) -> WorkflowEngine.Configuration {
+        WorkflowEngine.Configuration(plugins: [ExchangeTasks.plugin, FundingTasks.plugin], tasks: tasks)
     }
 
     /// Runs the engine's due task jobs (not timers), as a worker would, until none is left:

@@ -26,7 +26,7 @@ struct ClockTests {
                 grantID: grant.id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82 WEST 1234 5698 7654 32"),
                 actor: FundingFixture.finance("fo1")))
             clock.advance(by: 86_400)
-            _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).mark(disbursed.instruction.endToEndID, .paid, by: "fo1")
+            try await fixture.markPaid(disbursed.instruction.endToEndID)
 
             let rows = try await fixture.client.query("""
                 SELECT kind, value_date::text FROM funding_transactions WHERE grant_id = \(grant.id) ORDER BY id

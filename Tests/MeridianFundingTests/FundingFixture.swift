@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MeridianEngine
+import MeridianExchange
 import MeridianFunding
 import MeridianPostgres
 import MeridianShippedWorkflows
@@ -27,7 +28,10 @@ struct FundingFixture: Sendable {
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 var tasks = TaskHandlers()
                 FundingTasks.register(into: &tasks, client: client, logger: database.logger)
-                let engine = try WorkflowEngine(client: client, configuration: .init(clock: clock, tasks: tasks), logger: database.logger)
+                // The exchange's plugin declares the names and guards of the workflow it deploys; its
+                // task handlers are not registered here (those jobs wait, as in a funding-only worker).
+                let configuration = WorkflowEngine.Configuration(plugins: [ExchangeTasks.plugin, FundingTasks.plugin], clock: clock, tasks: tasks)
+                let engine = try WorkflowEngine(client: client, configuration: configuration, logger: database.logger)
                 let url = ShippedWorkflows.url(named: "knowledge-exchange")
                 _ = try await engine.deploy([.init(name: "knowledge-exchange.xml", bytes: Array(try Data(contentsOf: url)))])
                 do {
@@ -80,6 +84,14 @@ struct FundingFixture: Sendable {
             #expect(outcome.status == .applied, "\(event): \(outcome.message)")
         }
         return instance.id
+    }
+
+    /// The bank's confirmation marked by hand, as a second finance officer does it: the
+    /// pending instructions go out in a pain.001 file first (only exported ones can be marked).
+    @discardableResult
+    func markPaid(_ endToEnd: String, by officer: String = "fo2") async throws -> Reconciler.Change {
+        _ = try await PaymentExport(client: client, logger: logger).export()
+        return try await Reconciler(engine: engine, logger: logger).mark(endToEnd, .paid, reason: "the bank's statement of the day", by: officer)
     }
 
     func state(_ instance: UUID) async throws -> String {

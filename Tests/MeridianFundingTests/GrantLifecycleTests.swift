@@ -56,7 +56,7 @@ struct GrantLifecycleTests {
             let first = try await Disbursements(engine: fixture.engine, logger: fixture.logger).disburse(DisbursementRequest(
                 grantID: grant.id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82 WEST 1234 5698 7654 32"),
                 actor: FundingFixture.finance("fo1")))
-            _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).mark(first.instruction.endToEndID, .paid, by: "fo1")
+            try await fixture.markPaid(first.instruction.endToEndID)
             #expect(try await fixture.state(exchange) == "implementation")
             #expect(try await fixture.statement().committed == .usd(120_000))
             let cancelled = try await fixture.engine.fire(.init(instanceID: exchange, event: "cancel", actor: FundingFixture.manager))

@@ -46,7 +46,7 @@ struct IATITests {
             let grant = try await fixture.grant(of: exchange)
             let result = try await Disbursements(engine: fixture.engine, logger: fixture.logger).disburse(DisbursementRequest(
                 grantID: grant.id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82WEST12345698765432"), actor: FundingFixture.finance("fo1")))
-            _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).mark(result.instruction.endToEndID, .paid, by: "fo1")
+            try await fixture.markPaid(result.instruction.endToEndID)
             let activities = try await FundIATIExport(client: fixture.client, logger: fixture.logger, reportingOrg: Self.publisher).activities(fund: "rapid")
             #expect(activities.count == 2)
             let xml = IATIActivityWriter.write(activities)
@@ -54,6 +54,9 @@ struct IATITests {
             let child = activities[1]
             #expect(child.recipientCountry == "KE")
             #expect(child.transactions.map(\.type) == [2, 3, 11])
+            // The co-financing is the country's own money, not paid to itself: no organisation is both provider and receiver.
+            #expect(child.transactions.allSatisfy { $0.provider == nil || $0.provider != $0.receiver })
+            #expect(child.transactions[2].provider?.name == "Government of KE" && child.transactions[2].receiver == nil)
             #expect(child.transactions.map(\.value) == [.usd(1_000_000), .usd(1_000_000), .usd(400_000)])
             #expect(child.budgets.first?.value == .usd(1_400_000))
             #expect(activities[0].transactions.map(\.type) == [1])

@@ -2,6 +2,7 @@ import Foundation
 import MeridianEngine
 import MeridianFunding
 import MeridianPostgres
+import MeridianTestSupport
 import PostgresNIO
 import PostgresNIO
 import Testing
@@ -41,7 +42,7 @@ struct LedgerTests {
         try await FundingFixture.with { fixture in
             try await fixture.fund(contributed: 1_000)
             // Straight SQL, bypassing the Swift checks: the deferred trigger refuses it at commit.
-            await #expect(throws: (any Error).self) {
+            let unbalanced = await ServerRefusal.of {
                 try await fixture.client.withTransaction(logger: fixture.logger) { connection in
                     let rows = try await connection.query("""
                         INSERT INTO funding_transactions (fund_id, kind, value_date, reference, actor_id) VALUES ('rapid', 'commitment', '2026-01-01', 'x', 'x') RETURNING id
@@ -50,8 +51,9 @@ struct LedgerTests {
                     try await connection.query("INSERT INTO funding_entries VALUES (\(id), 1, 'rapid', 'committed', 500, 'USD')", logger: fixture.logger)
                 }
             }
+            #expect(unbalanced?.sqlState == "23514" && unbalanced?.message.contains("does not balance") == true, "\(String(describing: unbalanced))")
             // Balanced, but it takes available below zero: the CHECK refuses it.
-            await #expect(throws: (any Error).self) {
+            let overdrawn = await ServerRefusal.of {
                 try await fixture.client.withTransaction(logger: fixture.logger) { connection in
                     let rows = try await connection.query("""
                         INSERT INTO funding_transactions (fund_id, kind, value_date, reference, actor_id) VALUES ('rapid', 'commitment', '2026-01-01', 'x', 'x') RETURNING id
@@ -61,10 +63,12 @@ struct LedgerTests {
                     try await connection.query("INSERT INTO funding_entries VALUES (\(id), 2, 'rapid', 'available', -5000, 'USD')", logger: fixture.logger)
                 }
             }
+            #expect(overdrawn?.sqlState == "23514" && overdrawn?.message.contains("funding_balance_sign") == true, "\(String(describing: overdrawn))")
             // Entries are append-only.
-            await #expect(throws: (any Error).self) {
+            let update = await ServerRefusal.of {
                 try await fixture.client.query("UPDATE funding_entries SET amount_minor = 1", logger: fixture.logger)
             }
+            #expect(update == ServerRefusal(sqlState: "42501", message: "funding_entries is append-only: UPDATE refused"))
             #expect(try await fixture.statement().available == .usd(1_000))
             #expect(try await fixture.balanceRows() == fixture.entrySums())
         }

@@ -97,7 +97,7 @@ struct PaymentTests {
             let retry = try await disburse(fixture, exchanges[1])
             #expect(!retry.replayed && retry.instruction.id != failed.id)
             #expect(try await fixture.state(exchanges[1]) == "payment-pending")
-            _ = try await reconciler.mark(retry.instruction.endToEndID, .paid, by: "fo2")
+            try await fixture.markPaid(retry.instruction.endToEndID)
             #expect(try await fixture.statement().disbursed == .usd(200_100))
             #expect(try await fixture.balanceRows() == fixture.entrySums())
             #expect(try await fixture.unbalancedTransactions() == 0)
@@ -112,9 +112,10 @@ struct PaymentTests {
             let instruction = try await disburse(fixture, exchange).instruction
             let exported = try #require(try await PaymentExport(client: fixture.client, logger: fixture.logger).export())
             let report = Self.pain002(original: exported.batch.messageID, [(instruction.endToEndID, "ACSC", nil), ("MNOSUCHPAYMENT", "ACSC", nil)])
-            await #expect(throws: FundingError.self) {
+            let error = try await #require(throws: FundingError.self) {
                 _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
             }
+            #expect(error.code == .notFound && error.message.contains("MNOSUCHPAYMENT"), "\(error)")
             #expect(try await fixture.state(exchange) == "payment-pending")
             #expect(try await fixture.statement().inPayment == .usd(100_050))
         }

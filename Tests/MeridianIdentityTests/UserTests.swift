@@ -69,7 +69,9 @@ struct UserTests {
                 "INSERT INTO users (id, handle, name, roles, country) VALUES (gen_random_uuid(), 'b', 'B', '{admin}', 'COD')",
             ]
             for query in bad {
-                await #expect(throws: (any Error).self) { try await store.client.query(query, logger: store.logger) }
+                let refusal = await ServerRefusal.of { try await store.client.query(query, logger: store.logger) }
+                #expect(refusal?.sqlState == "23514" && refusal?.message.contains("violates check constraint \"users_") == true,
+                        "\(query.sql): \(String(describing: refusal))")
             }
             let count = try await scalar(store, "SELECT count(*)::int8 FROM users")
             #expect(count == 0)

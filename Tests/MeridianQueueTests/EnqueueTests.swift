@@ -77,7 +77,9 @@ import Testing
             await #expect(throws: QueueError.self) { try await store.enqueue(NewJob(kind: "x", maxAttempts: 0), on: client) }
             await #expect(throws: QueueError.self) { try await store.enqueue(NewJob(kind: ""), on: client) }
             await #expect(throws: QueueError.self) { try await store.enqueue(NewJob(kind: "x", uniqueKey: ""), on: client) }
-            await #expect(throws: (any Error).self) { try await store.enqueue(NewJob(kind: "x", payload: JobPayload(json: "{nope")), on: client) }
+            // Malformed JSON is the database's to refuse (the json type): invalid text representation.
+            let malformed = await ServerRefusal.of { try await store.enqueue(NewJob(kind: "x", payload: JobPayload(json: "{nope")), on: client) }
+            #expect(malformed?.sqlState == "22P02" && malformed?.message.contains("json") == true, "\(String(describing: malformed))")
             let remaining = try await hotCount(client)
             #expect(remaining == 0)
         }
@@ -107,9 +109,10 @@ import Testing
             let remind = try #require(try await store.job(ids[1], on: client))
             #expect(remind.state == .scheduled && abs((remind.runAt ?? .distantPast).timeIntervalSince(later)) < 0.001)
             // The statement failing takes its jobs with it.
-            await #expect(throws: (any Error).self) {
+            let duplicate = await ServerRefusal.of {
                 _ = try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: database.logger).collect()
             }
+            #expect(duplicate?.sqlState == "23505" && duplicate?.message.contains("orders_pkey") == true, "\(String(describing: duplicate))")
             #expect(try await hotCount(client) == 2)
             // A unique key needs QueueStore.enqueue's conflict handling: refused here.
             #expect(throws: QueueError.self) { try QueueAddJobs([NewJob(kind: "ship", uniqueKey: "order-1")]) }

@@ -122,7 +122,12 @@ import MeridianEngine
         Action(name: "reconcile a bank report", expected: only([.financeOfficer])) { f, c, _ in
             _ = try await f.service.reconcile(try Pain002Reader.read(Array(emptyStatusReport.utf8)), by: c)
         },
-        Action(name: "mark a payment", expected: only([.financeOfficer])) { f, c, _ in _ = try await f.service.markPayment("M0", .paid, by: c) },
+        Action(name: "mark a payment", expected: only([.financeOfficer])) { f, c, _ in
+            _ = try await f.service.markPayment("M0", .paid, reason: "matrix", by: c)
+        },
+        Action(name: "choose a grant's fund", expected: only([.programManager])) { f, c, _ in
+            _ = try await f.service.chooseGrantFund(f.grant.uuidString, fund: "rapid", reason: "matrix", by: c)
+        },
         Action(name: "list funds", expected: only(staff)) { f, c, _ in _ = try await f.service.funds(by: c) },
         Action(name: "fund statement", expected: only(staff)) { f, c, _ in
             _ = try await f.service.statement(fund: "rapid", asOf: CalendarDay(Date()), by: c)

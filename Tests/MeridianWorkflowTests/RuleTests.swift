@@ -83,13 +83,13 @@ struct RuleTests {
 
     @Test func fileTooLargeIsRefusedUnread() {
         let limits = LoadingLimits(maxBytes: 100)
-        let loader = try! WorkflowLoader(registry: .builtIn, limits: limits)
+        let loader = try! WorkflowLoader(registry: Fixtures.registry, limits: limits)
         let result = loader.load(bytes: Array(Fixtures.valid.utf8), file: "big.xml")
         #expect(result.diagnostics.map(\.rule) == [.fileTooLarge])
     }
 
     @Test func tooDeepPointsAtTheFirstElementTooDeep() throws {
-        let loader = try WorkflowLoader(registry: .builtIn, limits: LoadingLimits(maxDepth: 3))
+        let loader = try WorkflowLoader(registry: Fixtures.registry, limits: LoadingLimits(maxDepth: 3))
         let xml = Fixtures.valid.replacingOccurrences(of: "<task name=\"send-reminder\"/>", with: "<task name=\"send-reminder\"/>")
         // workflow > state > on > task is depth 4.
         let result = loader.load(bytes: Array(xml.utf8), file: "deep.xml")

@@ -16,7 +16,8 @@ import PostgresNIO
 public struct WorkflowEngine: Sendable {
     /// How an engine is set up; the defaults suit the CLI.
     public struct Configuration: Sendable {
-        /// The tasks and guards definitions may name (checked at deploy and load).
+        /// The tasks and guards definitions may name (checked at deploy and load): the engine's
+        /// own guards, plus what domains add with ``add(_:)``.
         public var registry: WorkflowRegistry
         /// Decides the definitions' named guards.
         public var guards: any GuardEvaluator
@@ -30,7 +31,7 @@ public struct WorkflowEngine: Sendable {
         public var tasks: TaskHandlers
 
         public init(
-            registry: WorkflowRegistry = .builtIn,
+            registry: WorkflowRegistry = ContextGuards.registry,
             guards: any GuardEvaluator = ContextGuards(),
             clock: any EngineClock = SystemClock(),
             queue: String = WorkflowEngine.defaultQueue,

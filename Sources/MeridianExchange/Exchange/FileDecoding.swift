@@ -12,10 +12,41 @@ enum FileDecoding {
     }
 }
 
+extension FileDecoding {
+    /// Decodes like ``decode(_:_:file:help:)`` and refuses a key the type does not know (a
+    /// misspelt `"fnud"` would otherwise be dropped without a word): the value is encoded back
+    /// and every key of the file that is not in it, and not `null`, is named.
+    static func decodeStrictly<Value: Codable>(_ type: Value.Type, _ data: Data, file: String, help: String) throws -> Value {
+        let value = try decode(type, data, file: file, help: help)
+        let original = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        let known = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(value), options: [.fragmentsAllowed])
+        if let unknown = unknownKeys(in: original, known: known, path: "").first {
+            throw ExchangeError(.invalidData, "\(file): \(unknown): unknown field; it is refused rather than ignored", hint: "see \(help) for the file's fields")
+        }
+        return value
+    }
+
+    /// Paths of the keys of `original` that `known` lacks, in the file's order of arrays and sorted keys.
+    static func unknownKeys(in original: Any, known: Any, path: String) -> [String] {
+        if let object = original as? [String: Any] {
+            let knownObject = known as? [String: Any] ?? [:]
+            return object.keys.sorted().flatMap { key -> [String] in
+                let at = path.isEmpty ? key : "\(path).\(key)"
+                guard let inner = knownObject[key] else { return object[key] is NSNull ? [] : [at] }
+                return unknownKeys(in: object[key]!, known: inner, path: at)
+            }
+        }
+        if let array = original as? [Any], let knownArray = known as? [Any] {
+            return zip(array, knownArray).enumerated().flatMap { index, pair in unknownKeys(in: pair.0, known: pair.1, path: "\(path)[\(index)]") }
+        }
+        return []
+    }
+}
+
 extension VisitPlan {
-    /// Reads a plan file (JSON); see ``VisitPlan`` for its fields.
+    /// Reads a plan file (JSON); see ``VisitPlan`` for its fields. An unknown key is refused.
     public static func decode(_ data: Data, file: String) throws -> VisitPlan {
-        try FileDecoding.decode(VisitPlan.self, data, file: file, help: "`meridian exchange plan import --help`")
+        try FileDecoding.decodeStrictly(VisitPlan.self, data, file: file, help: "`meridian exchange plan import --help`")
     }
 }
 

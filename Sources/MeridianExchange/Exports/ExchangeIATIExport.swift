@@ -24,7 +24,9 @@ public struct ExchangeIATIExport: Sendable {
         let request = view.request.request
         let prefix = reportingOrg.ref ?? "XM-MERIDIAN"
         let country = CountryCodes.alpha2(request.country)
-        let government = IATIActivity.Organisation(type: "10", name: "Government of \(request.countryName ?? request.country)")
+        // One code system per file: countries are named by ISO 3166-1 alpha-2, as the funding
+        // module's grant activity and IATI's recipient-country name them.
+        let government = IATIActivity.Organisation(type: "10", name: "Government of \(country ?? request.country)")
         let filed = CalendarDay(view.request.filedAt)
         let funded = try await FundIATIExport(client: client, logger: logger, reportingOrg: reportingOrg).grantActivity(instance: id)
         let defaultCurrency = try Self.currency(view)
@@ -37,7 +39,7 @@ public struct ExchangeIATIExport: Sendable {
         activity.status = Self.status(of: view.state)
         activity.recipientCountry = country
         if let partner = view.currentPartner, partner.response == "confirmed" {
-            activity.participants.append(.init(role: 4, organisation: .init(type: "10", name: "Government of \(partner.country) (partner country)")))
+            activity.participants.append(.init(role: 4, organisation: .init(type: "10", name: "Government of \(CountryCodes.alpha2(partner.country) ?? partner.country) (partner country)")))
         }
         let sectors = request.sectors.map(\.rawValue)
         activity.sectors = sectors.enumerated().map { index, code in

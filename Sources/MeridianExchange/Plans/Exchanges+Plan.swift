@@ -26,6 +26,12 @@ extension Exchanges {
                 throw ExchangeError(.invalidData, "the plan is not consistent: " + check.problems.joined(separator: "; "),
                                     hint: "correct the file and import it again")
             }
+            if plan.fund != nil {
+                // A named fund is checked now (it exists, its currency, maximum and mandate), so
+                // the official learns at once; submission checks it again.
+                _ = try await PlanFund.choose(for: plan, grantMinor: check.totals.grantMinor, currency: check.totals.grantCurrency,
+                                              exchange: id, on: connection, logger: logger)
+            }
             return try await PlanStore.insert(plan, totals: check.totals, exchange: id, author: actor.id, now: self.now(),
                                               on: connection, logger: logger)
         }
@@ -50,9 +56,12 @@ extension Exchanges {
     }
 
     /// Submits the latest plan version for funding review: checks it (its activities must
-    /// lie ahead), puts the grant and co-financing totals in the instance's context
-    /// (`amounts.grant`, `amounts.co_financing`, which the approval reads) with
-    /// `plan-consistent`, marks the version submitted and fires `submit-plan` — one transaction.
+    /// lie ahead), chooses the fund (the plan's `"fund"`, or the only fund in the grant's
+    /// currency; refused with the reason when its mandate, currency or maximum excludes the
+    /// plan), puts the grant and co-financing totals and the fund in the instance's context
+    /// (`amounts.grant`, `amounts.co_financing`, `fund`, which the approval and the grant
+    /// request read) with `plan-consistent`, marks the version submitted and fires
+    /// `submit-plan` — one transaction.
     public func submitPlan(exchange id: UUID, by actor: ExchangeActor, key: String? = nil) async throws -> PlanSubmission {
         let logger = self.logger
         return try await transaction { connection in
@@ -78,6 +87,8 @@ extension Exchanges {
                 throw ExchangeError(.invalidData, "plan version \(latest.version) cannot be submitted: " + check.problems.joined(separator: "; "),
                                     hint: "import a corrected plan, then submit again")
             }
+            let fund = try await PlanFund.choose(for: latest.plan, grantMinor: check.totals.grantMinor, currency: grantCurrency,
+                                                 exchange: id, on: connection, logger: logger)
             var amounts: [String: JSONValue] = [:]
             if case .object(let existing)? = exchange.context["amounts"] { amounts = existing }
             amounts["grant"] = .object(["minor_units": .integer(check.totals.grantMinor), "currency": .string(grantCurrency)])
@@ -95,6 +106,9 @@ extension Exchanges {
                 actor: Self.workflowActor(actor, roles: roles), idempotencyKey: key,
                 contextChanges: ["plan-consistent": .string("true"), "plan_version": .integer(Int64(latest.version)),
                                  "amounts": .object(amounts),
+                                 "fund": fund.map { JSONValue.string($0.fund.id) } ?? JSONValue.null,
+                                 "fund_chosen_how": fund.map { JSONValue.string($0.how.rawValue) } ?? JSONValue.null,
+                                 "fund_chosen_by": .string(fund?.how == .plan ? latest.author : actor.id),
                                  "instalments": .array((latest.plan.instalments ?? [100]).map { .integer(Int64($0)) })]), on: connection)
             return PlanSubmission(version: latest.version, totals: check.totals, state: outcome.to, replayed: false)
         }

@@ -10,8 +10,10 @@ import MeridianFunding
 ///                  "start": "2027-03-01", "end": "2027-03-05", "place": "Kigali, Rwanda",
 ///                  "participants": [{"name": "Ana Souza", "institution": "INCRA", "country": "BRA", "role": "host"}]}],
 ///  "budget": [{"category": "travel", "description": "Flights for four", "amount_minor": 1200000,
-///              "currency": "USD", "paid_by": "grant"}]}
+///              "currency": "USD", "paid_by": "grant"}],
+///  "fund": "rapid-response"}
 /// ```
+/// A key the plan does not know is refused, not ignored (``VisitPlan/decode(_:file:)``).
 public struct VisitPlan: Sendable, Codable, Equatable {
     public struct Participant: Sendable, Codable, Equatable {
         public var name: String
@@ -89,11 +91,22 @@ public struct VisitPlan: Sendable, Codable, Equatable {
     /// How the grant is paid, in whole percentages adding up to 100: the first part when the
     /// grant is disbursed, the others after the results report (`[70, 30]`). Absent: all at once.
     public var instalments: [Int]?
+    /// The trust fund asked for (its id). Absent: the only fund kept in the grant's currency;
+    /// with several such funds the plan must name one (or the program manager chooses it at
+    /// funding review with `meridian grant fund`).
+    public var fund: String?
 
-    public init(activities: [Activity], budget: [BudgetLine], instalments: [Int]? = nil) {
+    public init(activities: [Activity], budget: [BudgetLine], instalments: [Int]? = nil, fund: String? = nil) {
         self.activities = activities
         self.budget = budget
         self.instalments = instalments
+        self.fund = fund
+    }
+
+    /// The first day of the first activity and the last day of the last one.
+    public var period: (start: CalendarDay, end: CalendarDay)? {
+        guard let start = activities.map(\.start).min(), let end = activities.map(\.end).max() else { return nil }
+        return (start, end)
     }
 }
 

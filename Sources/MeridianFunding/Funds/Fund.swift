@@ -7,26 +7,37 @@ public struct Fund: Sendable, Hashable {
     public var name: String
     public var currency: Currency
     public var donors: [String]
-    /// The largest grant this fund makes.
+    /// The largest grant this fund makes (zero when none was given for a currency that has no
+    /// default: ``FundStore/create(_:)`` refuses such a fund).
     public var maxGrant: Money
     /// The account payments leave from: an IBAN, or an account number with a bank code.
     public var account: BankAccount?
+    /// Which exchanges the fund may pay for.
+    public var mandate: FundMandate
+    /// Whether the finance officer who disbursed a payment may also mark it paid or failed by
+    /// hand. Off unless the fund says so: a second person confirms what the bank did.
+    public var allowsSelfConfirmation: Bool
     public var createdBy: String
     public var createdAt: Date
 
-    /// 150,000.00 in the fund's currency when nothing else is said (the programme's rule, in USD).
-    public static func defaultMaxGrant(_ currency: Currency) -> Money {
-        Money(minorUnits: 150_000 * currency.minorPerMajor, currency: currency)
+    /// The programme's rule is 150,000 USD per grant. It holds for USD funds; Meridian never
+    /// converts currencies, so a fund in another currency has no default and must be created
+    /// with its own maximum (`nil` here).
+    public static func defaultMaxGrant(_ currency: Currency) -> Money? {
+        guard currency.code == "USD" else { return nil }
+        return Money(minorUnits: 150_000 * currency.minorPerMajor, currency: currency)
     }
 
     public init(id: String, name: String, currency: Currency, donors: [String], maxGrant: Money? = nil, account: BankAccount? = nil,
-                createdBy: String, createdAt: Date = Date()) {
+                mandate: FundMandate = .open, allowsSelfConfirmation: Bool = false, createdBy: String, createdAt: Date = Date()) {
         self.id = id
         self.name = name
         self.currency = currency
         self.donors = donors
-        self.maxGrant = maxGrant ?? Self.defaultMaxGrant(currency)
+        self.maxGrant = maxGrant ?? Self.defaultMaxGrant(currency) ?? .zero(currency)
         self.account = account
+        self.mandate = mandate
+        self.allowsSelfConfirmation = allowsSelfConfirmation
         self.createdBy = createdBy
         self.createdAt = createdAt
     }

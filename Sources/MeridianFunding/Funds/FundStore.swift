@@ -21,13 +21,22 @@ public struct FundStore: Sendable {
         guard !fund.name.isEmpty, fund.name.count <= 200 else {
             throw FundingError(.invalidInput, "a fund needs a name of 1 to 200 characters")
         }
+        if fund.maxGrant.minorUnits == 0, Fund.defaultMaxGrant(fund.currency) == nil {
+            throw FundingError(.invalidInput, "a fund in \(fund.currency) needs its own maximum grant: the default of 150,000 USD is not converted",
+                               hint: "give --max-grant in \(fund.currency), such as --max-grant \"20,000,000 \(fund.currency)\"")
+        }
         guard fund.maxGrant.currency == fund.currency, fund.maxGrant.minorUnits > 0 else {
             throw FundingError(.invalidInput, "the maximum grant must be a positive amount in \(fund.currency)")
         }
+        try fund.mandate.validate()
+        let mandate = fund.mandate
         let rows = try await client.query("""
-            INSERT INTO funding_funds (id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by)
+            INSERT INTO funding_funds (id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by,
+                                       mandate_sectors, mandate_countries, mandate_instruments, mandate_from, mandate_until, self_confirmation)
             VALUES (\(fund.id), \(fund.name), \(fund.currency.code), \(fund.donors), \(fund.maxGrant.minorUnits), \(fund.account?.iban),
-                    \(fund.account?.accountNumber), \(fund.account?.bankCode), \(fund.account?.bic), \(fund.createdBy))
+                    \(fund.account?.accountNumber), \(fund.account?.bankCode), \(fund.account?.bic), \(fund.createdBy),
+                    \(mandate.sectors), \(mandate.countries), \(mandate.instruments), \(mandate.from?.description)::date,
+                    \(mandate.until?.description)::date, \(fund.allowsSelfConfirmation))
             ON CONFLICT (id) DO NOTHING
             RETURNING id
             """, logger: logger).collect()
@@ -47,18 +56,30 @@ public struct FundStore: Sendable {
         return fund
     }
 
+    /// Every fund, read on the caller's connection (inside its transaction).
+    public static func all(on connection: PostgresConnection, logger: Logger) async throws -> [Fund] {
+        try await funds(where: nil, on: connection, logger: logger)
+    }
+
     static func funds(where id: String?, on runner: some PostgresQueryRunner, logger: Logger) async throws -> [Fund] {
         let rows = try await runner.collectRows("""
-            SELECT id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by, created_at
+            SELECT id, name, currency, donors, max_grant_minor, account_iban, account_number, bank_code, bic, created_by, created_at,
+                   mandate_sectors, mandate_countries, mandate_instruments, mandate_from::text, mandate_until::text, self_confirmation
             FROM funding_funds WHERE \(id)::text IS NULL OR id = \(id) ORDER BY id
             """, logger: logger)
         return try rows.map { row in
             let (id, name, code, donors, maxGrant, iban, number, bankCode, bic, createdBy, createdAt) =
                 try row.decode((String, String, String, [String], Int64, String?, String?, String?, String?, String, Date).self)
+            let cells = row.makeRandomAccess()
+            let mandate = FundMandate(sectors: try cells[11].decode([String].self), countries: try cells[12].decode([String].self),
+                                      instruments: try cells[13].decode([String].self),
+                                      from: try cells[14].decode(String?.self).map { try CalendarDay($0) },
+                                      until: try cells[15].decode(String?.self).map { try CalendarDay($0) })
             let currency = try Currency.named(code)
             let account = iban != nil || number != nil ? BankAccount(iban: iban, accountNumber: number, bankCode: bankCode, bic: bic) : nil
             return Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: Money(minorUnits: maxGrant, currency: currency),
-                        account: account, createdBy: createdBy, createdAt: createdAt)
+                        account: account, mandate: mandate, allowsSelfConfirmation: try cells[16].decode(Bool.self),
+                        createdBy: createdBy, createdAt: createdAt)
         }
     }
 

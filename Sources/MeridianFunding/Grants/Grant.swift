@@ -34,6 +34,36 @@ public struct Grant: Sendable, Hashable {
     public var planAuthor: String
     public var requestedAt: Date
     public var updatedAt: Date
+    /// How the fund was named, by whom, and why (a program manager's reason).
+    public var fundChoice: FundChoice?
+
+    /// Who named a grant's fund, and how.
+    public struct FundChoice: Sendable, Hashable, Codable {
+        public enum How: String, Sendable, Hashable, Codable {
+            /// The only fund kept in the grant's currency.
+            case `default`
+            /// The plan file's `"fund"`.
+            case plan
+            /// The program manager, at funding review (`meridian grant fund`).
+            case fundingReview = "funding-review"
+            /// The instance's context value `fund` (the standalone grant workflow).
+            case context
+        }
+        public var how: How
+        public var by: String
+        public var at: Date
+        public var reason: String?
+
+        /// "named in the plan by amani", for `grant show`.
+        public var description: String {
+            switch how {
+            case .default: "the only fund in its currency"
+            case .plan: "named in the plan by \(by)"
+            case .fundingReview: "chosen at funding review by \(by)" + (reason.map { ": \($0)" } ?? "")
+            case .context: "named in the exchange's context by \(by)"
+            }
+        }
+    }
 
     /// The amount of each instalment (the last takes the rounding remainder).
     public var instalmentAmounts: [Money] {

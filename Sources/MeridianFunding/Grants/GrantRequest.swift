@@ -11,9 +11,15 @@ public struct GrantRequest: Sendable, Hashable {
     public var instalments: [Int]
     public var requestedBy: String
     public var planAuthor: String
+    /// How the fund was named (the plan, the only fund in the currency, the context) and by whom.
+    public var fundChosenHow: Grant.FundChoice.How
+    public var fundChosenBy: String
 
     public init(instanceID: UUID, fundID: String, title: String, recipientCountry: String, amount: Money, coFinancing: Money? = nil,
-                instalments: [Int] = [100], requestedBy: String, planAuthor: String) {
+                instalments: [Int] = [100], requestedBy: String, planAuthor: String, fundChosenHow: Grant.FundChoice.How = .context,
+                fundChosenBy: String? = nil) {
+        self.fundChosenHow = fundChosenHow
+        self.fundChosenBy = fundChosenBy ?? planAuthor
         self.instanceID = instanceID
         self.fundID = fundID
         self.title = title

@@ -29,15 +29,18 @@ public enum GrantStore {
         try Instalments.validate(request.instalments)
         let rows = try await connection.query("""
             INSERT INTO funding_grants (id, instance_id, fund_id, title, recipient_country, amount_minor, currency, co_financing_minor,
-                                        co_financing_currency, instalments, status, requested_by, plan_author)
+                                        co_financing_currency, instalments, status, requested_by, plan_author,
+                                        fund_chosen_by, fund_chosen_how, fund_chosen_at, fund_reason)
             VALUES (\(UUID()), \(request.instanceID), \(request.fundID), \(request.title), \(request.recipientCountry),
                     \(request.amount.minorUnits), \(request.amount.currency.code), \(request.coFinancing.minorUnits),
-                    \(request.coFinancing.currency.code), \(request.instalments), 'requested', \(request.requestedBy), \(request.planAuthor))
+                    \(request.coFinancing.currency.code), \(request.instalments), 'requested', \(request.requestedBy), \(request.planAuthor),
+                    \(request.fundChosenBy), \(request.fundChosenHow.rawValue), now(), NULL)
             ON CONFLICT (instance_id) DO UPDATE
             SET fund_id = EXCLUDED.fund_id, title = EXCLUDED.title, recipient_country = EXCLUDED.recipient_country,
                 amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency, co_financing_minor = EXCLUDED.co_financing_minor,
                 co_financing_currency = EXCLUDED.co_financing_currency, instalments = EXCLUDED.instalments, status = 'requested',
-                plan_author = EXCLUDED.plan_author, updated_at = now()
+                plan_author = EXCLUDED.plan_author, fund_chosen_by = EXCLUDED.fund_chosen_by, fund_chosen_how = EXCLUDED.fund_chosen_how,
+                fund_chosen_at = EXCLUDED.fund_chosen_at, fund_reason = NULL, updated_at = now()
             WHERE funding_grants.status IN ('requested', 'rejected', 'released', 'cancelled')
             RETURNING id
             """, logger: logger).collect()
@@ -154,7 +157,8 @@ public enum GrantStore {
         }
         let rows = try await runner.collectRows("""
             SELECT id, instance_id, fund_id, title, recipient_country, amount_minor, currency, co_financing_minor, co_financing_currency,
-                   instalments, status, requested_by, plan_author, requested_at, updated_at
+                   instalments, status, requested_by, plan_author, requested_at, updated_at,
+                   fund_chosen_how, fund_chosen_by, fund_chosen_at, fund_reason
             FROM funding_grants
             WHERE (\(byID)::uuid IS NULL OR id = \(byID)) AND (\(byInstance)::uuid IS NULL OR instance_id = \(byInstance))
               AND (\(fund)::text IS NULL OR fund_id = \(fund))
@@ -164,10 +168,16 @@ public enum GrantStore {
         return try rows.map { row in
             let (id, instance, fund, title, country, amount, code, co, coCode, instalments, status, requestedBy, author, requestedAt, updatedAt) =
                 try row.decode((UUID, UUID?, String, String, String, Int64, String, Int64, String, [Int], String, String, String, Date, Date).self)
+            let cells = row.makeRandomAccess()
+            var choice: Grant.FundChoice?
+            if let how = try cells[15].decode(String?.self).flatMap(Grant.FundChoice.How.init(rawValue:)),
+               let by = try cells[16].decode(String?.self), let at = try cells[17].decode(Date?.self) {
+                choice = Grant.FundChoice(how: how, by: by, at: at, reason: try cells[18].decode(String?.self))
+            }
             return Grant(id: id, instanceID: instance, fundID: fund, title: title, recipientCountry: country,
                          amount: try Money(minorUnits: amount, code: code), coFinancing: try Money(minorUnits: co, code: coCode),
                          instalments: instalments, status: Grant.Status(rawValue: status) ?? .requested, requestedBy: requestedBy,
-                         planAuthor: author, requestedAt: requestedAt, updatedAt: updatedAt)
+                         planAuthor: author, requestedAt: requestedAt, updatedAt: updatedAt, fundChoice: choice)
         }
     }
 }

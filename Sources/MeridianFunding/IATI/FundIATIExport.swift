@@ -74,6 +74,7 @@ public struct FundIATIExport: Sendable {
             WHERE t.grant_id = \(grant.id) AND t.kind IN ('commitment', 'release', 'payment-paid')
             ORDER BY t.value_date, t.id
             """, logger: logger).collect()
+        // Countries are named by their ISO 3166-1 alpha-2 code throughout a file, as IATI's recipient-country is.
         let country: IATIActivity.Organisation = .init(type: "10", name: grant.recipientCountry.isEmpty ? "Government of the requesting country"
                                                                                                          : "Government of \(grant.recipientCountry)")
         var transactions: [IATIActivity.Transaction] = []
@@ -96,9 +97,12 @@ public struct FundIATIExport: Sendable {
             }
         }
         if grant.coFinancing.minorUnits > 0 {
+            // The country pays its share to itself, outside Meridian: it is the provider, and
+            // no receiver is named (IATI's receiver-org is optional; naming the country again
+            // would make one organisation both provider and receiver).
             transactions.append(.init(type: 11, date: committedOn, value: grant.coFinancing,
                                       description: "Co-financing from the country's own budget (not paid through Meridian)",
-                                      provider: country, receiver: country))
+                                      provider: country))
         }
         var participants: [IATIActivity.Participant] = [.init(role: 1, organisation: .init(ref: prefix, name: fund.name))]
         if grant.coFinancing.minorUnits > 0 { participants.append(.init(role: 1, organisation: country)) }

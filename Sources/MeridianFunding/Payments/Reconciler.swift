@@ -82,14 +82,48 @@ public struct Reconciler: Sendable {
     }
 
     /// Marks one instruction paid or failed by hand (a bank's letter, a phone call).
-    public func mark(_ text: String, _ mark: Mark, by who: String) async throws -> Change {
+    ///
+    /// Only an instruction that went to the bank — exported in a pain.001 file — can be
+    /// marked: a pending one was never sent, and marking it paid would count money as
+    /// disbursed that no beneficiary received. The person gives a reason (kept on the
+    /// instruction with her id), and she is not the finance officer who disbursed the payment
+    /// — a second person confirms what the bank did — unless the fund's policy allows it
+    /// (``Fund/allowsSelfConfirmation``). A refusal changes nothing.
+    public func mark(_ text: String, _ mark: Mark, reason: String, by who: String) async throws -> Change {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 500 else {
+            throw FundingError(.invalidInput, "marking a payment by hand needs a reason of 1 to 500 characters",
+                               hint: "say what the bank reported, such as --reason \"bank letter of 2026-12-01\"")
+        }
         let instruction = try await PaymentStore.find(text, client: engine.client, logger: logger)
         let logger = self.logger
         return try await engine.client.transaction(logger: logger) { connection in
             guard let locked = try await PaymentStore.select("WHERE id = \(instruction.id) FOR UPDATE", on: connection, logger: logger).first else {
                 throw FundingError(.notFound, "the payment instruction \(instruction.id.short) disappeared")
             }
-            return try await apply(mark, to: locked, by: who, on: connection)
+            let target: PaymentInstruction.Status = mark == .paid ? .paid : .failed
+            if locked.status == .prepared || locked.status == .pending {
+                throw FundingError(.conflict, "the payment \(locked.endToEndID) is \(locked.status.rawValue): it was never exported in a pain.001 file, "
+                                   + "so the bank cannot have \(target == .paid ? "paid" : "refused") it; nothing changed",
+                                   hint: "export it with `meridian payments export`, send the file to the bank, then mark what the bank did")
+            }
+            if locked.disbursedBy == who, locked.status != target {
+                guard let fund = try await FundStore.funds(where: locked.fundID, on: connection, logger: logger).first else {
+                    throw FundingError(.notFound, "no fund has the id '\(locked.fundID)'")
+                }
+                guard fund.allowsSelfConfirmation else {
+                    throw FundingError(.permission, "\(who) disbursed the payment \(locked.endToEndID) and so may not also confirm it (a second person confirms); nothing changed",
+                                       hint: "another finance officer marks it, or the fund is created with --allow-self-confirmation")
+                }
+            }
+            let applied: Mark = target == .paid ? .paid : .failed(reason: reason)
+            let change = try await apply(applied, to: locked, by: who, on: connection)
+            if change.from != change.to {
+                try await connection.query("""
+                    UPDATE funding_payment_instructions SET marked_by = \(who), mark_reason = \(reason) WHERE id = \(locked.id)
+                    """, logger: logger)
+            }
+            return change
         }
     }
 

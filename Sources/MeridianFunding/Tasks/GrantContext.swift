@@ -14,6 +14,8 @@ import PostgresNIO
 /// ```
 /// `co_financing` may also sit at the top level; `fund` may be left out when exactly one fund
 /// is kept in the grant's currency; `instalments` defaults to one payment of 100%.
+/// `fund_chosen_how` (`plan`, `default`) and `fund_chosen_by` say who named the fund, and are
+/// recorded on the grant (the exchange module sets them when the plan is submitted).
 enum GrantContext {
     static func request(from input: InStepTaskInput, on connection: PostgresConnection, logger: Logger) async throws -> GrantRequest {
         let context = input.context
@@ -26,17 +28,22 @@ enum GrantContext {
         let amount = try money(grantValue, what: "amounts.grant")
         let coFinancing = try (amounts["co_financing"] ?? context["co_financing"]).map { try money($0, what: "co_financing") }
         let fundID: String
+        var how = Grant.FundChoice.How.context
         if case .string(let named)? = context["fund"] {
             fundID = named
+            if case .string(let text)? = context["fund_chosen_how"], let recorded = Grant.FundChoice.How(rawValue: text) { how = recorded }
         } else {
             let candidates = try await FundStore.funds(where: nil, on: connection, logger: logger).filter { $0.currency == amount.currency }
             guard candidates.count == 1 else {
                 throw FundingError(.invalidInput, candidates.isEmpty ? "no fund is kept in \(amount.currency)"
-                                       : "\(candidates.count) funds are kept in \(amount.currency); the plan must name one",
-                                   hint: "set the context value \"fund\" to a fund id (see meridian fund list)")
+                                       : "\(candidates.count) funds are kept in \(amount.currency) (\(candidates.map(\.id).joined(separator: ", "))); the plan must name one",
+                                   hint: "name one in the plan file's \"fund\" (or the context value \"fund\"); see meridian fund list")
             }
             fundID = candidates[0].id
+            how = .default
         }
+        var chosenBy = input.actor.id
+        if case .string(let who)? = context["fund_chosen_by"], !who.isEmpty { chosenBy = who }
         var instalments = [100]
         switch context["instalments"] {
         case .array(let values)?:
@@ -60,7 +67,8 @@ enum GrantContext {
         return GrantRequest(instanceID: input.instanceID, fundID: fundID, title: String(title.prefix(200)), recipientCountry: country,
                             amount: amount, coFinancing: coFinancing, instalments: instalments,
                             requestedBy: duties.requesters.sorted().first ?? input.actor.id,
-                            planAuthor: duties.planAuthors.isEmpty ? (duties.requesters.sorted().first ?? input.actor.id) : input.actor.id)
+                            planAuthor: duties.planAuthors.isEmpty ? (duties.requesters.sorted().first ?? input.actor.id) : input.actor.id,
+                            fundChosenHow: how, fundChosenBy: chosenBy)
     }
 
     static func money(_ value: JSONValue, what: String) throws -> Money {

@@ -31,7 +31,14 @@ struct FundingRoutes {
         var accountNumber: String?
         var bankCode: String?
         var bic: String?
+        var mandateSectors: [String]?
+        var mandateCountries: [String]?
+        var mandateInstruments: [String]?
+        var mandateFrom: String?
+        var mandateUntil: String?
+        var allowSelfConfirmation: Bool?
     }
+    struct FundChoice: Decodable { var fund: String; var reason: String }
     struct NewContribution: Decodable { var donor: String; var amount: String; var receivedOn: String?; var reference: String }
 
     func add(to api: RouterGroup<MeridianRequestContext>) {
@@ -52,6 +59,12 @@ struct FundingRoutes {
             let outcome = try await service.voteOnGrant(context.parameters.get("id") ?? "", approve: body.approve, comment: body.comment,
                                                         key: try request.idempotencyKey(), by: caller)
             return try .json(outcome)
+        }
+        api.post("grants/{id}/fund") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try await JSONBody.decode(FundChoice.self, from: request, fields: ["fund", "reason"], limit: limit)
+            let grant = try await service.chooseGrantFund(context.parameters.get("id") ?? "", fund: body.fund, reason: body.reason, by: caller)
+            return try .json(GrantJSON(grant))
         }
         api.post("grants/{id}/disbursements") { request, context -> Response in
             let caller = try context.requireCaller()
@@ -101,14 +114,15 @@ struct FundingRoutes {
             let caller = try context.requireCaller()
             let body = try await JSONBody.decode(Mark.self, from: request, fields: ["status", "reason"], limit: limit)
             let mark: Reconciler.Mark
+            guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ServiceError(.invalidData, "marking a payment needs a reason (what the bank reported)")
+            }
             switch body.status {
             case "paid": mark = .paid
-            case "failed":
-                guard let reason = body.reason, !reason.isEmpty else { throw ServiceError(.invalidData, "a failed payment needs a reason") }
-                mark = .failed(reason: reason)
+            case "failed": mark = .failed(reason: reason)
             default: throw ServiceError(.invalidData, "status must be paid or failed, not '\(body.status)'")
             }
-            return try .json(PaymentChangeJSON(try await service.markPayment(context.parameters.get("id") ?? "", mark, by: caller)))
+            return try .json(PaymentChangeJSON(try await service.markPayment(context.parameters.get("id") ?? "", mark, reason: reason, by: caller)))
         }
 
         api.get("funds") { _, context -> Response in
@@ -118,12 +132,16 @@ struct FundingRoutes {
             let caller = try context.requireCaller()
             let body = try await JSONBody.decode(NewFund.self, from: request, fields: [
                 "id", "name", "currency", "donors", "max_grant", "iban", "account_number", "bank_code", "bic",
+                "mandate_sectors", "mandate_countries", "mandate_instruments", "mandate_from", "mandate_until", "allow_self_confirmation",
             ], limit: limit)
             let currency = try Currency.named(body.currency.uppercased())
             let fund = Fund(id: body.id, name: body.name, currency: currency, donors: body.donors ?? [],
                             maxGrant: try body.maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) },
                             account: try Self.account(iban: body.iban, number: body.accountNumber, bankCode: body.bankCode, bic: body.bic),
-                            createdBy: caller.handle)
+                            mandate: FundMandate(sectors: body.mandateSectors ?? [], countries: (body.mandateCountries ?? []).map { $0.uppercased() },
+                                                 instruments: body.mandateInstruments ?? [],
+                                                 from: try body.mandateFrom.map { try CalendarDay($0) }, until: try body.mandateUntil.map { try CalendarDay($0) }),
+                            allowsSelfConfirmation: body.allowSelfConfirmation ?? false, createdBy: caller.handle)
             try await service.createFund(fund, by: caller)
             return try .json(FundJSON(try await service.fund(fund.id, by: caller)), status: .created)
         }

@@ -73,6 +73,18 @@ extension MeridianService {
         return outcome
     }
 
+    /// The program manager names another fund for an exchange's grant at funding review,
+    /// before any vote: the exchange module checks the fund's currency, maximum and mandate
+    /// and records the choice (see ``Exchanges/chooseFund(_:exchange:reason:by:)``).
+    public func chooseGrantFund(_ text: String, fund: String, reason: String, by caller: Caller) async throws -> Grant {
+        try caller.require(anyOf: [.programManager], to: "choosing a grant's fund")
+        let grant = try await readableGrant(text, by: caller)
+        guard let exchange = grant.instanceID else {
+            throw FundingError(.conflict, "the grant \(text) belongs to no exchange; its fund is fixed")
+        }
+        return try await exchanges.chooseFund(fund, exchange: exchange, reason: reason, by: caller.exchangeActor)
+    }
+
     /// The grant named by `text` if the caller may read it; otherwise the same not-found as for
     /// an unknown grant.
     func readableGrant(_ text: String, by caller: Caller) async throws -> Grant {

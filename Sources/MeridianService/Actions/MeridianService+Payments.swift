@@ -39,9 +39,11 @@ extension MeridianService {
         return try await Reconciler(engine: engine, logger: logger).apply(report, by: caller.handle)
     }
 
-    /// Marks one instruction paid or failed by hand.
-    public func markPayment(_ instruction: String, _ mark: Reconciler.Mark, by caller: Caller) async throws -> Reconciler.Change {
+    /// Marks one exported instruction paid or failed by hand, with the reason; refused to the
+    /// finance officer who disbursed it unless the fund's policy allows it (the funding module
+    /// checks both, see ``Reconciler/mark(_:_:reason:by:)``).
+    public func markPayment(_ instruction: String, _ mark: Reconciler.Mark, reason: String, by caller: Caller) async throws -> Reconciler.Change {
         try caller.require(anyOf: [.financeOfficer], to: "marking payments")
-        return try await Reconciler(engine: engine, logger: logger).mark(instruction, mark, by: caller.handle)
+        return try await Reconciler(engine: engine, logger: logger).mark(instruction, mark, reason: reason, by: caller.handle)
     }
 }

@@ -27,6 +27,7 @@ public struct MeridianService: Sendable {
         self.client = client
         self.logger = logger
         var configuration = engineConfiguration ?? WorkflowEngine.Configuration()
+        for plugin in DomainPlugins.plugins { configuration.add(plugin) }
         configuration.tasks = DomainPlugins.tasks(client: client, logger: logger)
         self.engine = try WorkflowEngine(client: client, configuration: configuration, logger: logger)
         self.exchanges = Exchanges(engine: engine, logger: logger)

@@ -22,6 +22,10 @@ public struct FundJSON: Encodable {
     public var donors: [String]
     public var maxGrant: MoneyJSON
     public var account: String?
+    /// Which exchanges the fund may pay for (empty parts restrict nothing).
+    public var mandate: FundMandate
+    /// Whether the officer who disbursed a payment may also mark it paid or failed.
+    public var allowsSelfConfirmation: Bool
     public var createdBy: String
     public var createdAt: Date
 
@@ -32,6 +36,8 @@ public struct FundJSON: Encodable {
         donors = fund.donors
         maxGrant = MoneyJSON(fund.maxGrant)
         account = fund.account?.display
+        mandate = fund.mandate
+        allowsSelfConfirmation = fund.allowsSelfConfirmation
         createdBy = fund.createdBy
         createdAt = fund.createdAt
     }
@@ -75,6 +81,8 @@ public struct GrantJSON: Encodable {
     public var exchange: UUID?
     public var exchangeState: String?
     public var fund: String
+    /// How the fund was named (default, plan, funding-review, context), by whom, and why.
+    public var fundChoice: Grant.FundChoice?
     public var title: String
     public var recipientCountry: String
     public var amount: MoneyJSON
@@ -96,6 +104,7 @@ public struct GrantJSON: Encodable {
         exchange = grant.instanceID
         exchangeState = state
         fund = grant.fundID
+        fundChoice = grant.fundChoice
         title = grant.title
         recipientCountry = grant.recipientCountry
         amount = MoneyJSON(grant.amount)

@@ -24,4 +24,13 @@ public struct WorkflowRegistry: Sendable, Hashable {
         self.tasks = tasks
         self.guards = Dictionary(guards.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
+
+    /// This registry with `other`'s tasks and guards added (`other`'s signature wins for a
+    /// guard both declare).
+    public func merging(_ other: WorkflowRegistry) -> WorkflowRegistry {
+        var merged = self
+        merged.tasks.formUnion(other.tasks)
+        merged.guards.merge(other.guards) { _, theirs in theirs }
+        return merged
+    }
 }

@@ -7,8 +7,31 @@ import Testing
 enum Fixtures {
     /// One loader for all tests (it only holds the compiled XSD, which is safe to share).
     static let loader: WorkflowLoader = {
-        do { return try WorkflowLoader(registry: .builtIn) } catch { fatalError("the workflow XSD does not compile: \(error)") }
+        do { return try WorkflowLoader(registry: registry) } catch { fatalError("the workflow XSD does not compile: \(error)") }
     }()
+
+    /// The tasks and guards the shipped workflows and this suite's definitions name. The
+    /// language knows no names of its own: in Meridian the domains declare them as engine plugins
+    /// (`DomainPlugins.registry`, checked against the shipped workflows by MeridianServiceTests).
+    static let registry = WorkflowRegistry(
+        tasks: [
+            "notify-submitted", "notify-information-requested", "notify-declined", "notify-withdrawn",
+            "notify-cancelled", "notify-partner", "notify-escalation", "send-reminder", "notify-closed", "notify-no-matches",
+            "match-experiences", "invite-partner", "check-plan-consistency",
+            "create-grant-request", "commit-funds", "release-commitment", "export-payment-instruction", "cancel-grant",
+            "reconcile-bank-status", "publish-experience", "archive-exchange",
+        ],
+        guards: [
+            .init(name: "amount-at-most", requiredParameters: ["amount", "currency"]),
+            .init(name: "amount-above", requiredParameters: ["amount", "currency"]),
+            .init(name: "has-document", requiredParameters: ["kind"]),
+            .init(name: "plan-consistent"),
+            .init(name: "matches-available", optionalParameters: ["minimum"]),
+            .init(name: "partner-selected"),
+            .init(name: "funds-available"),
+            .init(name: "attempts-below", requiredParameters: ["event", "count"]),
+        ]
+    )
 
     static func load(_ xml: String, file: String = "test.xml") -> LoadResult {
         loader.load(bytes: Array(xml.utf8), file: file)
