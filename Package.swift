@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MeridianXML", targets: ["MeridianXML"]),
         .library(name: "MeridianFunding", targets: ["MeridianFunding"]),
         .library(name: "MeridianIdentity", targets: ["MeridianIdentity"]),
+        .library(name: "MeridianCodes", targets: ["MeridianCodes"]),
         .library(name: "MeridianService", targets: ["MeridianService"]),
         .library(name: "MeridianHTTP", targets: ["MeridianHTTP"]),
         .library(name: "MeridianWeb", targets: ["MeridianWeb"]),
@@ -47,11 +48,17 @@ let package = Package(
             name: "MeridianSchemas",
             path: "Schemas",
             exclude: ["README.md", "workflow-language.md"],
-            resources: [.copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml")]
+            resources: [
+                .copy("migrations"), .copy("workflow.xsd"), .copy("standards"), .copy("openapi.yaml"),
+                .copy("experience-catalogue.schema.json"),
+            ]
         ),
+        // ISO 4217 and ISO 3166-1 tables and the rules of input text: pure, depends on nothing of ours.
+        .target(name: "MeridianCodes"),
         .target(
             name: "MeridianWorkflow",
             dependencies: [
+                "MeridianCodes",
                 "CLibXML2",
                 "MeridianXML",
                 "MeridianSchemas",
@@ -67,6 +74,7 @@ let package = Package(
         .target(
             name: "MeridianFunding",
             dependencies: [
+                "MeridianCodes",
                 "MeridianEngine",
                 "MeridianPostgres",
                 "MeridianWorkflow",
@@ -105,6 +113,7 @@ let package = Package(
         .target(
             name: "MeridianEngine",
             dependencies: [
+                "MeridianCodes",
                 "MeridianWorkflow",
                 "MeridianQueue",
                 "MeridianPostgres",
@@ -117,6 +126,7 @@ let package = Package(
         .target(
             name: "MeridianExchange",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianEngine",
                 "MeridianFunding",
@@ -125,12 +135,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Seed/PROVENANCE.md"],
-            resources: [.copy("Resources/seed-experiences.json")]
+            resources: [
+                .copy("Resources/seed-experiences.json"), .copy("Resources/countries.json"), .copy("Resources/concepts.json"),
+            ]
         ),
         // Users, their roles and the API tokens that say who acts (issue 8).
         .target(
             name: "MeridianIdentity",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -205,6 +218,7 @@ let package = Package(
         .executableTarget(
             name: "meridian",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -244,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeridianPostgresTests",
-            dependencies: ["MeridianPostgres", "MeridianTestSupport"]
+            dependencies: ["MeridianPostgres", "MeridianTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MeridianWorkflowTests",
@@ -315,6 +329,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MeridianCodesTests",
+            dependencies: ["MeridianCodes"]
+        ),
+        .testTarget(
             name: "MeridianServiceTests",
             dependencies: [
                 "MeridianService",
@@ -354,6 +372,7 @@ let package = Package(
         .testTarget(
             name: "MeridianCLITests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianTestSupport",
                 "MeridianPostgres",
                 .product(name: "Logging", package: "swift-log"),

@@ -45,8 +45,12 @@ struct Meridian: AsyncParsableCommand {
 
     /// Runs the command, printing a failure as one line on standard error with its exit code.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let problem = ErrorLine.controlCharacterProblem(arguments) {
+            fail(problem, status: ExitStatus.dataError.rawValue)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -54,10 +58,17 @@ struct Meridian: AsyncParsableCommand {
             }
         } catch {
             if let failure = CLIFailure(error) {
-                FileHandle.standardError.write(Data("meridian: error: \(failure.message)\n".utf8))
-                Foundation.exit(failure.status.rawValue)
+                fail(ErrorLine.oneLine(failure.message), status: failure.status.rawValue)
             }
-            exit(withError: error)
+            let code = exitCode(for: error)
+            // Help and version are no failure: argument-parser prints them as it should.
+            if code == .success { exit(withError: error) }
+            fail(ErrorLine.usage(error, arguments: arguments), status: code.rawValue)
         }
+    }
+
+    private static func fail(_ line: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("meridian: error: \(line)\n".utf8))
+        Foundation.exit(status)
     }
 }

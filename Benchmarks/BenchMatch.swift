@@ -21,6 +21,7 @@ struct BenchMatch: AsyncParsableCommand {
               swift build -c release && .build/release/meridian-bench match --experiences 100000 --queries 200
               .build/release/meridian-bench match --keep --reuse --recall   # again, without reloading; recall against search-index
               .build/release/meridian-bench match --keep --reuse --preselection search-index
+              .build/release/meridian-bench match --eval Tests/Evaluation/eval-exchanges.json   # real exchanges, shipped catalogue
             """
     )
     @OptionGroup var database: BenchDatabaseOptions
@@ -29,14 +30,18 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Unmeasured match queries first.") var warmup = 20
     @Flag(help: "Keep the scratch database afterwards.") var keep = false
     @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
-    @Option(help: "Where candidates come from: postings (default), search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
-    var preselection: Matcher.Preselection = .postings
+    @Option(help: "Where candidates come from: automatic (default: exhaustive up to 20,000 experiences, postings above), postings, search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
+    var preselection: Matcher.Preselection = .automatic
     @Option(help: "Rows the pre-selection keeps (Matcher.candidateBudget; default 400 for postings, 1000 for search-index).")
     var candidateBudget: Int?
     @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
     var candidateCap: Int?
     @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
     var recall = false
+    @Option(help: "Instead of the synthetic catalogue: match the real exchanges of this evaluation file against the shipped catalogue and print top-1, top-5 and MRR, per language too.")
+    var eval: String?
+    @Flag(help: "With --eval, print one JSON line.") var json = false
+    @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
 
     static let scratchDatabase = "meridian_bench_match"
 
@@ -46,6 +51,11 @@ struct BenchMatch: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let eval {
+            let weights = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
+            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, weights: weights, json: json)
+            return
+        }
         let logger = database.logger
         let base = try await database.connect()
         var target = ScratchDatabase(on: base, name: Self.scratchDatabase)

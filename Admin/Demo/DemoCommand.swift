@@ -35,6 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
             with every exchange's status, the fund statement and the queue statistics. The people, \
             plans, amounts and accounts are invented; the programmes they are matched with are real.
 
+            On the private cluster it runs in a database of its own, meridian_demo (another with \
+            --database NAME), so its invented exchanges, people and money never reach your knowledge \
+            base in the database meridian; look at them afterwards with --database meridian_demo. \
             With an external database (--database-url or MERIDIAN_DATABASE_URL) it refuses to run \
             unless --allow-external-database confirms it may add to that database.
 
@@ -60,12 +63,14 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The demo's trust fund, and who the demo says created it.
     static let fundID = "rapid-response"
+    /// The private cluster's database the demo runs in unless --database names another.
+    static let privateDatabase = "meridian_demo"
     static let creator = "meridian-demo"
 
     func run() async throws {
         section("database")
-        let settings = try await database.connect()
-        print("  ready at \(settings.url)")
+        let settings = try await database.connect(privateDefault: Self.privateDatabase)
+        print("  ready at \(settings.url)\(database.externalURL == nil ? " (the demo's own database; yours is untouched)" : "")")
         let folder = try filesFolder()
         try await withPostgresClient(settings, logger: database.logger) { client in
             let logger = database.logger
@@ -82,7 +87,8 @@ struct DemoCommand: AsyncParsableCommand {
             try await summarise(run, client: client, folder: folder)
             try await cast.signOutEveryone()
         }
-        print("\ndone. Try `meridian exchange list`, `meridian fund statement \(Self.fundID)` or `meridian kb search reintegration`.")
+        let flag = database.externalURL == nil ? " --database \(database.privateDatabase ?? Self.privateDatabase)" : ""
+        print("\ndone. Try `meridian exchange list\(flag)`, `meridian fund statement \(Self.fundID)\(flag)` or `meridian kb search reintegration\(flag)`.")
     }
 
     private func filesFolder() throws -> URL {

@@ -9,6 +9,8 @@ struct DecideOptions: ParsableArguments {
     @Argument(help: "The exchange id.") var id: String
     @Option(help: "A comment for the history (required when asking for a revision or declining an invitation).") var comment: String?
     @Option(help: "An idempotency key: running the command again with it has no second effect.") var key: String?
+
+    func validate() throws { try KeyCheck.validate(key) }
     @Flag(help: "Print JSON.") var json = false
 
     func run(_ verb: DeskVerb) async throws {

@@ -29,4 +29,6 @@ struct ExchangeCommand: AsyncParsableCommand {
 /// The options every acting exchange command shares.
 struct ExchangeKeyOption: ParsableArguments {
     @Option(help: "An idempotency key: running the command again with it has no second effect.") var key: String?
+
+    func validate() throws { try KeyCheck.validate(key) }
 }

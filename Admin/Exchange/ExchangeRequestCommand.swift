@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianCodes
 import MeridianService
 import MeridianExchange
 
@@ -60,7 +61,9 @@ struct ExchangeRequestCommand: AsyncParsableCommand {
     static func indicator(_ text: String) throws -> Indicator {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let posix = Locale(identifier: "en_US_POSIX")
-        guard parts.count == 4, let baseline = Decimal(string: parts[2], locale: posix), let target = Decimal(string: parts[3], locale: posix) else {
+        // Read whole or not at all: Decimal(string:) alone takes "40abc" for 40 and "12,5" for 12.
+        guard parts.count == 4, StrictNumber.isDecimal(parts[2]), StrictNumber.isDecimal(parts[3]),
+              let baseline = Decimal(string: parts[2], locale: posix), let target = Decimal(string: parts[3], locale: posix) else {
             throw ValidationError("--indicator '\(text)' must be NAME|UNIT|BASELINE|TARGET with numbers, such as \"Parcels registered|%|12|40\".")
         }
         return Indicator(name: parts[0], unit: parts[1], baseline: baseline, target: target)

@@ -35,6 +35,8 @@ struct DisburseCommand: AsyncParsableCommand {
     @Option(help: "The beneficiary bank's BIC.") var bic: String?
     @Option(help: "What the beneficiary's statement shows (default: the grant and instalment).") var reference: String?
     @Option(help: "An idempotency key: the same key always returns the first instruction.") var key: String?
+
+    func validate() throws { try KeyCheck.validate(key) }
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print JSON.") var json = false
 

@@ -58,7 +58,7 @@ struct FundCreate: AsyncParsableCommand {
     @Option(help: "The fund's name.") var name: String
     @Option(help: "The ISO 4217 currency the fund is kept in.") var currency: String
     @Option(name: .customLong("donor"), help: "A donor (repeat for several).") var donors: [String] = []
-    @Option(help: "The largest grant, such as \"150,000 USD\" (default 150,000 USD for a USD fund; required for any other currency).") var maxGrant: String?
+    @Option(parsing: .unconditional, help: "The largest grant, such as \"150,000 USD\" (default 150,000 USD for a USD fund; required for any other currency).") var maxGrant: String?
     @Option(help: "The IBAN payments leave from.") var iban: String?
     @Option(help: "The account number payments leave from (with --bank-code).") var accountNumber: String?
     @Option(help: "The bank code of --account-number.") var bankCode: String?
@@ -166,7 +166,7 @@ struct FundContribute: AsyncParsableCommand {
     )
     @Argument(help: "The fund's id.") var id: String
     @Option(help: "The donor.") var donor: String
-    @Option(help: "The amount, such as \"1,000,000.00 USD\".") var amount: String
+    @Option(parsing: .unconditional, help: "The amount, such as \"1,000,000.00 USD\".") var amount: String
     @Option(help: "The day the money was received (YYYY-MM-DD; default today).") var date: String?
     @Option(help: "The bank's or the agreement's reference.") var reference: String
     @OptionGroup var database: DatabaseOptions

@@ -142,6 +142,8 @@ enum GrantDecide {
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
         @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
+
+        func validate() throws { try KeyCheck.validate(key) }
         @OptionGroup var database: DatabaseOptions
         func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, key: key, database: database) }
     }
@@ -153,6 +155,8 @@ enum GrantDecide {
         @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
         @Option(help: "A comment kept in the exchange's history.") var comment: String?
         @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
+
+        func validate() throws { try KeyCheck.validate(key) }
         @OptionGroup var database: DatabaseOptions
         func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, key: key, database: database) }
     }

@@ -34,6 +34,8 @@ struct FireInstance: AsyncParsableCommand {
     @Option(help: "An idempotency key: firing again with it has no second effect.")
     var key: String?
 
+    func validate() throws { try KeyCheck.validate(key) }
+
     @OptionGroup var database: DatabaseOptions
 
     @Flag(help: "Print JSON.")

@@ -13,8 +13,8 @@ struct KBCommand: AsyncParsableCommand {
         discussion: """
             Example:
               meridian kb seed && meridian kb match --text "reintegrate demobilised combatants" \\
-                --sector demobilisation-reintegration --country COD --region sub-saharan-africa --income-group low
+                --sector demobilisation-reintegration --country COD
             """,
-        subcommands: [KBImport.self, KBSeed.self, KBList.self, KBShow.self, KBSearch.self, KBMatch.self]
+        subcommands: [KBImport.self, KBSeed.self, KBList.self, KBShow.self, KBSearch.self, KBMatch.self, KBFeedback.self, KBCountries.self]
     )
 }

@@ -8,16 +8,20 @@ struct KBMatch: AsyncParsableCommand {
         commandName: "match",
         abstract: "Propose the five best-matching countries (other than the requester) for a request.",
         discussion: """
-            Score = Σ weight × component: text (ts_rank_cd r as r/(r+4)) 0.40, shared sectors 0.25, \
-            region (same 1, neighbouring 0.5) 0.10, income group (1 − steps/3) 0.10, outcome strength \
-            (0–3, ÷3) 0.15. At most one experience per country; matches below the minimum score 0.35 are \
-            left out, and fewer than five is reported. Region and income group default to what the \
-            knowledge base records for --country.
+            Score = Σ weight × component: text (r/(r+8), r the request's words' weights in the \
+            experience times their rarity) 0.50, shared sectors 0.25, region (same 1, neighbouring 0.5) \
+            0.05, income group (1 − steps/3) 0.05, outcome (evidence 0–3 ÷ 3, halved when self-reported, \
+            ± officials' feedback, capped) 0.15. At most one experience per country; matches below the minimum score 0.35 are \
+            left out, and fewer than five is reported. Region and income group default to the country \
+            table's (`meridian kb countries`), else to what the knowledge base records for --country. \
+            The request's language (en, fr, es, pt) is detected from its words unless --language says it; \
+            summaries are shown in it where the catalogue has them, marked "(in English)" otherwise.
 
             Example:
               meridian kb match --text "reintegrate demobilised ex-combatants into communities" \\
-                --sector demobilisation-reintegration --country COD --region sub-saharan-africa \\
-                --income-group low --weights outcome=0.3,minimum-score=0.3 --json
+                --sector demobilisation-reintegration --country COD --weights outcome=0.3,minimum-score=0.3 --json
+              meridian kb match --text "Réintégrer d'anciens combattants dans la vie civile grâce à l'emploi" \\
+                --sector demobilisation-reintegration --country CAF
             """
     )
     @OptionGroup var database: DatabaseOptions
@@ -26,6 +30,7 @@ struct KBMatch: AsyncParsableCommand {
     @Option(help: "The requesting country (ISO 3166-1 alpha-3); never proposed.") var country: String
     @Option(help: "The requester's World Bank region (\(Region.codes)).") var region: String?
     @Option(name: .customLong("income-group"), help: "The requester's income group (\(IncomeGroup.codes)).") var incomeGroup: String?
+    @Option(help: "The request's language (\(Language.codes)); detected from the text when left out.") var language: String?
     @Option(help: "Override weights: NAME=NUMBER,… with names \(MatchingWeights.names.joined(separator: ", ")).") var weights: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -38,6 +43,7 @@ struct KBMatch: AsyncParsableCommand {
             throw ValidationError("unknown income group '\(incomeGroup)'; one of \(IncomeGroup.codes).")
         }
         if let weights { _ = try MatchingWeights.default.overridden(by: weights) }
+        if let language, Language(rawValue: language) == nil { throw ValidationError("unknown language '\(language)'; one of \(Language.codes).") }
     }
 
     func run() async throws {
@@ -49,7 +55,7 @@ struct KBMatch: AsyncParsableCommand {
             if region == nil || income == nil {
                 guard let profile = try await ExperienceStore(client: client, logger: logger).countryProfile(countryCode) else {
                     throw CLIFailure(
-                        "the knowledge base has no experience of \(countryCode) to take its region and income group from; pass --region and --income-group",
+                        "\(countryCode) is neither classified in the country table (`meridian kb countries`) nor in the knowledge base; pass --region and --income-group",
                         status: .usage
                     )
                 }
@@ -58,7 +64,7 @@ struct KBMatch: AsyncParsableCommand {
             }
             let request = MatchRequest(
                 text: text, sectors: sectors.compactMap(Sector.init(rawValue:)), countryCode: countryCode,
-                region: region!, incomeGroup: income!
+                region: region!, incomeGroup: income!, language: language.flatMap(Language.init(rawValue:))
             )
             return try await Matcher(client: client, logger: logger, weights: weights).match(request)
         }
@@ -66,7 +72,7 @@ struct KBMatch: AsyncParsableCommand {
             print(try JSONOutput.string(result))
             return
         }
-        print("\(result.status.rawValue): \(result.note)")
+        print("\(result.status.rawValue): \(result.note)\(result.language.map { " (request read as \($0.name))" } ?? "")")
         for (index, match) in result.matches.enumerated() {
             let parts = match.parts
             print("""
@@ -78,7 +84,8 @@ struct KBMatch: AsyncParsableCommand {
                    \(match.summary)
                    why: terms \(match.reasons.matchedTerms.joined(separator: ", ")); \
                 sectors \(match.reasons.sharedSectors.isEmpty ? "none shared" : match.reasons.sharedSectors.map(\.rawValue).joined(separator: ", ")); \
-                \(match.reasons.region); \(match.reasons.income); \(match.reasons.outcome)
+                \(match.reasons.region); \(match.reasons.income); \(match.reasons.outcome)\
+                \(match.reasons.feedback.map { "; \($0)" } ?? "")\(match.reasons.concepts.map { "; concepts \($0.joined(separator: ", "))" } ?? "")
                    experience \(match.experienceId): meridian kb show \(match.experienceId)
                 """)
         }

@@ -1,8 +1,10 @@
+import Foundation
 import ArgumentParser
 import MeridianExchange
 import MeridianService
 
-/// `meridian kb show ID`: one experience in full, with its sources.
+/// `meridian kb show ID`: one experience in full, with its sources, provenance, summaries and
+/// officials' feedback.
 struct KBShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
@@ -13,26 +15,46 @@ struct KBShow: AsyncParsableCommand {
     @Argument(help: "The experience's id (see kb list).") var id: Int
     @Flag(help: "Print JSON.") var json = false
 
+    private struct Shown: Encodable {
+        var experience: Experience
+        var feedback: [FeedbackStore.Feedback]
+    }
+
     func run() async throws {
-        let experience = try await ServiceSession.runAsOperator(database) { service in try await service.experience(id) }
+        let found = try await ServiceSession.runAsOperator(database) { service -> Shown in
+            let experience = try await service.experience(id)
+            return Shown(experience: experience, feedback: try await service.feedback(on: id))
+        }
+        let shown = found
         if json {
-            print(try JSONOutput.string(experience))
+            print(try JSONOutput.string(shown))
             return
+        }
+        let experience = shown.experience
+        let summaries = Language.allCases.compactMap { language in experience.summaries[language.rawValue].map { "  \(language.rawValue): \($0)" } }
+        let useful = shown.feedback.filter(\.useful).count
+        let feedback = shown.feedback.map { item in
+            "  - \(item.useful ? "useful" : "not useful") — \(item.official), exchange \(item.exchangeId.uuidString.lowercased().prefix(8))\(item.comment.map { ": \($0)" } ?? "")"
         }
         print("""
             \(experience.programme) — \(experience.countryName) (\(experience.countryCode)), \(experience.years)
             region: \(experience.region.rawValue); income group: \(experience.incomeGroup.rawValue)
             sectors: \(experience.sectors.map(\.rawValue).joined(separator: ", "))
-            evidence: \(experience.outcomeStrength.rawValue) — \(experience.outcomeStrength.label)
+            evidence: \(experience.outcomeStrength.rawValue) — \(experience.outcomeStrength.label)\(experience.selfReported ? " (self-reported by an exchange)" : "")
 
             Problem: \(experience.problem)
 
             Approach: \(experience.approach)
 
             Outcomes: \(experience.outcomes)
-
+            \(summaries.isEmpty ? "" : "\nSummary:\n" + summaries.joined(separator: "\n") + "\n")
             Sources:
             \(experience.sources.map { "  - \($0)" }.joined(separator: "\n"))
+
+            Provenance: \(experience.provenance ?? "not stated (imported without a provenance line)")
+
+            Feedback: \(shown.feedback.isEmpty ? "none yet" : "\(useful) useful, \(shown.feedback.count - useful) not useful")
             """)
+        if !feedback.isEmpty { print(feedback.joined(separator: "\n")) }
     }
 }

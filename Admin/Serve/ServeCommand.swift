@@ -58,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                 rateLimitBurst: rateLimit * 2,
                                                 secureCookies: secureCookies || ProcessInfo.processInfo.environment["MERIDIAN_SECURE_COOKIES"] == "1")
         let runWorkers = workers
-        try await withPostgresClient(settings, logger: logger) { client in
+        // A server outlives a database restart (its requests fail meanwhile, /readyz says so): no watchdog.
+        try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
             let service = try MeridianService(client: client, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: try MeridianServer.application(service: service, configuration: configuration, logger: logger)),

@@ -24,6 +24,15 @@ struct DatabaseOptions: ParsableArguments {
     )
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "The database in the private cluster. Default: meridian (the demo's own: meridian_demo).",
+            valueName: "name"
+        )
+    )
+    var privateDatabase: String?
+
     @Flag(name: .shortAndLong, help: "Log what meridian does to standard error.")
     var verbose = false
 
@@ -43,9 +52,10 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The embedded cluster these options point at (whether or not it exists yet).
-    func embeddedCluster() throws -> EmbeddedCluster {
+    func embeddedCluster(database fallback: String? = nil) throws -> EmbeddedCluster {
         var configuration = EmbeddedCluster.Configuration.default()
         if let dataDirectory { configuration.directory = dataDirectory }
+        if let name = privateDatabase ?? fallback { configuration.database = name }
         return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate(
             majorVersion: EmbeddedCluster.majorVersion(ofClusterIn: configuration.directory)
         ))
@@ -56,10 +66,12 @@ struct DatabaseOptions: ParsableArguments {
     ///
     /// An external database is never migrated implicitly: when its schema is behind, the
     /// command stops and says to run `meridian db migrate`.
-    func connect() async throws -> ConnectionSettings {
+    /// - Parameter privateDefault: the private cluster's database when `--database` does not
+    ///   name one (the demo keeps to `meridian_demo`); `nil` for Meridian's own.
+    func connect(privateDefault: String? = nil) async throws -> ConnectionSettings {
         let logger = self.logger
         if let url = externalURL {
-            let settings = try ConnectionSettings(url: url)
+            let settings = try Self.limited(try ConnectionSettings(url: url))
             let pending = try await Migrator.bundled().pending(settings, logger: logger)
             guard pending.isEmpty else {
                 throw DatabaseError(
@@ -70,10 +82,38 @@ struct DatabaseOptions: ParsableArguments {
             }
             return settings
         }
-        let cluster = try embeddedCluster()
+        let cluster = try embeddedCluster(database: privateDefault)
         try await cluster.start(logger: logger)
-        try await Migrator.bundled().migrate(cluster.connection, logger: logger)
-        return cluster.connection
+        let settings = try Self.limited(cluster.connection)
+        try await Migrator.bundled().migrate(settings, logger: logger)
+        return settings
+    }
+
+    /// The statement limit when MERIDIAN_STATEMENT_TIMEOUT says none: five minutes, far above
+    /// any statement of a command, so only a stuck one is stopped.
+    static let defaultStatementTimeout: Duration = .seconds(300)
+
+    /// `settings` with the limits of the environment: MERIDIAN_CONNECT_TIMEOUT (seconds, when
+    /// the URL gives no connect_timeout) and MERIDIAN_STATEMENT_TIMEOUT (seconds, 0 for none).
+    static func limited(_ settings: ConnectionSettings) throws -> ConnectionSettings {
+        var settings = settings
+        let environment = ProcessInfo.processInfo.environment
+        func seconds(_ name: String, allowZero: Bool) throws -> Int? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            guard let value = Int(text), value >= (allowZero ? 0 : 1), value <= 86_400 else {
+                throw CLIFailure("\(name)=\(text) is not a whole number of seconds from \(allowZero ? 0 : 1) to 86400", status: .usage)
+            }
+            return value
+        }
+        if let connect = try seconds("MERIDIAN_CONNECT_TIMEOUT", allowZero: false), settings.connectTimeout == ConnectionSettings.defaultConnectTimeout {
+            settings.connectTimeout = .seconds(connect)
+        }
+        switch try seconds("MERIDIAN_STATEMENT_TIMEOUT", allowZero: true) {
+        case nil: settings.statementTimeout = settings.statementTimeout ?? defaultStatementTimeout
+        case 0?: settings.statementTimeout = nil
+        case let value?: settings.statementTimeout = .seconds(value)
+        }
+        return settings
     }
 }
 

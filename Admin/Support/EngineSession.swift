@@ -24,7 +24,7 @@ enum EngineSession {
     /// A JSON object given on the command line; malformed JSON is bad input data (65).
     static func jsonObject(_ text: String?, option: String) throws -> [String: JSONValue] {
         guard let text else { return [:] }
-        return try JSONValue.parseObject(text, what: option)
+        return try JSONValue.parseInput(text, what: option)
     }
 
     /// `2026-11-29 16:03:12Z` for tables.

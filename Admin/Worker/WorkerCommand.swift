@@ -52,7 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings = try await database.connect()
+        var settings = try await connectPatiently()
         settings.maximumConnections = connections
         var configuration = QueueWorkerConfiguration()
         if !queues.isEmpty { configuration.queues = queues.map { .init(QueueName($0.name), concurrency: $0.concurrency) } }
@@ -66,7 +66,8 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = min(logger.logLevel, .notice)
         if database.verbose { logger.logLevel = .info }
         let handlers = BuiltinHandlers.make(diagnosticsDirectory: diagnosticsDir)
-        try await withPostgresClient(settings, logger: logger) { client in
+        // The worker waits and retries by itself when the database goes away: no watchdog.
+        try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
             let handlers = try MeridianService(client: client, logger: logger).workerHandlers(adding: handlers)
             let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
             let group = ServiceGroup(
@@ -77,6 +78,28 @@ struct WorkerCommand: AsyncParsableCommand {
                 )
             )
             try await group.run()
+        }
+    }
+}
+
+extension WorkerCommand {
+    /// The database, waited for: a worker started while PostgreSQL shuts down, restarts or is
+    /// not up yet retries with backoff (0.5 s doubling to 10 s), as it does when the database
+    /// goes away later, instead of exiting. Other errors (a bad URL, pending migrations) end it.
+    func connectPatiently() async throws -> ConnectionSettings {
+        var delay: Duration = .milliseconds(500)
+        while true {
+            do {
+                let settings = try await database.connect()
+                try await withPostgresConnection(settings, logger: database.logger) { _ in }
+                return settings
+            } catch let error where DatabaseUnavailable.isUnavailable(error) {
+                var logger = database.logger
+                logger.logLevel = min(logger.logLevel, .warning)
+                logger.warning("the database is unavailable; retrying in \(delay)", metadata: ["error": "\(DatabaseUnavailable.reason(error))"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(10))
+            }
         }
     }
 }

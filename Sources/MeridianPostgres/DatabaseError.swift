@@ -14,6 +14,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         public static let clusterFailed = Code(name: "cluster-failed")
         /// The embedded cluster is not running (for commands that do not start it).
         public static let clusterNotRunning = Code(name: "cluster-not-running")
+        /// The database did not answer in time (a connection attempt, or the server went away
+        /// while a command ran).
+        public static let timedOut = Code(name: "timed-out")
         /// A database URL could not be understood.
         public static let invalidURL = Code(name: "invalid-url")
         /// A migration file is malformed, missing, or was changed after it was applied.

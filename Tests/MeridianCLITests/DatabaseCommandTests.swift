@@ -220,6 +220,25 @@ struct DatabaseCommandTests {
         }
     }
 
+    @Test("the demo runs in a database of its own on the private cluster: the user's knowledge base receives nothing")
+    func demoKeepsToItself() async throws {
+        try await withScratchCluster { directory in
+            let files = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-demo-own-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: files) }
+            let demo = try await meridian(["demo", "--files-dir", files.path], directory)
+            #expect(demo.status == 0, "\(demo.standardError)")
+            #expect(demo.standardOutput.contains("/meridian_demo?") && demo.standardOutput.contains("the demo's own database"))
+            #expect(demo.standardOutput.contains("--database meridian_demo"))
+            let own = try await meridian(["kb", "list", "--json"], directory)
+            #expect(own.status == 0, "\(own.standardError)")
+            let ownList = try JSONSerialization.jsonObject(with: Data(own.standardOutput.utf8)) as? [Any]
+            #expect(ownList?.isEmpty == true, "the user's database holds no demo experience")
+            let demos = try await meridian(["kb", "list", "--json", "--database", "meridian_demo"], directory)
+            let demoList = try #require(try JSONSerialization.jsonObject(with: Data(demos.standardOutput.utf8)) as? [[String: Any]])
+            #expect(demoList.contains { ($0["self_reported"] as? Bool) == true }, "the demo's closed exchanges became self-reported experiences there")
+        }
+    }
+
     // MARK: Helpers
 
     private func meridian(_ arguments: [String], _ directory: String, environment: [String: String] = [:]) async throws -> MeridianBinary.Output {

@@ -15,18 +15,10 @@ import MeridianFunding
 struct DeskCommandTests {
     typealias Session = ExchangeCommandTests.Session
 
-    /// Everything a refused command could have changed: instance versions, history, votes, keys, reviews, partner answers.
-    func footprint(_ database: TestDatabase) async throws -> String {
-        try await withPostgresClient(database.settings, logger: database.logger) { client in
-            let rows = try await client.query("""
-                SELECT coalesce(string_agg(id::text || ':' || version::text || ':' || state, ',' ORDER BY id), '')
-                    || '|' || (SELECT count(*) FROM engine_history) || '|' || (SELECT count(*) FROM engine_votes)
-                    || '|' || (SELECT count(*) FROM engine_event_keys) || '|' || (SELECT count(*) FROM exchange_reviews)
-                    || '|' || (SELECT count(*) FROM exchange_partner_choices WHERE response <> 'pending')
-                FROM engine_instances
-                """, logger: database.logger).collect()
-            return try rows[0].decode(String.self)
-        }
+    /// Everything a refused command could have changed: every row of every table (plans,
+    /// grants, the ledger, notifications and jobs as much as instances and history).
+    func footprint(_ database: TestDatabase) async throws -> TableFingerprint {
+        try await TableFingerprint.take(database)
     }
 
     func fire(_ database: TestDatabase, _ id: String, _ event: String, actor: String) async throws {

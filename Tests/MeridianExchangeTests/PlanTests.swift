@@ -44,6 +44,36 @@ struct PlanTests {
         #expect(PlanCheck(split).problems.isEmpty)
         #expect(MoneyText.format(1_900_000, "USD") == "19,000.00 USD")
         #expect(MoneyText.format(350_000, "RWF") == "350,000 RWF")
+        // The shared ISO 4217 table: the dinars have three decimals.
+        #expect(MoneyText.format(1_500, "JOD") == "1.500 JOD")
+        #expect(MoneyText.format(12_345_678, "KWD") == "12,345.678 KWD")
+        #expect(MoneyText.format(1_000, "TND") == "1.000 TND")
+    }
+
+    @Test("codes are checked against the ISO tables, not their shape; texts against their limits")
+    func codesAndLimits() {
+        for (currency, country) in [("ZZZ", "COD"), ("XXX", "COD"), ("USD", "XYZ"), ("USD", "BR")] {
+            var plan = Fixtures.plan()
+            plan.budget[0].currency = currency
+            plan.activities[0].participants[0].country = country
+            #expect(!PlanCheck(plan).isConsistent, "\(currency) \(country)")
+        }
+        var long = Fixtures.plan()
+        long.activities[0].title = String(repeating: "t", count: 301)
+        #expect(PlanCheck(long).problems.contains { $0.contains("title: has 301 characters, at most 300") })
+        var nul = Fixtures.plan()
+        nul.activities[0].title = "a\u{0}b"
+        #expect(PlanCheck(nul).problems.contains { $0.contains("NUL") })
+    }
+
+    @Test("a plan file's unknown key is named, never dropped")
+    func unknownKey() throws {
+        let text = #"{"activities": [], "budget": [], "budgets": []}"#
+        #expect {
+            _ = try VisitPlan.decode(Data(text.utf8), file: "plan.json")
+        } throws: { error in
+            (error as? ExchangeError)?.message == "plan.json: 'budgets' is not a field of this file"
+        }
     }
 
     @Test("a plan file with a bad date says where")

@@ -99,16 +99,35 @@ struct PostingsTests {
     func postingsAgreeWithSearchIndex() async throws {
         try await withKnowledgeBase(seeded: true) { client, logger, _ in
             for request in [MatchingTests.ddr, MatchingTests.cct] {
-                let postings = try await Matcher(client: client, logger: logger).match(request)
+                let postings = try await Matcher(client: client, logger: logger, preselection: .postings).match(request)
                 let searchIndex = try await Matcher(client: client, logger: logger, preselection: .searchIndex).match(request)
                 #expect(postings.matches.map(\.countryCode) == searchIndex.matches.map(\.countryCode))
                 #expect(postings.matches.map(\.score) == searchIndex.matches.map(\.score))
             }
             // Few postings per word: still the best by text, never the requester's own.
-            let narrow = try await Matcher(client: client, logger: logger, candidateBudget: 10, candidateCap: 3).match(MatchingTests.ddr)
+            let narrow = try await Matcher(client: client, logger: logger, preselection: .postings, candidateBudget: 10, candidateCap: 3).match(MatchingTests.ddr)
             #expect(!narrow.matches.isEmpty)
             #expect(!narrow.matches.contains { $0.countryCode == MatchingTests.ddr.countryCode })
-            #expect(narrow.candidatesRanked <= 10)
+            // The budget, plus as many as the requester has experiences (kept out afterwards).
+            let own = try SeedCatalogue.experiences().filter { $0.countryCode == MatchingTests.ddr.countryCode }.count
+            #expect(narrow.candidatesRanked <= 10 + own)
+        }
+    }
+
+    @Test("automatic pre-selection ranks every candidate while the catalogue is small, and the postings above the limit")
+    func automaticIsExhaustiveWhenSmall() async throws {
+        try await withKnowledgeBase(seeded: true) { client, logger, _ in
+            for request in [MatchingTests.ddr, MatchingTests.cct] {
+                let automatic = try await Matcher(client: client, logger: logger).match(request)
+                let exhaustive = try await Matcher(client: client, logger: logger, preselection: .exhaustive).match(request)
+                #expect(automatic.matches == exhaustive.matches)
+                #expect(automatic.candidatesRanked == exhaustive.candidatesRanked)
+                var overLimit = Matcher(client: client, logger: logger, candidateBudget: 10, candidateCap: 3)
+                overLimit.exhaustiveLimit = 0
+                let postings = try await overLimit.match(request)
+                let own = try SeedCatalogue.experiences().filter { $0.countryCode == request.countryCode }.count
+                #expect(postings.candidatesRanked <= 10 + own, "above the limit the postings' budget applies")
+            }
         }
     }
 }

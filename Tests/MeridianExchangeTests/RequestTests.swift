@@ -125,4 +125,19 @@ struct RequestTests {
             } throws: { ($0 as? ExchangeError)?.code == .notFound }
         }
     }
+
+    @Test("the same request filed several times at once with one key: one exchange, every caller gets it, none a unique-key error")
+    func concurrentFilingsWithOneKey() async throws {
+        try await ExchangeFixture.with { f in
+            for round in 0..<3 {
+                let key = "together-\(round)"
+                let results = try await withThrowingTaskGroup(of: Exchanges.Filed.self) { group in
+                    for _ in 0..<4 { group.addTask { try await f.exchanges.file(Fixtures.ddrRequest, by: Fixtures.codOfficial, key: key) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(Set(results.map(\.exchangeID)).count == 1, "round \(round): \(results)")
+                #expect(results.filter { !$0.replayed }.count == 1, "round \(round): one filing, the others replayed")
+            }
+        }
+    }
 }

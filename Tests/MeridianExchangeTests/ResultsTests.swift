@@ -74,6 +74,13 @@ struct ResultsTests {
             #expect(experience.approach.contains("study visit (Reintegration centres in Musanze)"))
             #expect(experience.outcomeStrength == .reported)
             #expect(experience.sources == ["meridian:exchange/\(id.uuidString.lowercased())"])
+            #expect(experience.selfReported, "an exchange's own report is self-reported evidence")
+            #expect(experience.provenance?.hasPrefix("Self-reported") == true)
+            // Scored for a match, it says so, and its evidence counts half of an independent report's.
+            let own = MatchScorer(request: MatchRequest(text: "x", sectors: [], countryCode: "UGA", region: .subSaharanAfrica, incomeGroup: .low),
+                                  weights: .default).score(MatchScorer.Candidate(experience: experience, rank: 1, matchedTerms: []))
+            #expect(own.reasons.outcome.contains("self-reported by an exchange"))
+            #expect(own.parts.outcome == 0.025, "0.15 × 1/3 × 0.5")
         }
     }
 }

@@ -17,10 +17,10 @@ struct ScoringTests {
     func components() {
         let scorer = MatchScorer(request: request, weights: .default)
         let match = scorer.score(candidate("KEN", id: 1, rank: 4, region: .middleEastNorthAfrica, income: .upperMiddle, strength: .rigorous))
-        #expect(match.parts.text == 0.2)          // 0.40 × 4/(4+4)
+        #expect(match.parts.text == 0.1667)       // 0.50 × 4/(4+8)
         #expect(match.parts.sector == 0.125)      // 0.25 × 1 of 2 sectors
-        #expect(match.parts.region == 0.05)       // 0.10 × neighbouring
-        #expect(match.parts.income == 0.0333)     // 0.10 × (1 − 2/3)
+        #expect(match.parts.region == 0.025)      // 0.05 × neighbouring
+        #expect(match.parts.income == 0.0167)     // 0.05 × (1 − 2/3)
         #expect(match.parts.outcome == 0.15)      // 0.15 × 3/3
         #expect(abs(match.score - match.parts.total) < 1e-9)
         #expect(match.reasons.region.hasPrefix("neighbouring region"))

@@ -1,6 +1,12 @@
+import Foundation
+import Logging
 import Testing
 
 @testable import MeridianPostgres
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Database URLs")
 struct ConnectionSettingsTests {
@@ -60,5 +66,54 @@ struct ConnectionSettingsTests {
         #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=require").tls == .require)
         #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=verify-ca").tls == .verifyFull)
         #expect(try ConnectionSettings(url: "postgresql://u@h/db?sslmode=verify-full").tls == .verifyFull)
+    }
+
+    @Test("a malformed URL never shows its password, whatever part is broken")
+    func malformedURLsHidePasswords() {
+        for url in ["postgresql://bob:S3cretPW@[::1/db", "postgresql://bob:S3cretPW@host:99999999999/db", "postgresql://bob:S3cretPW@h o s t/db",
+                    "postgresql://bob@[::1/db?password=S3cretPW&x=1"] {
+            #expect(!ConnectionSettings.redacted(url).contains("S3cretPW"), "\(url)")
+            #expect {
+                _ = try ConnectionSettings(url: url)
+            } throws: { error in
+                !"\(error)".contains("S3cretPW")
+            }
+        }
+    }
+
+    @Test("connect_timeout and application_name are honoured; a timeout of 0 (wait for ever) or not a number is refused")
+    func timeoutsAndName() throws {
+        let plain = try ConnectionSettings(url: "postgresql://u@h/db")
+        #expect(plain.connectTimeout == .seconds(10) && plain.applicationName == "meridian")
+        let given = try ConnectionSettings(url: "postgresql://u@h/db?connect_timeout=3&application_name=reports")
+        #expect(given.connectTimeout == .seconds(3) && given.applicationName == "reports")
+        for bad in ["connect_timeout=0", "connect_timeout=soon", "connect_timeout=-1", "application_name=%7F"] {
+            #expect(throws: DatabaseError.self, "\(bad)") { try ConnectionSettings(url: "postgresql://u@h/db?\(bad)") }
+        }
+    }
+
+    @Test("a server that accepts the socket and never answers fails the attempt after connect_timeout, as 'timed out'")
+    func silentServerTimesOut() async throws {
+        // A listening socket nobody accepts from: the kernel completes the TCP handshake, the login never gets an answer.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        #expect(listen(listener, 8) == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        var settings = try ConnectionSettings(url: "postgresql://u@127.0.0.1:\(port)/db?connect_timeout=1")
+        settings.tls = .disable
+        let started = ContinuousClock.now
+        await #expect {
+            try await withPostgresConnection(settings, logger: Logger(label: "test")) { _ in }
+        } throws: { error in
+            (error as? DatabaseError)?.code == .timedOut
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }

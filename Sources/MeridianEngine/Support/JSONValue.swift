@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 
 /// A JSON value as the engine stores it: contexts, event data and task results.
 ///
@@ -57,6 +58,69 @@ public enum JSONValue: Sendable, Hashable, Codable {
             throw EngineError(.invalidInput, "\(what) must be a JSON object, not \(value.kindName)", hint: "wrap the values in {…}")
         }
         return object
+    }
+
+    /// ``parseObject(_:what:)`` for what a person gives (a context, an event's data), with
+    /// the rules of input on top: every string plain text (``InputText``), and the amounts
+    /// under `amounts` whole non-negative minor units in an ISO 4217 currency — all checked
+    /// before any SQL runs.
+    public static func parseInput(_ text: String, what: String) throws(EngineError) -> [String: JSONValue] {
+        let object = try parseObject(text, what: what)
+        if let problem = JSONValue.object(object).textProblem(at: what) {
+            throw EngineError(.invalidInput, problem, hint: "give plain text (no NUL byte, no terminal control characters)")
+        }
+        if let problem = Self.amountProblem(object["amounts"], what: what) {
+            throw EngineError(.invalidInput, problem, hint: "write each amount as {\"minor_units\": 150000, \"currency\": \"USD\"}")
+        }
+        return object
+    }
+
+    /// The first string (key or value) of the tree that ``InputText`` refuses, named by its path.
+    func textProblem(at path: String) -> String? {
+        switch self {
+        case .string(let text):
+            return InputText.problem(text, field: path, maximum: InputText.Limit.any)
+        case .array(let values):
+            for (index, value) in values.enumerated() {
+                if let problem = value.textProblem(at: "\(path)[\(index)]") { return problem }
+            }
+            return nil
+        case .object(let fields):
+            for key in fields.keys.sorted() {
+                if let problem = InputText.problem(key, field: "\(path): a key", maximum: InputText.Limit.name, multiline: false) {
+                    return problem
+                }
+                if let problem = fields[key]!.textProblem(at: "\(path).\(key)") { return problem }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// The largest amount a context may hold, in minor units (as MeridianFunding's `Money.largestMinorUnits`).
+    public static let largestMinorUnits: Int64 = 1_000_000_000_000_000
+
+    /// Why the context's `amounts` are refused: each must be a non-negative whole number of
+    /// minor units in an ISO 4217 currency.
+    static func amountProblem(_ amounts: JSONValue?, what: String) -> String? {
+        guard let amounts else { return nil }
+        guard case .object(let fields) = amounts else { return "\(what).amounts must be an object of amounts" }
+        for name in fields.keys.sorted() {
+            let field = "\(what).amounts.\(name)"
+            guard case .object(let amount) = fields[name]!, case .integer(let minor)? = amount["minor_units"],
+                  case .string(let code)? = amount["currency"] else {
+                return "\(field) must be {\"minor_units\": INTEGER, \"currency\": \"ISO 4217 code\"}"
+            }
+            guard ISO4217.isCurrency(code) else { return "\(field).currency: '\(InputText.printable(code))' is not an ISO 4217 currency code" }
+            guard (0...largestMinorUnits).contains(minor) else {
+                return "\(field).minor_units: \(minor) must be from 0 to \(largestMinorUnits)"
+            }
+            if let extra = amount.keys.sorted().first(where: { $0 != "minor_units" && $0 != "currency" }) {
+                return "\(field): unknown key '\(InputText.printable(extra))'"
+            }
+        }
+        return nil
     }
 
     /// The canonical text: sorted keys, no insignificant whitespace.

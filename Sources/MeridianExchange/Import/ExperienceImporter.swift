@@ -12,13 +12,23 @@ public enum ExperienceImporter {
         public var diagnostics: [ImportDiagnostic]
     }
 
+    /// How strict an import is. Both take the same format
+    /// (`Schemas/experience-catalogue.schema.json`); only `provenance` differs.
+    public enum Rules: Sendable {
+        /// A user's own file: `provenance` is optional (her own programmes need not say what
+        /// was checked in a session of ours), `summary` too.
+        case userImport
+        /// The shipped catalogue: every record must say its provenance.
+        case catalogue
+    }
+
     /// Files past this size are refused before parsing (the seed catalogue is ~60 KB).
     public static let maximumFileSize = 64 << 20
 
     /// Parses and validates `data` without touching the database.
     /// - Parameter fileName: how diagnostics name the file.
-    public static func parse(_ data: Data, fileName: String, format: ImportFormat) -> Parsed {
-        var validator = RecordValidator(file: fileName)
+    public static func parse(_ data: Data, fileName: String, format: ImportFormat, rules: Rules = .userImport) -> Parsed {
+        var validator = RecordValidator(file: fileName, requireProvenance: rules == .catalogue)
         var records: [RawRecord] = []
         switch format {
         case .json:
@@ -62,11 +72,11 @@ public enum ExperienceImporter {
             validator.report(line: header.line, "column '\(name)' appears twice in the header")
             headerIsUsable = false
         }
-        for name in names where !RecordValidator.fieldNames.contains(name) {
-            validator.report(line: header.line, "unknown column '\(name)'; the columns are \(RecordValidator.fieldNames.joined(separator: ", "))")
+        for name in names where !RecordValidator.csvColumns.contains(name) {
+            validator.report(line: header.line, "unknown column '\(name)'; the columns are \(RecordValidator.csvColumns.joined(separator: ", "))")
             headerIsUsable = false
         }
-        let missing = RecordValidator.fieldNames.filter { !names.contains($0) && !RecordValidator.optionalFields.contains($0) }
+        let missing = RecordValidator.csvColumns.filter { !names.contains($0) && !RecordValidator.optionalFields.contains($0) }
         if !missing.isEmpty {
             validator.report(line: header.line, "the header lacks the column(s) \(missing.joined(separator: ", "))")
             headerIsUsable = false
@@ -79,7 +89,15 @@ public enum ExperienceImporter {
                 continue
             }
             var fields: [String: RawRecord.Value] = [:]
-            for (name, value) in zip(names, row.fields) { fields[name] = .text(value) }
+            var summaries: [String: RawRecord.Value] = [:]
+            for (name, value) in zip(names, row.fields) {
+                if name.hasPrefix("summary_") {
+                    if !value.trimmingCharacters(in: .whitespaces).isEmpty { summaries[String(name.dropFirst("summary_".count))] = .text(value) }
+                } else {
+                    fields[name] = .text(value)
+                }
+            }
+            if !summaries.isEmpty { fields["summary"] = .object(summaries) }
             records.append(RawRecord(line: row.line, fields: fields))
         }
         return records

@@ -36,6 +36,7 @@ enum JSONRecordReader {
             if String(cString: number.objCType) == "c" { return .other("a boolean") }
             return .number(number.doubleValue)
         case let array as [Any]: return .list(array.map(value))
+        case let object as [String: Any]: return .object(object.mapValues(value))
         default: return .other("an object")
         }
     }

@@ -6,6 +6,8 @@ struct RawRecord: Sendable {
         case number(Double)
         case list([Value])
         case null
+        /// A JSON object (the `summary` field), its values as read.
+        case object([String: Value])
         /// Anything else JSON can hold (an object, a boolean), described for the message.
         case other(String)
     }

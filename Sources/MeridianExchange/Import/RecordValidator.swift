@@ -8,14 +8,24 @@ struct RecordValidator {
     /// Field names of a record, in the order of a CSV header.
     static let fieldNames = [
         "country_code", "country_name", "region", "income_group", "sectors", "programme", "start_year",
-        "end_year", "problem", "approach", "outcomes", "outcome_strength", "sources",
+        "end_year", "problem", "approach", "outcomes", "outcome_strength", "sources", "provenance", "summary",
     ]
-    static let optionalFields: Set<String> = ["end_year"]
+    /// The CSV columns: the fields, with `summary` as one column per language (`summary_fr`).
+    static let csvColumns = fieldNames.filter { $0 != "summary" } + Language.allCases.map { "summary_\($0.rawValue)" }
+    static let optionalFields = Set(["end_year", "provenance", "summary"] + Language.allCases.map { "summary_\($0.rawValue)" })
+    /// The longest summary sentence a language may have.
+    static let summaryLength = 600
 
     let file: String
+    /// Whether every record must say its provenance: the shipped catalogue's rule
+    /// (``ExperienceImporter/Rules/catalogue``); a user's own import may leave it out.
+    let requireProvenance: Bool
     private(set) var diagnostics: [ImportDiagnostic] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, requireProvenance: Bool = false) {
+        self.file = file
+        self.requireProvenance = requireProvenance
+    }
 
     mutating func validate(_ record: RawRecord) -> Experience? {
         let before = diagnostics.count
@@ -72,12 +82,19 @@ struct RecordValidator {
             return strength
         }
         let sources = list(record, "sources")
+        let beforeProvenance = diagnostics.count
+        let provenance = text(record, "provenance", maxLength: 2000)
+        if provenance == nil, requireProvenance, diagnostics.count == beforeProvenance {
+            report(record, "provenance", "required in the shipped catalogue: one line saying what was checked against which source, and what is not confirmed")
+        }
+        let summaries = summary(record)
         guard diagnostics.count == before, let code, let name, let region, let income, let sectors, let programme,
               let start, let problem, let approach, let outcomes, let strength, let sources else { return nil }
         return Experience(
             countryCode: code, countryName: name, region: region, incomeGroup: income, sectors: sectors,
             programme: programme, startYear: start, endYear: end, problem: problem, approach: approach,
-            outcomes: outcomes, outcomeStrength: strength, sources: sources
+            outcomes: outcomes, outcomeStrength: strength, sources: sources, provenance: provenance,
+            summaries: summaries ?? [:]
         )
     }
 
@@ -116,8 +133,42 @@ struct RecordValidator {
         case .list?:
             report(record, field, "expected text, found a list")
             return nil
+        case .object?:
+            report(record, field, "expected text, found an object")
+            return nil
         case .other(let kind)?:
             report(record, field, "expected text, found \(kind)")
+            return nil
+        }
+    }
+
+    /// The optional `summary`: an object of one text per language code (en, fr, es, pt).
+    private mutating func summary(_ record: RawRecord) -> [String: String]? {
+        switch record.fields["summary"] {
+        case nil, .null?:
+            return nil
+        case .object(let values)?:
+            var summaries: [String: String] = [:]
+            for key in values.keys.sorted() {
+                guard Language(rawValue: key) != nil else {
+                    report(record, "summary", "unknown language '\(key)'; the languages are \(Language.codes)")
+                    continue
+                }
+                guard case .text(let raw) = values[key]! else {
+                    report(record, "summary", "the \(key) summary must be text")
+                    continue
+                }
+                let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                if value.isEmpty { continue }
+                if value.count > Self.summaryLength {
+                    report(record, "summary", "the \(key) summary has \(value.count) characters, at most \(Self.summaryLength)")
+                    continue
+                }
+                summaries[key] = value
+            }
+            return summaries
+        default:
+            report(record, "summary", "expected an object of one sentence per language, such as {\"en\": \"…\", \"fr\": \"…\"}")
             return nil
         }
     }

@@ -21,11 +21,20 @@ public struct Experience: Codable, Sendable, Equatable {
     public var outcomeStrength: OutcomeStrength
     /// URLs or citations; at least one.
     public var sources: [String]
+    /// What was checked against which source, and what is not confirmed; required in the
+    /// shipped catalogue, optional in a user's import.
+    public var provenance: String?
+    /// One sentence per language code (`en`, `fr`, `es`, `pt`), any of them.
+    public var summaries: [String: String]
+    /// The evidence is the country's own report of an exchange (published by Meridian), not an
+    /// independent source; the matcher weighs it below independent evaluations.
+    public var selfReported: Bool
 
     public init(
         id: Int? = nil, countryCode: String, countryName: String, region: Region, incomeGroup: IncomeGroup,
         sectors: [Sector], programme: String, startYear: Int, endYear: Int?, problem: String, approach: String,
-        outcomes: String, outcomeStrength: OutcomeStrength, sources: [String]
+        outcomes: String, outcomeStrength: OutcomeStrength, sources: [String],
+        provenance: String? = nil, summaries: [String: String] = [:], selfReported: Bool = false
     ) {
         self.id = id
         self.countryCode = countryCode
@@ -41,6 +50,16 @@ public struct Experience: Codable, Sendable, Equatable {
         self.outcomes = outcomes
         self.outcomeStrength = outcomeStrength
         self.sources = sources
+        self.provenance = provenance
+        self.summaries = summaries
+        self.selfReported = selfReported
+    }
+
+    /// The summary in `language`, else the English one (with `.english`), else `nil`.
+    public func summary(in language: Language) -> (text: String, language: Language)? {
+        if let text = summaries[language.rawValue] { return (text, language) }
+        if let text = summaries[Language.english.rawValue] { return (text, .english) }
+        return nil
     }
 
     /// `2005–2013`, `2005–` while it runs.

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 /// The columns of `experiences` every read selects, and how a row becomes an ``Experience``.
@@ -6,7 +7,8 @@ enum ExperienceRow {
     static let columns = """
         e.id, e.country_code, e.country_name, e.region, e.income_group, e.sectors, e.programme, \
         e.start_year::int8 AS start_year, e.end_year::int8 AS end_year, e.problem, e.approach, e.outcomes, \
-        e.outcome_strength::int8 AS outcome_strength, e.sources
+        e.outcome_strength::int8 AS outcome_strength, e.sources, e.provenance, e.summaries::text AS summaries, \
+        e.self_reported
         """
 
     static func decode(_ row: PostgresRow) throws -> Experience {
@@ -33,7 +35,19 @@ enum ExperienceRow {
             approach: try cells["approach"].decode(String.self),
             outcomes: try cells["outcomes"].decode(String.self),
             outcomeStrength: outcomeStrength,
-            sources: try cells["sources"].decode([String].self)
+            sources: try cells["sources"].decode([String].self),
+            provenance: try cells["provenance"].decode(String?.self),
+            summaries: try summaries(cells["summaries"].decode(String.self)),
+            selfReported: try cells["self_reported"].decode(Bool.self)
         )
+    }
+
+    /// The `summaries` column's JSON object as a dictionary of texts.
+    static func summaries(_ json: String) throws -> [String: String] {
+        guard let data = json.data(using: .utf8),
+              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ExchangeError(.invalidData, "an experience's summaries are not a JSON object")
+        }
+        return object.compactMapValues { $0 as? String }
     }
 }

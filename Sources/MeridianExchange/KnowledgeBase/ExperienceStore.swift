@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -35,26 +36,32 @@ public struct ExperienceStore: Sendable {
     ) async throws -> WriteCount {
         var count = WriteCount(inserted: 0, updated: 0)
         guard !experiences.isEmpty else { return count }
+        let summaries = try experiences.map { try summariesJSON($0.summaries) }
         let rows = try await connection.query(
             """
             INSERT INTO experiences (country_code, country_name, region, income_group, sectors, programme,
-                start_year, end_year, problem, approach, outcomes, outcome_strength, sources)
+                start_year, end_year, problem, approach, outcomes, outcome_strength, sources, provenance, summaries,
+                self_reported)
             SELECT code, name, region, income, string_to_array(sectors, \(listSeparator)), programme,
-                start_year, NULLIF(end_year, 0), problem, approach, outcomes, strength, string_to_array(sources, \(listSeparator))
+                start_year, NULLIF(end_year, 0), problem, approach, outcomes, strength, string_to_array(sources, \(listSeparator)),
+                NULLIF(provenance, ''), summaries::jsonb, self_reported
             FROM unnest(\(experiences.map(\.countryCode)), \(experiences.map(\.countryName)),
                         \(experiences.map(\.region.rawValue)), \(experiences.map(\.incomeGroup.rawValue)),
                         \(experiences.map { $0.sectors.map(\.rawValue).joined(separator: listSeparator) }),
                         \(experiences.map(\.programme)), \(experiences.map(\.startYear)), \(experiences.map { $0.endYear ?? 0 }),
                         \(experiences.map(\.problem)), \(experiences.map(\.approach)), \(experiences.map(\.outcomes)),
                         \(experiences.map(\.outcomeStrength.rawValue)),
-                        \(experiences.map { $0.sources.joined(separator: listSeparator) }))
+                        \(experiences.map { $0.sources.joined(separator: listSeparator) }),
+                        \(experiences.map { $0.provenance ?? "" }), \(summaries), \(experiences.map(\.selfReported)))
                 AS input(code, name, region, income, sectors, programme, start_year, end_year, problem, approach,
-                         outcomes, strength, sources)
+                         outcomes, strength, sources, provenance, summaries, self_reported)
             ON CONFLICT (country_code, programme) DO UPDATE SET
                 country_name = excluded.country_name, region = excluded.region, income_group = excluded.income_group,
                 sectors = excluded.sectors, start_year = excluded.start_year, end_year = excluded.end_year,
                 problem = excluded.problem, approach = excluded.approach, outcomes = excluded.outcomes,
-                outcome_strength = excluded.outcome_strength, sources = excluded.sources, imported_at = now()
+                outcome_strength = excluded.outcome_strength, sources = excluded.sources,
+                provenance = excluded.provenance, summaries = excluded.summaries, self_reported = excluded.self_reported,
+                imported_at = now()
             RETURNING (xmax = 0) AS inserted
             """,
             logger: logger
@@ -66,6 +73,12 @@ public struct ExperienceStore: Sendable {
         return count
     }
 
+    /// A summaries dictionary as the JSON object the `summaries` column holds.
+    static func summariesJSON(_ summaries: [String: String]) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: summaries, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Recounts how many experiences hold each lexeme (`experience_terms`), which the matcher
     /// uses to pick selective terms, and merges the search index's pending list. Takes about a
     /// second and a half per 100,000 experiences.
@@ -73,9 +86,12 @@ public struct ExperienceStore: Sendable {
     /// A GIN index takes new rows into a pending list (up to `gin_pending_list_limit`, 4 MB by
     /// default) that every search then reads in full until autovacuum merges it; right after a
     /// large import that slowed matches (`meridian bench match`, README), so the import merges
-    /// it at once.
+    /// it at once. It also analyses `experiences`, whose row count the matcher reads.
     public static func refreshTermStatistics(on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("REFRESH MATERIALIZED VIEW experience_terms", logger: logger)
+        // The matcher decides between exhaustive and pre-selected ranking by the planner's row
+        // count, which a large import leaves stale until autovacuum gets to it.
+        try await connection.query("ANALYZE experiences", logger: logger)
         try await connection.query("SELECT gin_clean_pending_list('experiences_search_idx'::regclass)", logger: logger)
     }
 
@@ -146,9 +162,18 @@ public struct ExperienceStore: Sendable {
 }
 
 extension ExperienceStore {
-    /// The region and income group the knowledge base records for a country, if it has any
-    /// experience of it: what a match request needs when the caller does not say.
+    /// A country's region and income group: from the country table (``CountryTable``), else
+    /// what the knowledge base records for it; what a match request needs when the caller does
+    /// not say. `nil` when neither knows the country whole.
     public func countryProfile(_ countryCode: String) async throws -> (name: String, region: Region, incomeGroup: IncomeGroup)? {
+        if let country = try CountryTable.shipped().country(countryCode), let region = country.region, let income = country.incomeGroup {
+            return (country.name, region, income)
+        }
+        return try await recordedProfile(countryCode)
+    }
+
+    /// The region and income group of a country's first experience in the knowledge base.
+    private func recordedProfile(_ countryCode: String) async throws -> (name: String, region: Region, incomeGroup: IncomeGroup)? {
         let rows = try await client.query(
             "SELECT country_name, region, income_group FROM experiences WHERE country_code = \(countryCode) ORDER BY id LIMIT 1",
             logger: logger

@@ -17,6 +17,8 @@ struct CandidatePlan: Equatable {
         var word: String
         var lexeme: String
         var documents: Int
+        /// Only from the English terms of a concept the request names, not its own words.
+        var expanded = false
     }
 
     /// The pre-selection: rows holding every lexeme of any one group.

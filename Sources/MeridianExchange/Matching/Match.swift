@@ -21,6 +21,11 @@ public struct Match: Sendable, Codable, Equatable {
         public var region: String
         public var income: String
         public var outcome: String
+        /// Concepts of the vocabulary the request named, as `term → English term`; their
+        /// English terms were searched too. `nil` in matches stored before it existed.
+        public var concepts: [String]?
+        /// Officials' feedback on the experience and what it added to the outcome component.
+        public var feedback: String?
     }
 
     public var experienceId: Int
@@ -30,8 +35,11 @@ public struct Match: Sendable, Codable, Equatable {
     public var years: String
     public var score: Double
     public var parts: ScoreParts
-    /// Programme, years, what was done, what came of it: from the stored fields, shortened.
+    /// Programme, years, what was done, what came of it: the catalogue's summary in the
+    /// request's language when it has one, else in English (marked so).
     public var summary: String
+    /// The language code of ``summary`` (`en`, `fr`, `es`, `pt`); `nil` in older matches.
+    public var summaryLanguage: String?
     public var reasons: Reasons
     /// Where the facts come from.
     public var sources: [String]

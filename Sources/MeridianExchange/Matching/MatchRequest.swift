@@ -11,14 +11,22 @@ public struct MatchRequest: Sendable, Codable, Equatable {
     public var countryCode: String
     public var region: Region
     public var incomeGroup: IncomeGroup
+    /// The language of ``text``; `nil` to detect it (``LanguageDetector``).
+    public var language: Language?
 
-    public init(text: String, sectors: [Sector], countryCode: String, region: Region, incomeGroup: IncomeGroup) {
+    public init(
+        text: String, sectors: [Sector], countryCode: String, region: Region, incomeGroup: IncomeGroup, language: Language? = nil
+    ) {
+        self.language = language
         self.text = text
         self.sectors = sectors
         self.countryCode = countryCode
         self.region = region
         self.incomeGroup = incomeGroup
     }
+
+    /// The stated language, else the detected one.
+    public var effectiveLanguage: Language { language ?? LanguageDetector.detect(text).language }
 
     /// Checks what the database cannot: some words, a well-formed country code.
     public func validate() throws {

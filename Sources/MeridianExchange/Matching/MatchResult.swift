@@ -19,11 +19,14 @@ public struct MatchResult: Sendable, Codable {
     /// How many experiences were ranked before the one-per-country and minimum-score cuts.
     public var candidatesRanked: Int
     public var weights: MatchingWeights
+    /// The request's language, stated or detected; `nil` in results stored before it existed.
+    public var language: Language?
 
     /// The number of partners a match proposes.
     public static let wanted = 5
 
-    init(matches: [Match], candidatesRanked: Int, weights: MatchingWeights, reasonIfNone: String? = nil) {
+    init(matches: [Match], candidatesRanked: Int, weights: MatchingWeights, language: Language? = nil, reasonIfNone: String? = nil) {
+        self.language = language
         self.matches = matches
         self.candidatesRanked = candidatesRanked
         self.weights = weights

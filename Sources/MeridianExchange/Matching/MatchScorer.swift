@@ -1,3 +1,5 @@
+import Foundation
+
 /// Scores ranked candidates against a request and picks the partners: pure, so the rules
 /// are tested without a database.
 public struct MatchScorer: Sendable {
@@ -8,20 +10,29 @@ public struct MatchScorer: Sendable {
         public var rank: Double
         /// Words of the request the experience holds.
         public var matchedTerms: [String]
+        /// Officials' feedback on the experience.
+        public var feedback: FeedbackTally
 
-        public init(experience: Experience, rank: Double, matchedTerms: [String]) {
+        public init(experience: Experience, rank: Double, matchedTerms: [String], feedback: FeedbackTally = .none) {
             self.experience = experience
             self.rank = rank
             self.matchedTerms = matchedTerms
+            self.feedback = feedback
         }
     }
 
     public var request: MatchRequest
     public var weights: MatchingWeights
+    /// The language summaries are shown in (the request's).
+    public var language: Language
+    /// The concepts recognised in the request, for the reasons.
+    public var concepts: [String]
 
-    public init(request: MatchRequest, weights: MatchingWeights) {
+    public init(request: MatchRequest, weights: MatchingWeights, language: Language? = nil, concepts: [String] = []) {
         self.request = request
         self.weights = weights
+        self.language = language ?? request.language ?? .english
+        self.concepts = concepts
     }
 
     /// The best candidate of each country other than the requester's, best first, those at
@@ -67,13 +78,15 @@ public struct MatchScorer: Sendable {
         let incomeReason = steps == 0
             ? "same income group (\(experience.incomeGroup.rawValue))"
             : "\(experience.incomeGroup.rawValue) income, \(steps) step\(steps == 1 ? "" : "s") from \(request.incomeGroup.rawValue)"
+        let outcome = outcomeComponent(experience, feedback: candidate.feedback)
         let parts = Match.ScoreParts(
             text: Self.rounded(weights.text * textComponent),
             sector: Self.rounded(weights.sector * sectorComponent),
             region: Self.rounded(weights.region * regionComponent),
             income: Self.rounded(weights.income * (1 - Double(steps) / 3)),
-            outcome: Self.rounded(weights.outcome * Double(experience.outcomeStrength.rawValue) / 3)
+            outcome: Self.rounded(weights.outcome * outcome.component)
         )
+        let summary = MatchSummary.make(experience, in: language)
         return Match(
             experienceId: experience.id ?? 0,
             countryCode: experience.countryCode,
@@ -82,16 +95,40 @@ public struct MatchScorer: Sendable {
             years: experience.years,
             score: Self.rounded(parts.total),
             parts: parts,
-            summary: MatchSummary.make(experience),
+            summary: summary.text,
+            summaryLanguage: summary.language.rawValue,
             reasons: Match.Reasons(
                 matchedTerms: candidate.matchedTerms,
                 sharedSectors: shared,
                 region: regionReason,
                 income: incomeReason,
-                outcome: experience.outcomeStrength.label
+                outcome: outcome.reason,
+                concepts: concepts.isEmpty ? nil : concepts,
+                feedback: outcome.feedbackReason
             ),
             sources: experience.sources
         )
+    }
+
+    /// The outcome component (0…1): the evidence, halved (``MatchingWeights/selfReportedFactor``)
+    /// when self-reported, plus officials' feedback within its cap; and the reasons in words.
+    func outcomeComponent(_ experience: Experience, feedback: FeedbackTally) -> (component: Double, reason: String, feedbackReason: String?) {
+        var evidence = Double(experience.outcomeStrength.rawValue) / 3
+        var reason = experience.outcomeStrength.label
+        if experience.selfReported {
+            evidence *= weights.selfReportedFactor
+            reason += " (self-reported by an exchange: counts \(Self.rounded(weights.selfReportedFactor)) of independent evidence)"
+        } else if experience.outcomeStrength >= .measured {
+            reason += " (independent source)"
+        }
+        guard feedback.useful + feedback.notUseful > 0 else { return (evidence, reason, nil) }
+        let net = Double(feedback.useful - feedback.notUseful) * weights.feedbackStep
+        let added = min(max(net, -weights.feedbackCap), weights.feedbackCap)
+        let component = min(max(evidence + added, 0), 1)
+        let sign = added >= 0 ? "+" : "−"
+        let feedbackReason = "officials' feedback: \(feedback.useful) useful, \(feedback.notUseful) not useful "
+            + "(\(sign)\(String(format: "%.2f", abs(added))) to the outcome component, capped at ±\(String(format: "%.2f", weights.feedbackCap)))"
+        return (component, reason, feedbackReason)
     }
 
     /// Four decimals: enough to order, short enough to read.

@@ -6,6 +6,15 @@ enum MatchSummary {
     static let approachLength = 220
     static let outcomesLength = 220
 
+    /// The summary in `language` when the catalogue has it; else the English one, marked
+    /// "(in English)" for a request in another language.
+    static func make(_ experience: Experience, in language: Language) -> (text: String, language: Language) {
+        let head = "\(experience.programme) (\(experience.countryName), \(experience.years)): "
+        if let summary = experience.summaries[language.rawValue] { return (head + summary, language) }
+        let english = experience.summaries[Language.english.rawValue].map { head + $0 } ?? make(experience)
+        return (language == .english ? english : "(in English) " + english, .english)
+    }
+
     static func make(_ experience: Experience) -> String {
         "\(experience.programme) (\(experience.countryName), \(experience.years)): "
             + shorten(experience.approach, to: approachLength)

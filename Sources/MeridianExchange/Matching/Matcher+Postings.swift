@@ -17,10 +17,11 @@ extension Matcher {
     /// their summaries; a row's score does not depend on its texts, so scoring them again
     /// whole gives the same matches.
     func postingsMatches(
-        terms: [CandidatePlan.Term], request: MatchRequest, logger: Logger
+        terms: [CandidatePlan.Term], factors: [Double], scorer: MatchScorer, logger: Logger
     ) async throws -> (matches: [Match], ranked: Int) {
+        let request = scorer.request
         let lexemes = terms.map(\.lexeme)
-        let ranker = TextRank(lexemes: lexemes)
+        let ranker = TextRank(lexemes: lexemes, factors: factors)
         let rows = try await client.query(
             """
             WITH preselected AS (
@@ -39,7 +40,7 @@ extension Matcher {
                 LIMIT \(candidateBudget) + (SELECT count(*) FROM experiences WHERE country_code = \(request.countryCode))
             )
             SELECT e.id, e.country_code, e.region, e.income_group, e.sectors,
-                   e.outcome_strength::int8 AS outcome_strength, e.search
+                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search
             FROM preselected s JOIN experiences e ON e.id = s.id
             WHERE e.country_code <> \(request.countryCode)
             """,
@@ -54,17 +55,16 @@ extension Matcher {
             ranked.append((try Self.scoringPart(cells), try ranker.score(vector)))
         }
         ranked.sort { (lhs: (experience: Experience, score: TextRank.Score), rhs: (experience: Experience, score: TextRank.Score)) -> Bool in
-            if lhs.score.tenths != rhs.score.tenths { return lhs.score.tenths > rhs.score.tenths }
+            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
             return (lhs.experience.id ?? 0) < (rhs.experience.id ?? 0)
         }
-        let candidates = ranked.prefix(rankedCandidates).map { candidate in
+        let candidates = try await withFeedback(ranked.prefix(rankedCandidates).map { candidate in
             MatchScorer.Candidate(
                 experience: candidate.experience,
-                rank: candidate.score.rank,
+                rank: (candidate.score.weighted * 1000).rounded() / 1000,
                 matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
             )
-        }
-        let scorer = MatchScorer(request: request, weights: weights)
+        }, logger: logger)
         let chosen = Set(scorer.select(candidates).map(\.experienceId))
         guard !chosen.isEmpty else { return ([], candidates.count) }
         let whole = try await client.query(
@@ -109,7 +109,8 @@ extension Matcher {
             approach: "",
             outcomes: "",
             outcomeStrength: strength,
-            sources: []
+            sources: [],
+            selfReported: try cells["self_reported"].decode(Bool.self)
         )
     }
 }

@@ -22,9 +22,14 @@ public struct Matcher: Sendable {
     /// experiences where the word weighs most. With ``Preselection/searchIndex``: a hard bound
     /// on the rows ranked, whatever the estimates said (the first this many found).
     public var candidateCap: Int
+    /// The development concepts recognised in requests of any of the four languages.
+    public var vocabulary: ConceptVocabulary = .shipped
 
     /// Where a match's candidates come from.
     public enum Preselection: String, Sendable, CaseIterable {
+        /// ``exhaustive`` while the catalogue holds at most ``Matcher/exhaustiveLimit``
+        /// experiences (exact, and within the latency budget at that size), ``postings`` above.
+        case automatic
         /// Impact-ordered postings (`experience_postings`): for each request word the
         /// ``Matcher/candidateCap`` experiences where it weighs most, one index range scan
         /// each, summed into an approximate text score. An experience outside a word's
@@ -41,18 +46,22 @@ public struct Matcher: Sendable {
         case exhaustive
     }
 
+    /// Up to this many experiences, ``Preselection/automatic`` ranks every candidate.
+    public var exhaustiveLimit: Int = 20_000
+
     public init(
         client: PostgresClient, logger: Logger, weights: MatchingWeights = .default,
-        preselection: Preselection = .postings,
+        preselection: Preselection = .automatic,
         candidateBudget: Int? = nil, rankedCandidates: Int = 200, candidateCap: Int? = nil
     ) {
         self.client = client
         self.logger = logger
         self.weights = weights
         self.preselection = preselection
-        self.candidateBudget = candidateBudget ?? (preselection == .postings ? Self.postingsDefaults.budget : 1_000)
+        let postings = preselection == .postings || preselection == .automatic
+        self.candidateBudget = candidateBudget ?? (postings ? Self.postingsDefaults.budget : 1_000)
         self.rankedCandidates = rankedCandidates
-        self.candidateCap = candidateCap ?? (preselection == .postings ? Self.postingsDefaults.cap : 2_000)
+        self.candidateCap = candidateCap ?? (postings ? Self.postingsDefaults.cap : 2_000)
     }
 
     /// The postings pre-selection's defaults: rows kept and postings read per word.
@@ -65,51 +74,129 @@ public struct Matcher: Sendable {
         try request.validate()
         var logger = logger
         logger[metadataKey: "match.country"] = "\(request.countryCode)"
-        let terms = try await requestTerms(request.text, logger: logger)
+        let language = request.effectiveLanguage
+        let concepts = try await recognisedConcepts(request.text, language: language, logger: logger)
+        let expansion = concepts.map { vocabulary.concepts[$0.concept].terms(in: .english).joined(separator: "\n") }
+        let terms = try await requestTerms(request.text, language: language, expansion: expansion.joined(separator: "\n"), logger: logger)
+        let scorer = MatchScorer(
+            request: request, weights: weights, language: language,
+            concepts: concepts.map { "\($0.term) → \(vocabulary.concepts[$0.concept].terms(in: .english).first ?? vocabulary.concepts[$0.concept].id)" }
+        )
         guard !terms.terms.isEmpty else {
             return MatchResult(matches: [], candidatesRanked: 0, weights: weights, reasonIfNone: "the request's text has no searchable words (only stop words?); route it back to the program manager")
         }
+        let factors = Self.factors(terms.terms, total: terms.total)
+        var preselection = preselection
+        if preselection == .automatic { preselection = terms.total <= exhaustiveLimit ? .exhaustive : .postings }
         switch preselection {
-        case .postings:
-            let (matches, ranked) = try await postingsMatches(terms: terms.terms, request: request, logger: logger)
-            return MatchResult(matches: matches, candidatesRanked: ranked, weights: weights)
+        case .automatic, .postings:
+            let (matches, ranked) = try await postingsMatches(terms: terms.terms, factors: factors, scorer: scorer, logger: logger)
+            return MatchResult(matches: matches, candidatesRanked: ranked, weights: weights, language: language)
         case .searchIndex:
             let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
             logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
-            let candidates = try await rankedCandidates(plan: plan, terms: terms.terms, request: request, logger: logger)
-            let matches = MatchScorer(request: request, weights: weights).select(candidates)
-            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+            let candidates = try await withFeedback(rankedCandidates(plan: plan, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
+            let matches = scorer.select(candidates)
+            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
         case .exhaustive:
             let every = CandidatePlan(groups: terms.terms.map { [$0.lexeme] }, estimatedRows: Double(terms.total))
             var unbounded = self
             unbounded.candidateCap = Int(Int32.max)
-            let candidates = try await unbounded.rankedCandidates(plan: every, terms: terms.terms, request: request, logger: logger)
-            let matches = MatchScorer(request: request, weights: weights).select(candidates)
-            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights)
+            let candidates = try await withFeedback(unbounded.rankedCandidates(plan: every, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
+            let matches = scorer.select(candidates)
+            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
         }
     }
 
-    /// The request's lexemes (with the word each came from) and how many experiences hold each.
-    private func requestTerms(_ text: String, logger: Logger) async throws -> (terms: [CandidatePlan.Term], total: Int) {
+    /// The vocabulary's concepts whose terms in `language` occur in `text` as phrases, both
+    /// stemmed with the language's Snowball configuration; each with the first term found.
+    func recognisedConcepts(_ text: String, language: Language, logger: Logger) async throws -> [(concept: Int, term: String)] {
+        let (terms, indices) = vocabulary.terms(in: language)
+        guard !terms.isEmpty else { return [] }
         let rows = try await client.query(
             """
-            SELECT DISTINCT ON (l.lexeme) l.lexeme, lower(d.token) AS word, coalesce(t.documents, 0)::int8 AS documents,
-                   (SELECT greatest(c.reltuples, 0)::int8 FROM pg_class c WHERE c.oid = 'experiences'::regclass) AS total
-            FROM ts_debug('english', \(SpellingVariants.expand(text))) AS d
-            CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
-            LEFT JOIN experience_terms t ON t.lexeme = l.lexeme
-            WHERE length(l.lexeme) >= 3
-            ORDER BY l.lexeme, length(d.token), d.token
+            WITH request AS MATERIALIZED (SELECT to_tsvector(\(language.searchConfiguration)::regconfig, \(text)) AS vector),
+            vocabulary AS (
+                SELECT v.term, v.concept, v.position, phraseto_tsquery(\(language.searchConfiguration)::regconfig, v.term) AS query
+                FROM unnest(\(terms)::text[], \(indices)::int8[]) WITH ORDINALITY AS v(term, concept, position)
+            )
+            SELECT DISTINCT ON (v.concept) v.concept, v.term
+            FROM vocabulary v, request r
+            WHERE numnode(v.query) > 0 AND r.vector @@ v.query
+            ORDER BY v.concept, v.position
+            """,
+            logger: logger
+        )
+        var found: [(concept: Int, term: String)] = []
+        for try await (concept, term) in rows.decode((Int, String).self) { found.append((concept, term)) }
+        return found
+    }
+
+    /// The request's lexemes (with the word each came from) and how many experiences hold each:
+    /// the text's under its language's configuration, then the English terms of the concepts
+    /// it names (`expansion`) under `english`.
+    private func requestTerms(
+        _ text: String, language: Language, expansion: String, logger: Logger
+    ) async throws -> (terms: [CandidatePlan.Term], total: Int) {
+        let own = language == .english ? SpellingVariants.expand(text) : text
+        let rows = try await client.query(
+            """
+            WITH words AS (
+                SELECT l.lexeme, lower(d.token) AS word, 0 AS origin
+                FROM ts_debug(\(language.searchConfiguration)::regconfig, \(own)) AS d CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
+                UNION ALL
+                SELECT l.lexeme, lower(d.token), 1
+                FROM ts_debug('english'::regconfig, \(SpellingVariants.expand(expansion))) AS d CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
+            )
+            SELECT DISTINCT ON (w.lexeme) w.lexeme, w.word, w.origin::int8 AS origin, coalesce(t.documents, 0)::int8 AS documents,
+                   -- The planner's row count; a table never analysed (-1) is counted, up to the
+                   -- size that decides whether to rank exhaustively.
+                   (SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8
+                                ELSE (SELECT count(*) FROM (SELECT 1 FROM experiences LIMIT \(exhaustiveLimit + 1)) AS x) END
+                    FROM pg_class c WHERE c.oid = 'experiences'::regclass) AS total
+            FROM words w
+            LEFT JOIN experience_terms t ON t.lexeme = w.lexeme
+            WHERE length(w.lexeme) >= 3
+            ORDER BY w.lexeme, w.origin, length(w.word), w.word
             """,
             logger: logger
         )
         var terms: [CandidatePlan.Term] = []
         var total = 0
-        for try await (lexeme, word, documents, rows) in rows.decode((String, String, Int, Int).self) {
-            terms.append(CandidatePlan.Term(word: word, lexeme: lexeme, documents: documents))
+        for try await (lexeme, word, origin, documents, rows) in rows.decode((String, String, Int, Int, Int).self) {
+            terms.append(CandidatePlan.Term(word: word, lexeme: lexeme, documents: documents, expanded: origin == 1))
             total = rows
         }
         return (terms, total)
+    }
+
+    /// Each term's ``TermWeight`` factor, from the catalogue's term statistics.
+    /// A concept's English terms count ``TermWeight/expansionFactor`` of the request's own words.
+    static func factors(_ terms: [CandidatePlan.Term], total: Int) -> [Double] {
+        terms.map { TermWeight.factor(documents: $0.documents, total: total) * ($0.expanded ? TermWeight.expansionFactor : 1) }
+    }
+
+    /// The candidates with their officials' feedback (one indexed query for all of them).
+    func withFeedback(_ candidates: [MatchScorer.Candidate], logger: Logger) async throws -> [MatchScorer.Candidate] {
+        let ids = candidates.compactMap(\.experience.id)
+        guard !ids.isEmpty else { return candidates }
+        let rows = try await client.query(
+            """
+            SELECT experience_id, count(*) FILTER (WHERE useful)::int8, count(*) FILTER (WHERE NOT useful)::int8
+            FROM experience_feedback WHERE experience_id = ANY(\(ids)) GROUP BY experience_id
+            """,
+            logger: logger
+        )
+        var tallies: [Int: FeedbackTally] = [:]
+        for try await (id, useful, notUseful) in rows.decode((Int, Int, Int).self) {
+            tallies[id] = FeedbackTally(useful: useful, notUseful: notUseful)
+        }
+        guard !tallies.isEmpty else { return candidates }
+        return candidates.map { candidate in
+            var candidate = candidate
+            candidate.feedback = tallies[candidate.experience.id ?? 0] ?? .none
+            return candidate
+        }
     }
 
     /// The candidates the plan pre-selects, ranked by all of the request's words, the best
@@ -120,9 +207,9 @@ public struct Matcher: Sendable {
     /// ranking costs 20–40 µs a row, which is what used to make a match take 150–300 ms.
     /// Only the best ``rankedCandidates`` are then read whole.
     private func rankedCandidates(
-        plan: CandidatePlan, terms: [CandidatePlan.Term], request: MatchRequest, logger: Logger
+        plan: CandidatePlan, terms: [CandidatePlan.Term], factors: [Double], request: MatchRequest, logger: Logger
     ) async throws -> [MatchScorer.Candidate] {
-        let ranker = TextRank(lexemes: terms.map(\.lexeme))
+        let ranker = TextRank(lexemes: terms.map(\.lexeme), factors: factors)
         let vectors = try await client.query(
             """
             SELECT e.id, e.search FROM experiences e
@@ -140,7 +227,7 @@ public struct Matcher: Sendable {
             scored.append((try cells[0].decode(Int.self), try ranker.score(vector)))
         }
         scored.sort { (lhs: (id: Int, score: TextRank.Score), rhs: (id: Int, score: TextRank.Score)) -> Bool in
-            if lhs.score.tenths != rhs.score.tenths { return lhs.score.tenths > rhs.score.tenths }
+            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
             return lhs.id < rhs.id
         }
         let best = scored.prefix(rankedCandidates)
@@ -159,7 +246,7 @@ public struct Matcher: Sendable {
             experiences[candidate.id].map { experience in
                 MatchScorer.Candidate(
                     experience: experience,
-                    rank: candidate.score.rank,
+                    rank: (candidate.score.weighted * 1000).rounded() / 1000,
                     matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
                 )
             }

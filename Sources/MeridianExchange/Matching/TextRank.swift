@@ -19,6 +19,9 @@ struct TextRank {
         var tenths: Int
         /// Indices into the lexemes the ranker was made with, ascending.
         var matched: [Int]
+        /// The rank with each lexeme's positions multiplied by its factor (``TermWeight``):
+        /// what matching scores with; equal to ``rank`` when every factor is 1.
+        var weighted: Double = 0
 
         var rank: Double { Double(tenths) / 10 }
     }
@@ -29,9 +32,12 @@ struct TextRank {
     /// The request's lexemes by their length in bytes, each with its index: a vector's
     /// lexeme is compared only with those of its length, without copying it.
     private let byLength: [[(bytes: [UInt8], index: Int)]]
+    /// A factor per lexeme for ``Score/weighted``.
+    private let factors: [Double]
 
-    /// A ranker for `lexemes` (distinct).
-    init(lexemes: [String]) {
+    /// A ranker for `lexemes` (distinct), with a factor for each (1 when left out).
+    init(lexemes: [String], factors: [Double]? = nil) {
+        self.factors = factors ?? Array(repeating: 1, count: lexemes.count)
         var byLength: [[(bytes: [UInt8], index: Int)]] = []
         for (index, lexeme) in lexemes.enumerated() {
             let bytes = Array(lexeme.utf8)
@@ -55,6 +61,7 @@ struct TextRank {
             let count = uint16(at: 0) << 16 | uint16(at: 2)
             var offset = 4
             var tenths = 0
+            var weighted = 0.0
             var matched: [Int] = []
             for _ in 0..<count {
                 var end = offset
@@ -69,18 +76,29 @@ struct TextRank {
                        candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress! + offset, length) == 0 }
                    }) {
                     matched.append(found.index)
+                    var own = 0
                     for position in 0..<positions {
-                        tenths += Self.tenthsByWeight[uint16(at: first + 2 * position) >> 14]
+                        own += Self.tenthsByWeight[uint16(at: first + 2 * position) >> 14]
                     }
+                    tenths += own
+                    weighted += factors[found.index] * Self.saturated(own)
                 }
                 offset = first + 2 * positions
             }
             guard offset == bytes.count else { return nil }
             matched.sort()
-            return Score(tenths: tenths, matched: matched)
+            return Score(tenths: tenths, matched: matched, weighted: weighted)
         }
         guard let score else { throw Self.malformed }
         return score
+    }
+
+    /// A lexeme's weight in a document, its positions' tenths summed, saturating as BM25's
+    /// term frequency does: one A position (10) counts 1, four count 1.6, never more than 2;
+    /// one C position (2) counts 0.33. Without it, a long text repeating a common word
+    /// outranks a short one that names the problem once.
+    static func saturated(_ tenths: Int) -> Double {
+        2 * Double(tenths) / (Double(tenths) + 10)
     }
 
     private static var malformed: ExchangeError {

@@ -12,6 +12,12 @@ extension Exchanges {
     /// - Returns: the new version's number.
     public func importPlan(_ plan: VisitPlan, exchange id: UUID, by actor: ExchangeActor) async throws -> Int {
         let logger = self.logger
+        // The plan's own checks need no database: a bad plan is refused before any SQL runs.
+        let check = PlanCheck(plan)
+        guard check.isConsistent else {
+            throw ExchangeError(.invalidData, "the plan is not consistent: " + check.problems.joined(separator: "; "),
+                                hint: "correct the file and import it again")
+        }
         return try await transaction { connection in
             let exchange = try await LockedExchange.lock(id, on: connection, logger: logger)
             let roles = exchange.roles(of: actor)
@@ -21,11 +27,6 @@ extension Exchanges {
                                     hint: "ask an official of \(exchange.country) to import it")
             }
             try exchange.require(state: ["planning"], to: "import a plan")
-            let check = PlanCheck(plan)
-            guard check.isConsistent else {
-                throw ExchangeError(.invalidData, "the plan is not consistent: " + check.problems.joined(separator: "; "),
-                                    hint: "correct the file and import it again")
-            }
             if plan.fund != nil {
                 // A named fund is checked now (it exists, its currency, maximum and mandate), so
                 // the official learns at once; submission checks it again.

@@ -1,12 +1,10 @@
-/// Writes an amount of integer minor units for people: `12,000.00 USD`, `350,000 RWF`.
-public enum MoneyText {
-    /// ISO 4217 currencies without minor units that exchanges are likely to meet; every other
-    /// code is taken to have two.
-    static let zeroDecimal: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX",
-                                          "VND", "VUV", "XAF", "XOF", "XPF"]
+import MeridianCodes
 
+/// Writes an amount of integer minor units for people: `12,000.00 USD`, `350,000 RWF`,
+/// `1.500 JOD`, with the minor-unit digits of the shared ISO 4217 table.
+public enum MoneyText {
     public static func format(_ minorUnits: Int64, _ currency: String) -> String {
-        let digits = zeroDecimal.contains(currency) ? 0 : 2
+        let digits = ISO4217.minorUnitDigits(currency) ?? 2
         let negative = minorUnits < 0
         let magnitude = minorUnits.magnitude
         var divisor: UInt64 = 1

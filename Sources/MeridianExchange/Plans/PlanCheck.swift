@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 import MeridianFunding
 
 /// The consistency checks of a visit plan, all problems at once, and its totals by payer.
@@ -22,9 +23,15 @@ public struct PlanCheck: Sendable, Equatable {
     public init(_ plan: VisitPlan, today: CalendarDay? = nil) {
         var problems: [String] = []
         if plan.activities.isEmpty { problems.append("activities: the plan needs at least one activity") }
+        if plan.activities.count > 100 { problems.append("activities: at most 100, not \(plan.activities.count)") }
+        if plan.budget.count > 200 { problems.append("budget: at most 200 lines, not \(plan.budget.count)") }
         for (index, activity) in plan.activities.enumerated() {
             let field = "activities[\(index)]"
             if activity.title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).title: is empty") }
+            for (name, text, maximum) in [("title", activity.title, InputText.Limit.title), ("place", activity.place ?? "", InputText.Limit.title),
+                                          ("link", activity.link ?? "", 2_000)] {
+                if let problem = InputText.problem(text, field: "\(field).\(name)", maximum: maximum, multiline: false) { problems.append(problem) }
+            }
             if activity.end < activity.start {
                 problems.append("\(field): ends \(activity.end), before it starts \(activity.start)")
             }
@@ -48,8 +55,12 @@ public struct PlanCheck: Sendable, Equatable {
                 where value.trimmingCharacters(in: .whitespaces).isEmpty {
                     problems.append("\(at).\(name): is empty")
                 }
+                for (name, value) in [("name", participant.name), ("institution", participant.institution), ("role", participant.role)] {
+                    if let problem = InputText.problem(value, field: "\(at).\(name)", maximum: InputText.Limit.name, multiline: false) { problems.append(problem) }
+                }
                 if !Self.isCountryCode(participant.country) {
-                    problems.append("\(at).country: '\(participant.country)' is not an ISO 3166-1 alpha-3 code")
+                    let hint = ISO3166.alpha3(participant.country).map { "; write \($0)" } ?? ""
+                    problems.append("\(at).country: '\(InputText.printable(participant.country))' is not an ISO 3166-1 alpha-3 code\(hint)")
                 }
             }
         }
@@ -64,12 +75,19 @@ public struct PlanCheck: Sendable, Equatable {
         for (index, line) in plan.budget.enumerated() {
             let field = "budget[\(index)]"
             if line.description.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).description: is empty") }
+            if let problem = InputText.problem(line.description, field: "\(field).description", maximum: InputText.Limit.title, multiline: false) {
+                problems.append(problem)
+            }
             guard Self.isCurrencyCode(line.currency) else {
-                problems.append("\(field).currency: '\(line.currency)' is not an ISO 4217 code (three upper-case letters, such as USD)")
+                problems.append("\(field).currency: '\(InputText.printable(line.currency))' is not an ISO 4217 currency code (such as USD, EUR, XOF)")
                 continue
             }
             guard line.amountMinor > 0 else {
                 problems.append("\(field).amount_minor: must be positive (integer minor units), not \(line.amountMinor)")
+                continue
+            }
+            guard line.amountMinor <= Money.largestMinorUnits else {
+                problems.append("\(field).amount_minor: \(line.amountMinor) is more than Meridian accepts (\(Money.largestMinorUnits) minor units)")
                 continue
             }
             switch line.paidBy {
@@ -103,9 +121,7 @@ public struct PlanCheck: Sendable, Equatable {
         }
     }
 
-    static func isCountryCode(_ text: String) -> Bool {
-        text.count == 3 && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) }
-    }
+    static func isCountryCode(_ text: String) -> Bool { ISO3166.isAlpha3(text) }
 
-    static func isCurrencyCode(_ text: String) -> Bool { isCountryCode(text) }
+    static func isCurrencyCode(_ text: String) -> Bool { ISO4217.isCurrency(text) }
 }

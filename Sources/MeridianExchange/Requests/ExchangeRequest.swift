@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 
 /// What an official asks for: the problem, the change wanted, how it will be measured and
 /// how the countries should meet. Filing it starts an exchange.
@@ -61,8 +62,20 @@ public struct ExchangeRequest: Sendable, Codable, Equatable {
     /// Every problem of the request at once, each naming its field; empty when it is valid.
     public func problems() -> [String] {
         var problems: [String] = []
-        if !(country.count == 3 && country.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) })) {
-            problems.append("country: '\(country)' is not an ISO 3166-1 alpha-3 code (three upper-case letters, such as RWA)")
+        if !ISO3166.isAlpha3(country) {
+            let hint = ISO3166.alpha3(country).map { "write \($0)" } ?? "such as RWA"
+            problems.append("country: '\(InputText.printable(country))' is not an ISO 3166-1 alpha-3 code (\(hint))")
+        }
+        var texts = [("development_goal", developmentGoal, InputText.Limit.paragraph), ("institutional_challenge", institutionalChallenge, InputText.Limit.paragraph),
+                     ("change_objective", changeObjective, InputText.Limit.paragraph), ("country_name", countryName ?? "", 100)]
+        for (index, indicator) in indicators.enumerated() {
+            texts.append(("indicators[\(index)].name", indicator.name, InputText.Limit.title))
+            texts.append(("indicators[\(index)].unit", indicator.unit, 40))
+        }
+        for (field, text, maximum) in texts {
+            if let problem = InputText.problem(text, field: field, maximum: maximum, multiline: maximum == InputText.Limit.paragraph) {
+                problems.append(problem)
+            }
         }
         if let countryName, countryName.trimmingCharacters(in: .whitespaces).isEmpty || countryName.count > 100 {
             problems.append("country_name: give the country's name, at most 100 characters")

@@ -27,6 +27,12 @@ extension Exchanges {
         }
         let logger = self.logger
         return try await transaction { connection in
+            // Filings with one key take turns: the second waits for the first to commit and
+            // then finds it, instead of failing on the unique key (filed_by, idempotency_key).
+            if let key {
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('exchange-file:' || \(actor.id) || ':' || \(key), 0))",
+                                           logger: logger)
+            }
             if let key, let existing = try await Self.filed(by: actor.id, key: key, on: connection, logger: logger) {
                 return existing
             }
@@ -60,20 +66,31 @@ extension Exchanges {
     }
 
     /// The country's name, region and income group: from the request, else from the
-    /// knowledge base's experiences of the country.
+    /// country table (``CountryTable``), else from the knowledge base's experiences of it.
     private static func profile(_ request: ExchangeRequest, on connection: PostgresConnection, logger: Logger) async throws
         -> (name: String, region: Region, incomeGroup: IncomeGroup) {
         if let name = request.countryName, let region = request.region, let income = request.incomeGroup {
             return (name, region, income)
         }
-        let rows = try await connection.query(
-            "SELECT country_name, region, income_group FROM experiences WHERE country_code = \(request.country) ORDER BY id LIMIT 1",
-            logger: logger).collect()
-        guard let row = rows.first, let (name, region, income) = try? row.decode((String, String, String).self),
-              let storedRegion = Region(rawValue: region), let storedIncome = IncomeGroup(rawValue: income) else {
-            throw ExchangeError(.invalidData, "the knowledge base knows nothing of \(request.country), so the request must say its country_name, region and income_group",
+        let table = try CountryTable.shipped().country(request.country)
+        var name = request.countryName ?? table?.name
+        var region = request.region ?? table?.region
+        var income = request.incomeGroup ?? table?.incomeGroup
+        if name == nil || region == nil || income == nil {
+            let rows = try await connection.query(
+                "SELECT country_name, region, income_group FROM experiences WHERE country_code = \(request.country) ORDER BY id LIMIT 1",
+                logger: logger).collect()
+            if let row = rows.first, let (storedName, storedRegion, storedIncome) = try? row.decode((String, String, String).self) {
+                name = name ?? storedName
+                region = region ?? Region(rawValue: storedRegion)
+                income = income ?? IncomeGroup(rawValue: storedIncome)
+            }
+        }
+        guard let name, let region, let income else {
+            let known = table == nil ? "is not in the country table (`meridian kb countries`)" : "has no World Bank income group in the country table"
+            throw ExchangeError(.invalidData, "\(request.country) \(known), so the request must say its country_name, region and income_group",
                                 hint: "add them (regions: \(Region.codes); income groups: \(IncomeGroup.codes))")
         }
-        return (request.countryName ?? name, request.region ?? storedRegion, request.incomeGroup ?? storedIncome)
+        return (name, region, income)
     }
 }

@@ -16,6 +16,10 @@ extension Exchanges {
     /// document the workflow's guard asks for — one transaction.
     public func submitReport(_ report: ResultsReport, exchange id: UUID, by actor: ExchangeActor, key: String? = nil) async throws -> ReportStep {
         let logger = self.logger
+        let textProblems = report.textProblems()
+        guard textProblems.isEmpty else {
+            throw ExchangeError(.invalidData, "the report is not valid: " + textProblems.joined(separator: "; "), hint: "correct the file and submit it again")
+        }
         return try await transaction { connection in
             let exchange = try await LockedExchange.lock(id, on: connection, logger: logger)
             let roles = exchange.roles(of: actor)

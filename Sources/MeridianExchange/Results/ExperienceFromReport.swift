@@ -7,7 +7,7 @@ import MeridianFunding
 /// The problem is the request's challenge and goal; the approach is the change objective,
 /// what the exchange did and the lessons; the outcomes are the intermediate outcomes and the
 /// indicators' actuals against baseline and target. The evidence is the country's own report
-/// (`reported`). The programme's name holds the exchange's id, so publishing again updates it.
+/// (`reported`), marked self-reported, which the matcher weighs below independent evidence. The programme's name holds the exchange's id, so publishing again updates it.
 enum ExperienceFromReport {
     static func make(id: UUID, now: Date, request: ExchangeRequest, partner: String?, plan: VisitPlan?, report: ResultsReport) throws -> Experience {
         guard let name = request.countryName, let region = request.region, let income = request.incomeGroup else {
@@ -32,7 +32,9 @@ enum ExperienceFromReport {
             countryCode: request.country, countryName: name, region: region, incomeGroup: income, sectors: request.sectors,
             programme: "Knowledge exchange \(shortID): \(objective)", startYear: startYear, endYear: endYear,
             problem: clip(request.institutionalChallenge + " " + request.developmentGoal), approach: clip(approach),
-            outcomes: clip(outcomes), outcomeStrength: .reported, sources: ["meridian:exchange/\(id.uuidString.lowercased())"])
+            outcomes: clip(outcomes), outcomeStrength: .reported, sources: ["meridian:exchange/\(id.uuidString.lowercased())"],
+            provenance: "Self-reported: the results report of Meridian exchange \(id.uuidString.lowercased()), reviewed by its program manager; not independently checked",
+            selfReported: true)
     }
 
     /// The experiences table holds at most 4,000 characters per text.

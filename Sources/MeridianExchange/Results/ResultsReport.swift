@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 
 /// What came of an exchange, as the requesting official reports it: each indicator's actual
 /// value (set against the request's baseline and target), the intermediate outcomes
@@ -99,8 +100,24 @@ public struct ResultsReport: Sendable, Codable, Equatable {
         if feedback.partnerCountry.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append("feedback.partner_country: the partner country's feedback is empty")
         }
+        problems += textProblems()
         let length = (outcomes.map(\.description) + lessons + [feedback.requestingCountry, feedback.partnerCountry]).reduce(0) { $0 + $1.count }
         if length > 20_000 { problems.append("the report's texts have \(length) characters, at most 20,000") }
+        return problems
+    }
+
+    /// The problems of the report's texts alone (plain text, within the limits), which need
+    /// no database: checked before any SQL runs.
+    public func textProblems() -> [String] {
+        var problems: [String] = []
+        var texts = [("feedback.requesting_country", feedback.requestingCountry), ("feedback.partner_country", feedback.partnerCountry)]
+        texts += outcomes.enumerated().map { ("outcomes[\($0.offset)].description", $0.element.description) }
+        texts += lessons.enumerated().map { ("lessons[\($0.offset)]", $0.element) }
+        texts += indicators.enumerated().map { ("indicators[\($0.offset)].name", $0.element.name) }
+        for (field, text) in texts {
+            if let problem = InputText.problem(text, field: field, maximum: InputText.Limit.paragraph) { problems.append(problem) }
+        }
+        if lessons.count > 50 { problems.append("lessons: at most 50, not \(lessons.count)") }
         return problems
     }
 

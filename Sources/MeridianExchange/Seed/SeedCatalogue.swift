@@ -11,7 +11,7 @@ public enum SeedCatalogue {
     /// The catalogue's experiences, validated like an import.
     /// - Throws: ``ExchangeError`` `.invalidData` if the bundled file has a problem (a defect).
     public static func experiences() throws -> [Experience] {
-        let parsed = ExperienceImporter.parse(try Data(contentsOf: url), fileName: "seed-experiences.json", format: .json)
+        let parsed = ExperienceImporter.parse(try Data(contentsOf: url), fileName: "seed-experiences.json", format: .json, rules: .catalogue)
         guard parsed.diagnostics.isEmpty else {
             throw ExchangeError(.invalidData, "the bundled seed catalogue is invalid", diagnostics: parsed.diagnostics)
         }

@@ -18,9 +18,8 @@ public struct FundStore: Sendable {
         guard fund.id.range(of: "^[a-z0-9][a-z0-9-]{0,62}$", options: .regularExpression) != nil else {
             throw FundingError(.invalidInput, "'\(fund.id)' is not a fund id", hint: "use lowercase letters, digits and dashes, such as rapid-response")
         }
-        guard !fund.name.isEmpty, fund.name.count <= 200 else {
-            throw FundingError(.invalidInput, "a fund needs a name of 1 to 200 characters")
-        }
+        _ = try FundingText.check(fund.name, field: "the fund's name", maximum: 200)
+        for donor in fund.donors { _ = try FundingText.check(donor, field: "a donor", maximum: 200) }
         if fund.maxGrant.minorUnits == 0, Fund.defaultMaxGrant(fund.currency) == nil {
             throw FundingError(.invalidInput, "a fund in \(fund.currency) needs its own maximum grant: the default of 150,000 USD is not converted",
                                hint: "give --max-grant in \(fund.currency), such as --max-grant \"20,000,000 \(fund.currency)\"")
@@ -106,9 +105,8 @@ public struct FundStore: Sendable {
             throw FundingError(.invalidInput, "the fund \(id) is kept in \(fund.currency), not \(amount.currency)", hint: "Meridian does not convert currencies")
         }
         guard amount.minorUnits > 0 else { throw FundingError(.invalidInput, "a contribution must be more than zero") }
-        guard !donor.isEmpty, !reference.isEmpty, reference.count <= 140 else {
-            throw FundingError(.invalidInput, "a contribution needs a donor and a reference (at most 140 characters)")
-        }
+        _ = try FundingText.check(donor, field: "the donor", maximum: 200)
+        _ = try FundingText.check(reference, field: "the reference", maximum: 140)
         let logger = self.logger
         return try await client.transaction(logger: logger) { connection in
             // Contributions to one fund take turns on its row: a concurrent retry of the same

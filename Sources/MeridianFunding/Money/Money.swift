@@ -16,6 +16,10 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(minorUnits: minorUnits, currency: try Currency.named(code))
     }
 
+    /// The largest amount Meridian takes in (10^15 minor units: ten trillion dollars), far
+    /// below `bigint`'s limit, so that sums of many amounts never overflow in SQL.
+    public static let largestMinorUnits: Int64 = 1_000_000_000_000_000
+
     public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
 
     /// The sum, or an error if the currencies differ or the result overflows.

@@ -79,6 +79,10 @@ public struct MoneyParser: Sendable {
             guard !overflow1, !overflow2 else { throw invalid(input, "it is too large") }
             value = sum
         }
+        guard value <= Money.largestMinorUnits else {
+            throw FundingError(.invalidInput, "'\(input)' is larger than Meridian accepts (\(Money(minorUnits: Money.largestMinorUnits, currency: currency)))",
+                               hint: "split it, or check the digits")
+        }
         return value
     }
 

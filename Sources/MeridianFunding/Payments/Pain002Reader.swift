@@ -43,6 +43,21 @@ public enum Pain002Reader {
         }
     }
 
+    /// A report that gives one payment two final outcomes (paid and rejected) cannot be
+    /// applied in any order: `.conflict` (exit 75), naming the payment and both statuses.
+    static func refuseContradictions(_ transactions: [TransactionStatus]) throws(FundingError) {
+        var finals: [String: String] = [:]
+        for transaction in transactions {
+            let outcome = outcome(of: transaction.status)
+            guard outcome != .pending else { continue }
+            if let earlier = finals[transaction.endToEndID], Self.outcome(of: earlier) != outcome {
+                throw FundingError(.conflict, "the status report contradicts itself: payment \(transaction.endToEndID) is both \(earlier) and \(transaction.status)",
+                                   hint: "nothing was applied; ask the bank for a corrected pain.002")
+            }
+            finals[transaction.endToEndID] = transaction.status
+        }
+    }
+
     public static func read(_ bytes: [UInt8], limits: XMLLimits = .standard) throws -> Report {
         let root: XMLElement
         do {
@@ -74,6 +89,7 @@ public enum Pain002Reader {
                                                       reasonText: reason?.children("AddtlInf").map(\.text).joined(separator: " ")))
             }
         }
+        try refuseContradictions(transactions)
         let groupReason = group.child("StsRsnInf")
         return Report(messageID: report.text(at: ["GrpHdr", "MsgId"]), originalMessageID: original, groupStatus: group.text(at: ["GrpSts"]),
                       groupReason: groupReason?.text(at: ["Rsn", "Cd"]) ?? groupReason?.children("AddtlInf").first?.text,

@@ -130,7 +130,7 @@ public struct EmbeddedCluster: Sendable {
                 try create(logger: logger)
             }
             try startServerIfNeeded(logger: logger)
-            try waitUntilReady()
+            try waitUntilReady(logger: logger)
             try await ensureDatabase(logger: logger)
         }
     }
@@ -233,7 +233,10 @@ public struct EmbeddedCluster: Sendable {
                       hint: "restart it: `meridian db stop` then `meridian db start` (a cleaner of temporary folders may have removed the socket)")
     }
 
-    private func waitUntilReady() throws {
+    /// Waits for the server to accept connections. A server that was shutting down when the
+    /// command began (`meridian db stop` running beside it) is started again once it is gone,
+    /// instead of being waited for until the deadline.
+    private func waitUntilReady(logger: Logger) throws {
         let deadline = Date().addingTimeInterval(120)
         let socket = socketDirectory + "/.s.PGSQL.\(Self.socketPort)"
         var socketMissingSince: Date?
@@ -250,6 +253,10 @@ public struct EmbeddedCluster: Sendable {
                 if Date().timeIntervalSince(since) > 3 { throw socketGone() }
             } else {
                 socketMissingSince = nil
+            }
+            if !serverIsAlive() {
+                logger.info("the private PostgreSQL server went away while starting; starting it again")
+                try startServerIfNeeded(logger: logger)
             }
             guard Date() < deadline else {
                 throw DatabaseError(.clusterFailed, "the private PostgreSQL server does not accept connections (log: \(logFile))")

@@ -62,15 +62,45 @@ extension ConnectionSettings {
         case let other?: throw invalid("sslmode `\(other)` is not one of disable, prefer, require, verify-ca, verify-full")
         }
         self.init(endpoint: endpoint, username: username, password: password, database: database, tls: tls)
+        if let seconds = query["connect_timeout"] {
+            // libpq's 0 means "wait for ever", which Meridian never does.
+            guard let value = Int(seconds), (1...3_600).contains(value) else {
+                throw invalid("connect_timeout `\(seconds)` is not a whole number of seconds from 1 to 3600")
+            }
+            connectTimeout = .seconds(value)
+        }
+        if let name = query["application_name"] {
+            guard name.count <= 63, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+                throw invalid("application_name must be at most 63 printable ASCII characters")
+            }
+            applicationName = name
+        }
     }
 
-    /// The URL with its password replaced, safe to print in errors and logs.
+    /// The URL with its password replaced, safe to print in errors and logs — also when the
+    /// URL is malformed (`postgresql://bob:secret@[::1/db`), where the text between `://` and
+    /// the last `@` before the path is taken for credentials.
     static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text) else { return text }
-        if components.password != nil { components.password = "*****" }
-        components.queryItems = components.queryItems?.map { item in
-            item.name == "password" ? URLQueryItem(name: "password", value: "*****") : item
+        if var components = URLComponents(string: text) {
+            if components.password != nil { components.password = "*****" }
+            components.queryItems = components.queryItems?.map { item in
+                item.name == "password" ? URLQueryItem(name: "password", value: "*****") : item
+            }
+            if let string = components.string { return string }
         }
-        return components.string ?? text
+        var result = text
+        if let scheme = result.range(of: "://") {
+            let rest = result[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                result.replaceSubrange(result.index(after: colon)..<at, with: "*****")
+            }
+        }
+        // A password given as a query parameter, however the rest is broken.
+        if let range = result.range(of: "password=") {
+            let end = result[range.upperBound...].firstIndex(of: "&") ?? result.endIndex
+            result.replaceSubrange(range.upperBound..<end, with: "*****")
+        }
+        return result
     }
 }

@@ -26,6 +26,18 @@ public struct ConnectionSettings: Sendable, Equatable {
     /// The most connections a pooled client opens (`nil`: PostgresNIO's default, 20). On a
     /// small machine fewer backends can do more: see the engine figures in the README.
     public var maximumConnections: Int?
+    /// How long one connection attempt may take, socket and login together (the URL's
+    /// `connect_timeout`; default 10 s). A command never waits longer for a server that
+    /// does not answer.
+    public var connectTimeout: Duration = Self.defaultConnectTimeout
+    /// The server-side limit of one statement (`statement_timeout`); `nil` leaves the
+    /// server's own setting (none by default).
+    public var statementTimeout: Duration?
+    /// What `pg_stat_activity` shows for these connections (the URL's `application_name`).
+    public var applicationName: String = "meridian"
+
+    /// 10 s, libpq's advice for interactive tools.
+    public static let defaultConnectTimeout: Duration = .seconds(10)
 
     public init(endpoint: Endpoint, username: String, password: String?, database: String, tls: TLSMode) {
         self.endpoint = endpoint
@@ -33,6 +45,16 @@ public struct ConnectionSettings: Sendable, Equatable {
         self.password = password
         self.database = database
         self.tls = tls
+    }
+
+    /// The parameters sent at login: the application's name and the statement timeout.
+    var startupParameters: [(String, String)] {
+        var parameters = [("application_name", applicationName)]
+        if let statementTimeout {
+            let milliseconds = Self.nanoseconds(statementTimeout) / 1_000_000
+            parameters.append(("statement_timeout", "\(milliseconds)"))
+        }
+        return parameters
     }
 
     /// The same settings as a libpq-style URL that `psql` also accepts (password omitted).
@@ -55,13 +77,16 @@ public struct ConnectionSettings: Sendable, Equatable {
             var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database, tls: clientTLS
             )
-            configuration.options.connectTimeout = .seconds(10)
+            configuration.options.connectTimeout = connectTimeout
+            configuration.options.additionalStartupParameters = startupParameters
             if let maximumConnections { configuration.options.maximumConnections = maximumConnections }
             return configuration
         case .unixSocket(let directory, let port):
             var configuration = PostgresClient.Configuration(
                 unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database
             )
+            configuration.options.connectTimeout = connectTimeout
+            configuration.options.additionalStartupParameters = startupParameters
             if let maximumConnections { configuration.options.maximumConnections = maximumConnections }
             return configuration
         }
@@ -74,12 +99,16 @@ public struct ConnectionSettings: Sendable, Equatable {
                 var configuration = PostgresConnection.Configuration(
                     host: host, port: port, username: username, password: password, database: database, tls: try connectionTLS
                 )
-                configuration.options.connectTimeout = .seconds(10)
+                configuration.options.connectTimeout = .nanoseconds(Self.nanoseconds(connectTimeout))
+                configuration.options.additionalStartupParameters = startupParameters
                 return configuration
             case .unixSocket(let directory, let port):
-                return PostgresConnection.Configuration(
+                var configuration = PostgresConnection.Configuration(
                     unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database
                 )
+                configuration.options.connectTimeout = .nanoseconds(Self.nanoseconds(connectTimeout))
+                configuration.options.additionalStartupParameters = startupParameters
+                return configuration
             }
         }
     }
@@ -106,6 +135,10 @@ public struct ConnectionSettings: Sendable, Equatable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if tls != .verifyFull { configuration.certificateVerification = .none }
         return configuration
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// Quotes an identifier for the few statements that cannot take a bound parameter

@@ -43,4 +43,18 @@ extension MeridianService {
         let experiences = try SeedCatalogue.experiences()
         return (experiences.count, try await ExperienceImporter.store(experiences, client: client, logger: logger))
     }
+
+    /// An official's feedback on an experience her exchange was matched with (officials of the
+    /// exchange's requesting country only; the store checks the match and the country).
+    public func giveFeedback(
+        experience: Int, exchange: UUID, useful: Bool, comment: String?, by caller: Caller
+    ) async throws -> FeedbackStore.Feedback {
+        try await FeedbackStore(client: client, logger: logger).give(
+            experienceId: experience, exchangeId: exchange, useful: useful, comment: comment, by: caller.exchangeActor)
+    }
+
+    /// Every official's feedback on an experience (public, like the experience).
+    public func feedback(on experience: Int) async throws -> [FeedbackStore.Feedback] {
+        try await FeedbackStore(client: client, logger: logger).feedback(on: experience)
+    }
 }

@@ -74,6 +74,8 @@ extension ServiceError {
             return ServiceError(kind(of: error.code), error.description, underlying: "database.\(error.code)")
         case let error as QueueError:
             return ServiceError(kind(of: error.code), error.description, underlying: "queue.\(error.code)")
+        case let error as PSQLError where DatabaseUnavailable.isUnavailable(error):
+            return ServiceError(.unavailable, "the database is unavailable: \(DatabaseUnavailable.reason(error)); try again when it is back", underlying: "postgres")
         case let error as PSQLError:
             let lost = error.code == .connectionError || error.code == .serverClosedConnection
             // Class 22 is a value the database cannot take (a NUL byte, a number out of range):
@@ -82,6 +84,8 @@ extension ServiceError {
                 return ServiceError(.invalidData, "a value was refused: \(error.serverInfo?[.message] ?? "invalid data"); correct it and try again", underlying: "postgres")
             }
             return ServiceError(lost ? .unavailable : .failure, "the database refused or failed: \(Migrator.describe(error))", underlying: "postgres")
+        case let error where DatabaseUnavailable.isUnavailable(error):
+            return ServiceError(.unavailable, "the database is unavailable: \(DatabaseUnavailable.reason(error)); try again when it is back", underlying: "postgres")
         default:
             return nil
         }
@@ -130,7 +134,7 @@ extension ServiceError {
 
     private static func kind(of code: DatabaseError.Code) -> Kind {
         switch code {
-        case .serverBinariesMissing, .clusterFailed, .clusterNotRunning: .unavailable
+        case .serverBinariesMissing, .clusterFailed, .clusterNotRunning, .timedOut: .unavailable
         case .invalidURL: .invalidArgument
         case .migrationConflict, .migrationsPending: .conflict
         default: .failure
