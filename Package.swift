@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "MeridianCodes", targets: ["MeridianCodes"]),
         .library(name: "MeridianService", targets: ["MeridianService"]),
         .library(name: "MeridianHTTP", targets: ["MeridianHTTP"]),
+        .library(name: "MeridianWeb", targets: ["MeridianWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libxml2, through pkg-config, for hardened parsing and XSD validation.
@@ -164,11 +166,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The officials' pages (issue 14): server-rendered HTML over the service, in four
+        // languages, signed in by a session cookie; templates and message catalogues are resources.
+        .target(
+            name: "MeridianWeb",
+            dependencies: [
+                "MeridianService",
+                "MeridianExchange",
+                "MeridianIdentity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/templates"), .copy("Resources/messages"), .copy("Resources/static")]
+        ),
         // `meridian serve`: the JSON API /api/v1 over the service (Hummingbird 2).
         .target(
             name: "MeridianHTTP",
             dependencies: [
                 "MeridianService",
+                "MeridianWeb",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianEngine",
@@ -317,6 +337,7 @@ let package = Package(
             dependencies: [
                 "MeridianService",
                 "MeridianHTTP",
+                "MeridianWeb",
                 "MeridianExchange",
                 "MeridianFunding",
                 "MeridianIdentity",

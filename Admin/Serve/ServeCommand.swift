@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MeridianEngine
 import MeridianHTTP
 import MeridianPostgres
 import MeridianQueue
@@ -12,7 +13,7 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (/api/v1, /healthz, /readyz, /metrics) until stopped.",
+        abstract: "Serve the HTTP API (/api/v1, /healthz, /readyz, /metrics) and the officials' web pages until stopped.",
         discussion: """
             Uses the same database as every command (the private cluster, started and migrated, \
             when none is configured). With --workers it also runs the queue's workers in the same \
@@ -36,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body, in bytes.") var maxBodyBytes = 1 << 20
     @Option(help: "How long one request may take, in seconds.") var requestTimeout = 30
     @Option(help: "Requests per second each caller may make, sustained.") var rateLimit: Double = 200
+    @Flag(help: "Browsers reach this server over TLS (a proxy terminates it): mark the web pages' cookies Secure. Also MERIDIAN_SECURE_COOKIES=1.")
+    var secureCookies = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535.") }
@@ -52,18 +55,22 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = database.verbose ? .info : .notice
         let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes,
                                                 requestTimeout: .seconds(requestTimeout), rateLimitPerSecond: rateLimit,
-                                                rateLimitBurst: rateLimit * 2)
+                                                rateLimitBurst: rateLimit * 2,
+                                                secureCookies: secureCookies || ProcessInfo.processInfo.environment["MERIDIAN_SECURE_COOKIES"] == "1")
         let runWorkers = workers
         // A server outlives a database restart (its requests fail meanwhile, /readyz says so): no watchdog.
         try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
             let service = try MeridianService(client: client, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: MeridianServer.application(service: service, configuration: configuration, logger: logger)),
+                .init(service: try MeridianServer.application(service: service, configuration: configuration, logger: logger)),
             ]
             if runWorkers {
                 let handlers = service.workerHandlers(adding: BuiltinHandlers.make(diagnosticsDirectory: nil))
+                // The engine's timers and tasks are on their own queue (`engine`), beside `default`.
+                var workerConfiguration = QueueWorkerConfiguration()
+                workerConfiguration.queues = [.init(.default), .init(QueueName(WorkflowEngine.defaultQueue))]
                 services.append(.init(service: QueueWorker(client: client, listenSettings: settings, handlers: handlers,
-                                                           configuration: QueueWorkerConfiguration(), logger: logger)))
+                                                           configuration: workerConfiguration, logger: logger)))
             }
             logger.notice("meridian serves http://\(configuration.host):\(configuration.port)\(runWorkers ? " with workers" : "")")
             try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()

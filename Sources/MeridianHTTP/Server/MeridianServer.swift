@@ -1,10 +1,11 @@
 import Hummingbird
 import Logging
 import MeridianService
+import MeridianWeb
 import Prometheus
 
 /// The HTTP server of `meridian serve`: the JSON API `/api/v1` over the service, with
-/// `/healthz`, `/readyz` and `/metrics`.
+/// `/healthz`, `/readyz` and `/metrics`, and the officials' web pages (``WebPages``) at the root.
 ///
 /// Every route calls the service and nothing below it. Around the routes, from the outside in:
 /// metrics, the access log, security headers, problem documents for every error, a refusal of
@@ -12,8 +13,9 @@ import Prometheus
 /// authentication by bearer token, and a rate limit per caller.
 public enum MeridianServer {
     /// The router with every route and middleware; `application` serves it, tests call it directly.
+    /// - Throws: when the web pages' bundled templates or catalogues are missing (a broken build).
     public static func router(service: MeridianService, configuration: ServerConfiguration = .init(),
-                              registry: PrometheusCollectorRegistry = .init()) -> Router<MeridianRequestContext> {
+                              registry: PrometheusCollectorRegistry = .init()) throws -> Router<MeridianRequestContext> {
         let router = Router(context: MeridianRequestContext.self)
         router.add(middleware: MetricsMiddleware(registry: registry))
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -32,15 +34,16 @@ public enum MeridianServer {
         KnowledgeRoutes(service: service, limit: limit).add(to: api)
         EngineRoutes(service: service, limit: limit).add(to: api)
         IdentityRoutes(service: service, limit: limit).add(to: api)
+        try WebPages(service: service, secureCookies: configuration.secureCookies).add(to: router)
         return router
     }
 
     /// The application serving ``router(service:configuration:registry:)`` on the configured
     /// address; run it in a ServiceGroup, which stops it gracefully on SIGTERM/SIGINT.
     public static func application(service: MeridianService, configuration: ServerConfiguration = .init(),
-                                   logger: Logger) -> some ApplicationProtocol {
+                                   logger: Logger) throws -> some ApplicationProtocol {
         Application(
-            router: router(service: service, configuration: configuration),
+            router: try router(service: service, configuration: configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "meridian"),
             logger: logger
         )

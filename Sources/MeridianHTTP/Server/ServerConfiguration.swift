@@ -12,9 +12,13 @@ public struct ServerConfiguration: Sendable {
     public var rateLimitPerSecond: Double
     /// Requests a token may make at once above the sustained rate.
     public var rateLimitBurst: Double
+    /// Whether browsers reach the server over TLS (a proxy terminating it): the web pages'
+    /// cookies are then marked `Secure` (`meridian serve --secure-cookies`).
+    public var secureCookies: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, requestTimeout: Duration = .seconds(30),
-                rateLimitPerSecond: Double = 200, rateLimitBurst: Double = 400) {
+                rateLimitPerSecond: Double = 200, rateLimitBurst: Double = 400, secureCookies: Bool = false) {
+        self.secureCookies = secureCookies
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Dates and money as each language writes them (day-month order, decimal comma, the
+/// currency's symbol and place); times in UTC, which the page says.
+struct WebFormats: Sendable {
+    let language: WebLanguage
+
+    /// A date and time, medium date and short time ("6 déc. 2026, 14:05").
+    func dateTime(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, timeZone: TimeZone(identifier: "UTC")!)) + " UTC"
+    }
+
+    /// A date without the time.
+    func date(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, timeZone: TimeZone(identifier: "UTC")!))
+    }
+
+    /// Money from integer minor units and an ISO 4217 code ("60 000,00 $US", "US$60,000.00").
+    func money(minorUnits: Int64, currency: String, digits: Int = 2) -> String {
+        var scale = Decimal(1)
+        for _ in 0..<digits { scale *= 10 }
+        let amount = Decimal(minorUnits) / scale
+        return amount.formatted(.currency(code: currency).locale(language.locale).precision(.fractionLength(digits)))
+    }
+
+    /// A plain number (baselines, targets): "40,5" in French.
+    func number(_ value: Double) -> String {
+        value.formatted(.number.locale(language.locale))
+    }
+
+    /// A decimal (an indicator's baseline or target) as the language writes numbers.
+    func number(_ value: Decimal) -> String {
+        value.formatted(.number.locale(language.locale))
+    }
+}

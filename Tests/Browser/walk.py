@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""A real browser walks the officials' pages (issue 14), as the people would.
+
+Headless Chromium (Debian's `chromium` and `chromium-driver`) driven by selenium (PyPI) against a
+live `meridian serve --workers` on a private cluster of its own (a temporary folder, deleted at
+the end; your default database is never touched):
+
+  an official signs in (after a wrong token is refused), files a request (after an invalid form
+  comes back with its problems), the desk screens and approves the matches (through the JSON API,
+  as the program manager), the official sees the five matches and chooses the partner, the
+  partner country's official signs in and confirms; another country's official gets "not found"
+  for the exchange; the language switcher turns the pages into French.
+
+Every page is photographed at 1280 and 390 px wide into SCREENSHOTS (default
+Tests/Browser/screenshots). Exit status 0 when every check held.
+
+  python3 Tests/Browser/walk.py                          # builds debug first
+  MERIDIAN_BIN=.build/debug/meridian python3 Tests/Browser/walk.py
+"""
+import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHOTS = os.path.abspath(os.environ.get("SCREENSHOTS", os.path.join(ROOT, "Tests/Browser/screenshots")))
+PORT = int(os.environ.get("PORT", "18097"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def meridian_binary():
+    if os.environ.get("MERIDIAN_BIN"):
+        return os.path.abspath(os.environ["MERIDIAN_BIN"])
+    subprocess.run(["swift", "build", "--product", "meridian"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    return os.path.join(path, "meridian")
+
+
+class Walk:
+    def __init__(self, binary, work):
+        self.binary, self.work, self.failures, self.shots = binary, work, [], 0
+        self.env = dict(os.environ, MERIDIAN_DATA_DIR=os.path.join(work, "pg"), XDG_CONFIG_HOME=os.path.join(work, "config"))
+        for name in ("MERIDIAN_TOKEN", "MERIDIAN_DATABASE_URL"):
+            self.env.pop(name, None)
+
+    # --- the server and its people -------------------------------------------------------
+    def m(self, *args, token=None):
+        env = dict(self.env)
+        if token:
+            env["MERIDIAN_TOKEN"] = token
+        out = subprocess.run([self.binary, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+
+    def setup(self):
+        self.m("db", "start")
+        subprocess.run([self.binary, "workflow", "deploy", *sorted(
+            os.path.join(ROOT, "Workflows", f) for f in os.listdir(os.path.join(ROOT, "Workflows")) if f.endswith(".xml"))],
+            cwd=ROOT, env=self.env, check=True, capture_output=True)
+        self.admin = self.m("user", "add", "ada", "--name", "Ada Admin", "--role", "admin")
+        self.m("kb", "seed", token=self.admin)
+        self.m("user", "add", "amani", "--name", "Amani Kabila", "--role", "official", "--country", "COD", token=self.admin)
+        self.m("user", "add", "pat", "--name", "Pat Manager", "--role", "program-manager", token=self.admin)
+        self.m("user", "add", "inga", "--name", "Inga Stranger", "--role", "official", "--country", "ISL", token=self.admin)
+        self.official = self.m("token", "create", "--user", "amani", token=self.admin)
+        self.manager = self.m("token", "create", "--user", "pat", token=self.admin)
+        self.stranger = self.m("token", "create", "--user", "inga", token=self.admin)
+        self.log = open(os.path.join(self.work, "serve.log"), "w")
+        self.server = subprocess.Popen([self.binary, "serve", "--port", str(PORT), "--workers", "--verbose"],
+                                       cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{BASE}/readyz", timeout=1)
+                return
+            except Exception:
+                time.sleep(0.2)
+        raise SystemExit("walk: the server did not become ready")
+
+    def api(self, method, path, token, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(BASE + path, data=data, method=method, headers={"Authorization": f"Bearer {token}"})
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.loads(answer.read() or b"null")
+
+    def wait_for_state(self, exchange, states, seconds=60):
+        for _ in range(seconds * 4):
+            state = self.api("GET", f"/api/v1/exchanges/{exchange}/status", self.manager)["state"]
+            if state in states:
+                return state
+            time.sleep(0.25)
+        raise SystemExit(f"walk: exchange {exchange} stayed in {state}, not {states}")
+
+    # --- the browser ---------------------------------------------------------------------
+    def open_browser(self):
+        options = Options()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-GB"):
+            options.add_argument(argument)
+        service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        self.browser = webdriver.Chrome(service=service, options=options)
+        self.browser.set_window_size(1280, 900)
+
+    def check(self, condition, what):
+        print(("  ok   " if condition else "  FAIL ") + what)
+        if not condition:
+            self.failures.append(what)
+
+    def shot(self, name):
+        """The page at 1280 and at 390 px wide (full height), and its own checks: one h1, no
+        horizontal scrolling at 390 px, at most 100 KB."""
+        self.shots += 1
+        b = self.browser
+        html = b.page_source
+        self.check(len(b.find_elements(By.TAG_NAME, "h1")) == 1, f"{name}: one h1")
+        self.check(len(html.encode()) <= 100_000, f"{name}: {len(html.encode())} bytes ≤ 100 KB")
+        for width in (1280, 390):
+            b.set_window_size(width, 900)
+            height = b.execute_script("return document.documentElement.scrollHeight")
+            b.set_window_size(width, min(max(height, 600), 8000))
+            if width == 390:
+                scroll = b.execute_script("return document.documentElement.scrollWidth")
+                self.check(scroll <= 390, f"{name}: fits 390 px (scroll width {scroll})")
+            b.save_screenshot(os.path.join(SHOTS, f"{self.shots:02d}-{name}-{width}.png"))
+        b.set_window_size(1280, 900)
+
+    def click(self, element):
+        """Clicks a submit button and waits for the next page to replace this one."""
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.browser, 30).until(expected_conditions.staleness_of(old))
+
+    def go(self, path):
+        self.browser.get(BASE + path)
+
+    def sign_in(self, token):
+        self.go("/sign-in")
+        self.browser.find_element(By.ID, "token").send_keys(token)
+        self.click(self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+    def sign_out(self):
+        self.click(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+
+    def text(self):
+        return self.browser.find_element(By.TAG_NAME, "body").text
+
+    # --- the walk ------------------------------------------------------------------------
+    def run(self):
+        b = self.browser
+        print("walk: a wrong token")
+        self.sign_in("mrd_" + "a" * 52)
+        self.check("That token was not accepted" in self.text(), "a wrong token is refused with a clear line")
+        self.shot("sign-in-wrong-token")
+
+        print("walk: the official signs in and files a request")
+        self.sign_in(self.official)
+        self.check(b.current_url.endswith("/exchanges"), "signed in, on my exchanges")
+        self.shot("my-exchanges-empty")
+        self.go("/exchanges/new")
+        self.shot("new-request")
+        b.find_element(By.ID, "development_goal").send_keys("peace")
+        b.find_element(By.ID, "indicator0_name").send_keys("Former fighters with a livelihood")
+        b.find_element(By.ID, "indicator0_unit").send_keys("%")
+        b.find_element(By.ID, "indicator0_baseline").send_keys("12")
+        b.find_element(By.ID, "indicator0_target").send_keys("twelve")
+        self.click(b.find_element(By.ID, "file-request"))
+        problems = {p.get_attribute("id") for p in b.find_elements(By.CSS_SELECTOR, "p.problem")}
+        self.check({"development_goal-problem", "institutional_challenge-problem", "sectors-problem", "indicator0-problem"} <= problems,
+                   f"the invalid form shows each problem at its field ({sorted(problems)})")
+        self.check(b.find_element(By.ID, "indicator0_name").get_attribute("value") == "Former fighters with a livelihood", "the input is kept")
+        self.shot("new-request-problems")
+        goal = b.find_element(By.ID, "development_goal")
+        goal.clear()
+        goal.send_keys("<script>alert(1)</script> Lasting peace in the eastern provinces after the civil war")
+        b.find_element(By.ID, "institutional_challenge").send_keys(
+            "The national commission cannot reintegrate demobilised ex-combatants and former fighters into their communities")
+        b.find_element(By.ID, "change_objective").send_keys(
+            "Design a community-based reintegration programme with livelihood support for former fighters")
+        for box in ("sectors-demobilisation-reintegration", "sectors-peacebuilding", "instruments-study-visit"):
+            b.find_element(By.ID, box).click()
+        target = b.find_element(By.ID, "indicator0_target")
+        target.clear()
+        target.send_keys("40")
+        self.click(b.find_element(By.ID, "file-request"))
+        if b.find_elements(By.ID, "file-request"):
+            # A country the knowledge base does not know needs its name, region and income group.
+            problems = {p.get_attribute("id") for p in b.find_elements(By.CSS_SELECTOR, "p.problem")}
+            self.check(problems == {"country_name-problem", "region-problem", "income_group-problem"},
+                       f"an unknown country needs its name, region and income group ({sorted(problems)})")
+            self.check(b.find_element(By.ID, "sectors-peacebuilding").is_selected(), "the choices are kept")
+            b.find_element(By.ID, "country_name").send_keys("Democratic Republic of the Congo")
+            Select(b.find_element(By.ID, "region")).select_by_value("sub-saharan-africa")
+            Select(b.find_element(By.ID, "income_group")).select_by_value("low")
+            self.click(b.find_element(By.ID, "file-request"))
+        match = re.search(r"/exchanges/([0-9a-f-]{36})", b.current_url)
+        self.check(match is not None, "the request is filed and its page shown")
+        exchange = match.group(1)
+        self.check("<script>alert(1)</script> Lasting peace" in b.find_element(By.TAG_NAME, "h1").text, "the goal's markup shows as text")
+        self.shot("exchange-filed")
+
+        print("walk: the program manager screens and approves (API)")
+        self.api("POST", f"/api/v1/exchanges/{exchange}/screening", self.manager)
+        self.api("POST", f"/api/v1/exchanges/{exchange}/decisions", self.manager, {"verb": "approve", "comment": "in mandate"})
+        self.wait_for_state(exchange, {"match-review"})
+        self.api("POST", f"/api/v1/exchanges/{exchange}/decisions", self.manager, {"verb": "approve", "comment": "good matches"})
+
+        print("walk: the official sees the matches and chooses the partner")
+        self.go(f"/exchanges/{exchange}")
+        cards = b.find_elements(By.CSS_SELECTOR, "article.card")
+        self.check(len(cards) == 5, f"five matches shown ({len(cards)})")
+        self.shot("exchange-matches")
+        button = b.find_elements(By.CSS_SELECTOR, "button[id^=choose-]")[0]
+        partner = button.get_attribute("id").split("-", 1)[1]
+        self.click(button)
+        self.check("The country is invited as partner." in self.text(), f"{partner} is invited")
+        self.shot("exchange-partner-invited")
+        self.wait_for_state(exchange, {"partner-confirmation"})
+        self.sign_out()
+        self.check("You are signed out." in self.text(), "signed out")
+
+        print(f"walk: {partner}'s official confirms")
+        self.m("user", "add", "pia", "--name", "Pia Partner", "--role", "official", "--country", partner, token=self.admin)
+        partner_token = self.m("token", "create", "--user", "pia", token=self.admin)
+        self.sign_in(partner_token)
+        self.shot("partner-my-exchanges")
+        self.go(f"/exchanges/{exchange}")
+        self.check(len(b.find_elements(By.ID, "confirm")) == 1, "the partner sees the invitation")
+        self.shot("partner-invitation")
+        self.click(b.find_element(By.ID, "confirm"))
+        self.check("You confirmed the partnership." in self.text(), "the partnership is confirmed")
+        self.check(self.wait_for_state(exchange, {"planning"}) == "planning", "the exchange moved on to planning")
+        self.shot("partner-confirmed")
+
+        print("walk: the language switcher")
+        Select(b.find_element(By.ID, "language-switch")).select_by_value("fr")
+        self.click(b.find_element(By.CSS_SELECTOR, "form[action='/language'] button"))
+        self.check(b.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr" and "Le partenaire" in self.text(),
+                   "the page is in French")
+        self.go("/exchanges")
+        self.check("Mes échanges" in self.text(), "French stays for the session")
+        self.shot("partner-my-exchanges-fr")
+        self.sign_out()
+
+        print("walk: another country's official (the browser keeps French)")
+        self.sign_in(self.stranger)
+        self.go(f"/exchanges/{exchange}")
+        self.check("Introuvable" in b.find_element(By.TAG_NAME, "h1").text and "Lasting peace" not in self.text(),
+                   "another country's exchange reads as not found (Introuvable)")
+        self.shot("other-country-not-found")
+
+    def close(self):
+        for step in (lambda: self.browser.quit(), lambda: self.server.terminate(), lambda: self.server.wait(20),
+                     lambda: subprocess.run([self.binary, "db", "stop"], cwd=ROOT, env=self.env, capture_output=True)):
+            try:
+                step()
+            except Exception:
+                pass
+
+
+def main():
+    binary = meridian_binary()
+    os.makedirs(SHOTS, exist_ok=True)
+    for old in os.listdir(SHOTS):
+        if old.endswith(".png"):
+            os.remove(os.path.join(SHOTS, old))
+    work = tempfile.mkdtemp(prefix="meridian-walk-")
+    os.chmod(work, 0o755)
+    walk = Walk(binary, work)
+    try:
+        walk.setup()
+        walk.open_browser()
+        walk.run()
+    except Exception as error:
+        walk.failures.append(f"{type(error).__name__}: {error}")
+        print(f"walk: stopped: {error}", file=sys.stderr)
+    finally:
+        walk.close()
+        if walk.failures and os.path.exists(os.path.join(work, "serve.log")):
+            print("walk: the server's log ends with:", file=sys.stderr)
+            print("".join(open(os.path.join(work, "serve.log")).readlines()[-20:]), file=sys.stderr)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"walk: {walk.shots} pages photographed at 1280 and 390 px into {SHOTS}")
+    if walk.failures:
+        print(f"walk: {len(walk.failures)} check(s) failed:", *walk.failures, sep="\n  ", file=sys.stderr)
+        sys.exit(1)
+    print("walk: every check held")
+
+
+if __name__ == "__main__":
+    main()
