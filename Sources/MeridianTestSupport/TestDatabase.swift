@@ -41,8 +41,20 @@ public struct TestDatabase: Sendable {
         let logger = makeLogger()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let template = migrated ? TestCluster.templateDatabase : "template0"
-        return try await ScratchDatabase.with(name, on: cluster.connection, template: template, logger: logger) { settings in
-            try await body(TestDatabase(settings: settings, logger: logger))
+        let scratch: ScratchDatabase
+        do {
+            scratch = try await ScratchDatabase.create(name, on: cluster.connection, template: template, logger: logger)
+        } catch let error as PSQLError {
+            // PostgresNIO hides the server's message; a test that cannot get its database says why.
+            throw TestDatabaseUnavailable(reason: String(reflecting: error))
+        }
+        do {
+            let result = try await body(TestDatabase(settings: scratch.settings, logger: logger))
+            try? await scratch.drop(logger: logger)
+            return result
+        } catch {
+            try? await scratch.drop(logger: logger)
+            throw error
         }
     }
 
@@ -56,4 +68,10 @@ public struct TestDatabase: Sendable {
     public static func cluster() async throws -> EmbeddedCluster {
         try await TestCluster.shared.value
     }
+}
+
+/// The fresh database of a test could not be created, with the server's own reason.
+struct TestDatabaseUnavailable: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "cannot create the test's database: \(reason)" }
 }
