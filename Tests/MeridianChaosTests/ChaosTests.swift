@@ -32,7 +32,8 @@ struct ChaosTests {
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
 
         // No watchdog: the driver rides through the server's crashes, retrying its steps.
-        let (findings, restarts, progress, bank) = try await withPostgresClient(cluster.settings, logger: logger, watchdog: false) { client in
+        let (findings, restarts, progress, bank) = try await Self.stoppingWorkers(workers) {
+          try await withPostgresClient(cluster.settings, logger: logger, watchdog: false) { client in
             // The engine as Meridian assembles it: every domain's plugin and task handlers.
             let engine = try MeridianService(client: client, logger: logger).engine
             let seedExperiences = try await Self.prepare(engine, exchanges: settings.exchanges, logger: logger)
@@ -65,6 +66,7 @@ struct ChaosTests {
             let findings = try await ChaosChecks(client: client, logger: logger)
                 .run(keys: keys, fund: ChaosScenario.fundID, grantMinor: ChaosScenario.grantMinor, seedExperiences: seedExperiences)
             return (findings, crashes, progress, bank)
+          }
         }
 
         let audit = try await MeridianBinary.run(["audit", "verify", "--database-url", cluster.url])
@@ -108,6 +110,17 @@ struct ChaosTests {
             }
             while next < min(settings.parallel, settings.exchanges) { add() }
             for await _ in group where next < settings.exchanges { add() }
+        }
+    }
+
+    /// Runs `body`; when it fails, stops the worker processes first, so that a failed run
+    /// leaves none behind (they would retry their vanished database for ever).
+    private static func stoppingWorkers<Result>(_ workers: ChaosWorkers, _ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch {
+            await workers.stop()
+            throw error
         }
     }
 
