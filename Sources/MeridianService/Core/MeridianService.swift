@@ -23,6 +23,8 @@ public struct MeridianService: Sendable {
     public let exchanges: Exchanges
 
     /// Assembles the engine over `client` with every domain's handlers.
+    /// - Parameter engineConfiguration: the clock and queue to use (a test's manual clock);
+    ///   every domain's plugin is added to it and its task handlers replace any it had.
     public init(client: PostgresClient, logger: Logger, engineConfiguration: WorkflowEngine.Configuration? = nil) throws {
         self.client = client
         self.logger = logger
