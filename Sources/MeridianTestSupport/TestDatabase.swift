@@ -41,13 +41,7 @@ public struct TestDatabase: Sendable {
         let logger = makeLogger()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let template = migrated ? TestCluster.templateDatabase : "template0"
-        let scratch: ScratchDatabase
-        do {
-            scratch = try await ScratchDatabase.create(name, on: cluster.connection, template: template, logger: logger)
-        } catch let error as PSQLError {
-            // PostgresNIO hides the server's message; a test that cannot get its database says why.
-            throw TestDatabaseUnavailable(reason: String(reflecting: error))
-        }
+        let scratch = try await createRetryingWhileTemplateBusy(name, on: cluster.connection, template: template, logger: logger)
         do {
             let result = try await body(TestDatabase(settings: scratch.settings, logger: logger))
             try? await scratch.drop(logger: logger)
@@ -55,6 +49,28 @@ public struct TestDatabase: Sendable {
         } catch {
             try? await scratch.drop(logger: logger)
             throw error
+        }
+    }
+
+    /// Creates the database, retrying for up to ten seconds while another session is still
+    /// connected to the template (SQLSTATE 55006: a connection that just finished with the
+    /// template, such as a migrator's, can linger for a moment before the server drops it).
+    private static func createRetryingWhileTemplateBusy(
+        _ name: String, on server: ConnectionSettings, template: String, logger: Logger
+    ) async throws -> ScratchDatabase {
+        var attempt = 0
+        while true {
+            do {
+                return try await ScratchDatabase.create(name, on: server, template: template, logger: logger)
+            } catch let error as PSQLError {
+                attempt += 1
+                if error.serverInfo?[.sqlState] == "55006", attempt < 100 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                // PostgresNIO hides the server's message; a test that cannot get its database says why.
+                throw TestDatabaseUnavailable(reason: String(reflecting: error))
+            }
         }
     }
 
