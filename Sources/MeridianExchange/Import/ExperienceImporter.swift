@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianPostgres
 import PostgresNIO
 
 /// `kb import`: reads a CSV or JSON file of experiences, checks every record, and stores them
@@ -128,12 +129,8 @@ public enum ExperienceImporter {
 
     /// Stores validated experiences in one transaction, refreshing the term statistics.
     public static func store(_ experiences: [Experience], client: PostgresClient, logger: Logger) async throws -> ExperienceStore.WriteCount {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await ExperienceStore.upsert(experiences, on: connection, logger: logger)
-            }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.commitError ?? error
+        return try await client.transaction(logger: logger) { connection in
+            try await ExperienceStore.upsert(experiences, on: connection, logger: logger)
         }
     }
 

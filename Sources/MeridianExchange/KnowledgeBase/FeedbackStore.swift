@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianPostgres
 import PostgresNIO
 
 /// Officials' feedback on experiences: whether an experience their exchange was matched with
@@ -43,43 +44,39 @@ public struct FeedbackStore: Sendable {
             throw ExchangeError(.invalidArgument, "a comment has 1 to \(Self.commentLength) characters, this one has \(comment.count)", hint: "shorten it, or leave --comment out")
         }
         let exchange = exchangeId.uuidString.lowercased()
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                let experiences = try await connection.query("SELECT 1 FROM experiences WHERE id = \(experienceId)", logger: logger).collect()
-                guard !experiences.isEmpty else {
-                    throw ExchangeError(.notFound, "no experience has the id \(experienceId)", hint: "see `meridian kb list`")
-                }
-                let requests = try await connection.query(
-                    "SELECT country_code FROM exchange_requests WHERE exchange_id = \(exchangeId)", logger: logger
-                ).collect()
-                guard let row = requests.first else {
-                    throw ExchangeError(.notFound, "no exchange has the id \(exchange)", hint: "see `meridian exchange list`")
-                }
-                let country = try row.decode(String.self)
-                guard actor.roles.contains(ExchangeActor.officialRole), actor.country == country else {
-                    throw ExchangeError(.permissionDenied, "\(actor.id) may not give feedback for the exchange \(exchange): only officials of its requesting country (\(country)) do",
-                                        hint: "sign in as one of them")
-                }
-                let matched = try await connection.query(
-                    "SELECT 1 FROM exchange_matches WHERE exchange_id = \(exchangeId) AND experience_id = \(experienceId) LIMIT 1", logger: logger
-                ).collect()
-                guard !matched.isEmpty else {
-                    throw ExchangeError(.refused, "the exchange \(exchange) was never matched with experience \(experienceId), so its officials cannot judge it",
-                                        hint: "see the exchange's matches with `meridian exchange matches \(exchange)`")
-                }
-                try await connection.query(
-                    """
-                    INSERT INTO experience_feedback (experience_id, exchange_id, official, useful, comment, given_at)
-                    VALUES (\(experienceId), \(exchangeId), \(actor.id), \(useful), \(comment), \(now))
-                    ON CONFLICT (experience_id, exchange_id, official) DO UPDATE
-                    SET useful = excluded.useful, comment = excluded.comment, given_at = excluded.given_at
-                    """,
-                    logger: logger
-                )
-                return Feedback(experienceId: experienceId, exchangeId: exchangeId, official: actor.id, useful: useful, comment: comment, givenAt: now)
+        return try await client.transaction(logger: logger) { connection in
+            let experiences = try await connection.query("SELECT 1 FROM experiences WHERE id = \(experienceId)", logger: logger).collect()
+            guard !experiences.isEmpty else {
+                throw ExchangeError(.notFound, "no experience has the id \(experienceId)", hint: "see `meridian kb list`")
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.commitError ?? error
+            let requests = try await connection.query(
+                "SELECT country_code FROM exchange_requests WHERE exchange_id = \(exchangeId)", logger: logger
+            ).collect()
+            guard let row = requests.first else {
+                throw ExchangeError(.notFound, "no exchange has the id \(exchange)", hint: "see `meridian exchange list`")
+            }
+            let country = try row.decode(String.self)
+            guard actor.roles.contains(ExchangeActor.officialRole), actor.country == country else {
+                throw ExchangeError(.permissionDenied, "\(actor.id) may not give feedback for the exchange \(exchange): only officials of its requesting country (\(country)) do",
+                                    hint: "sign in as one of them")
+            }
+            let matched = try await connection.query(
+                "SELECT 1 FROM exchange_matches WHERE exchange_id = \(exchangeId) AND experience_id = \(experienceId) LIMIT 1", logger: logger
+            ).collect()
+            guard !matched.isEmpty else {
+                throw ExchangeError(.refused, "the exchange \(exchange) was never matched with experience \(experienceId), so its officials cannot judge it",
+                                    hint: "see the exchange's matches with `meridian exchange matches \(exchange)`")
+            }
+            try await connection.query(
+                """
+                INSERT INTO experience_feedback (experience_id, exchange_id, official, useful, comment, given_at)
+                VALUES (\(experienceId), \(exchangeId), \(actor.id), \(useful), \(comment), \(now))
+                ON CONFLICT (experience_id, exchange_id, official) DO UPDATE
+                SET useful = excluded.useful, comment = excluded.comment, given_at = excluded.given_at
+                """,
+                logger: logger
+            )
+            return Feedback(experienceId: experienceId, exchangeId: exchangeId, official: actor.id, useful: useful, comment: comment, givenAt: now)
         }
     }
 

@@ -13,6 +13,10 @@ public enum DatabaseUnavailable {
             switch error.code {
             case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed, .sslUnsupported, .failedToAddSSLHandler:
                 return true
+            case .clientClosedConnection:
+                // A statement pending when the connection closed, such as after the server's FATAL
+                // "terminating connection due to administrator command" (a fast shutdown).
+                return true
             case .server:
                 // 08: connection exceptions; 57P01-57P03: shutting down, crashed, not yet accepting; 53300: too many connections.
                 let state = error.serverInfo?[.sqlState] ?? ""
@@ -31,6 +35,7 @@ public enum DatabaseUnavailable {
         if let error = error as? DatabaseError { return error.description }
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying as? PSQLError { return reason(underlying) }
             if let underlying = error.underlying { return "\(underlying)" }
             return "the connection failed (\(error.code))"
         }

@@ -31,9 +31,9 @@ public struct ScratchDatabase: Sendable {
         let copying = template.map { " TEMPLATE " + ConnectionSettings.quoteIdentifier($0) } ?? ""
         try await withPostgresConnection(scratch.maintenance, logger: logger) { connection in
             if replacing {
-                try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+                try await connection.guardedQuery("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
             }
-            try await connection.query("CREATE DATABASE \(unescaped: quoted)\(unescaped: copying)", logger: logger)
+            try await connection.guardedQuery("CREATE DATABASE \(unescaped: quoted)\(unescaped: copying)", logger: logger)
         }
         return scratch
     }
@@ -73,7 +73,7 @@ public struct ScratchDatabase: Sendable {
     public func exists(logger: Logger) async throws -> Bool {
         let name = settings.database
         return try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger)
+            try await connection.guardedQuery("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger)
                 .collect()[0].decode(Int.self) == 1
         }
     }
@@ -82,7 +82,7 @@ public struct ScratchDatabase: Sendable {
     public func drop(logger: Logger) async throws {
         let quoted = ConnectionSettings.quoteIdentifier(settings.database)
         try await withPostgresConnection(maintenance, logger: logger) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
+            try await connection.guardedQuery("DROP DATABASE IF EXISTS \(unescaped: quoted) WITH (FORCE)", logger: logger)
         }
     }
 }

@@ -2,21 +2,20 @@ import Logging
 import PostgresNIO
 
 extension PostgresClient {
-    /// `withTransaction`, but the closure's own error comes out as thrown (not wrapped in
-    /// `PostgresTransactionError`), so callers can tell a domain error — an `EngineError`, a
-    /// `FundingError` — from a database failure. A database failure is thrown as PostgresNIO
-    /// reports it.
+    /// A transaction on a leased connection whose `BEGIN`, `COMMIT` and `ROLLBACK` can never
+    /// hang on a connection the server closed (``PostgresConnection/guardedTransaction(logger:isolation:_:)``;
+    /// PostgresNIO's `withTransaction` sent its `ROLLBACK` on the closed connection and waited
+    /// for ever). The closure's own error comes out as thrown, so callers can tell a domain
+    /// error — an `EngineError`, a `FundingError` — from a database failure, which is thrown
+    /// as PostgresNIO reports it.
     ///
     /// Domain modules use it to write their rows and an instance's step in one transaction.
     public func transaction<Result: Sendable>(
         logger: Logger,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> Result {
-        do {
-            return try await withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw closureError }
-            throw error
+        try await withConnection { connection in
+            try await connection.guardedTransaction(logger: logger, body)
         }
     }
 }
@@ -30,7 +29,7 @@ extension PostgresClient {
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> Result {
         try await transaction(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            try await connection.guardedQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             return try await body(connection)
         }
     }

@@ -36,13 +36,13 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ settings: ConnectionSettings, logger: Logger) async throws -> Report {
         try await withPostgresConnection(settings, logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
+            try await connection.guardedQuery("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 let report = try await migrateLocked(connection, logger: logger)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                try await connection.guardedQuery("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 return report
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                _ = try? await connection.guardedQuery("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 throw error
             }
         }
@@ -53,7 +53,7 @@ public struct Migrator: Sendable {
     public func pending(_ settings: ConnectionSettings, logger: Logger) async throws -> [Migration] {
         try await withPostgresConnection(settings, logger: logger) { connection in
             // Reading only: a database never migrated has no table yet, so all are pending.
-            let table = try await connection.query(
+            let table = try await connection.guardedQuery(
                 "SELECT to_regclass('meridian_schema_migrations') IS NOT NULL", logger: logger
             ).collect()
             guard try table.first?.decode(Bool.self) == true else { return migrations }
@@ -67,11 +67,11 @@ public struct Migrator: Sendable {
         for migration in pending {
             logger.info("applying migration", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
             do {
-                try await connection.withTransaction(logger: logger) { connection in
+                try await connection.guardedTransaction(logger: logger) { connection in
                     for statement in SQLScript.statements(in: migration.sql) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.guardedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query(
+                    try await connection.guardedQuery(
                         """
                         INSERT INTO meridian_schema_migrations (version, name, checksum)
                         VALUES (\(migration.version), \(migration.name), \(migration.checksum))
@@ -91,7 +91,7 @@ public struct Migrator: Sendable {
     }
 
     private func ensureTable(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.guardedQuery(
             """
             CREATE TABLE IF NOT EXISTS meridian_schema_migrations (
                 version    integer PRIMARY KEY,
@@ -106,7 +106,7 @@ public struct Migrator: Sendable {
 
     private func pendingMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> [Migration] {
         var applied: [Int: (name: String, checksum: String)] = [:]
-        let rows = try await connection.query("SELECT version, name, checksum FROM meridian_schema_migrations", logger: logger)
+        let rows = try await connection.guardedQuery("SELECT version, name, checksum FROM meridian_schema_migrations", logger: logger)
         for try await (version, name, checksum) in rows.decode((Int, String, String).self) {
             applied[version] = (name, checksum)
         }
