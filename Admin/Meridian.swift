@@ -67,7 +67,8 @@ struct Meridian: AsyncParsableCommand {
         }
     }
 
-    private static func fail(_ line: String, status: Int32) -> Never {
+    /// Prints `line` as the command's one error line and exits with `status`.
+    static func fail(_ line: String, status: Int32) -> Never {
         FileHandle.standardError.write(Data("meridian: error: \(line)\n".utf8))
         Foundation.exit(status)
     }

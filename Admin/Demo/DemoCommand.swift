@@ -72,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         let settings = try await database.connect(privateDefault: Self.privateDatabase)
         print("  ready at \(settings.url)\(database.externalURL == nil ? " (the demo's own database; yours is untouched)" : "")")
         let folder = try filesFolder()
-        try await withPostgresClient(settings, logger: database.logger) { client in
+        try await withPostgresClient(settings, logger: database.logger, whenStuck: DatabaseOptions.exitStuck) { client in
             let logger = database.logger
             let engine = try MeridianService(client: client, logger: logger).engine
             try await deployWorkflows(engine)

@@ -122,6 +122,15 @@ extension DatabaseOptions {
     func withClient<Result: Sendable>(_ body: (PostgresClient, Logger) async throws -> Result) async throws -> Result {
         let settings = try await connect()
         let logger = self.logger
-        return try await withPostgresClient(settings, logger: logger) { client in try await body(client, logger) }
+        return try await withPostgresClient(settings, logger: logger, whenStuck: Self.exitStuck) { client in
+            try await body(client, logger)
+        }
+    }
+
+    /// Ends a command whose database went away under a statement that can no longer end
+    /// (see `withPostgresClient`): its one error line, exit 69.
+    static let exitStuck: @Sendable (DatabaseError) -> Void = { error in
+        let failure = CLIFailure(error) ?? CLIFailure(error.description, status: .unavailable)
+        Meridian.fail(ErrorLine.oneLine(failure.message), status: failure.status.rawValue)
     }
 }

@@ -9,19 +9,27 @@ import PostgresNIO
 /// fails at once with PostgreSQL's own reason instead of leaving queries waiting for a pool
 /// that keeps retrying.
 ///
-/// While `body` runs, a watchdog probes the server every few seconds (when `watchdog` is
+/// While `body` runs, a ``Watchdog`` probes the server every few seconds (when `watchdog` is
 /// on). PostgresNIO's pool, once it cannot connect, backs off and keeps its callers waiting
 /// for up to a minute; when a probe fails, the watchdog stops the pool instead, so the
 /// callers' queries fail at once and the command ends with ``DatabaseError/Code/timedOut``
 /// (exit 69) rather than hang. A worker, which waits and retries by itself, turns it off.
+///
+/// A statement that PostgresNIO wrote to a connection the server had just closed never
+/// answers and cannot be cancelled (see ``ClosedConnectionGuard``). So once the watchdog has
+/// found the server gone or restarted, `body` has the connect timeout to end by itself; if
+/// it has not, `whenStuck` is called with the error to end with — a command-line tool prints
+/// it and exits, since the stuck task cannot be ended from inside.
 @discardableResult
 public func withPostgresClient<Result: Sendable>(
     _ settings: ConnectionSettings,
     logger: Logger,
     watchdog: Bool = true,
+    whenStuck: (@Sendable (DatabaseError) -> Void)? = nil,
     _ body: (PostgresClient) async throws -> Result
 ) async throws -> Result {
-    try await withPostgresConnection(settings, logger: logger) { _ in }
+    let dog = Watchdog(settings: settings, logger: logger)
+    let serverStartedAt = try await dog.serverStart()
     // The pool warns when a lease races its own start-up; that is noise for a caller.
     var backgroundLogger = logger
     backgroundLogger.logLevel = max(logger.logLevel, .error)
@@ -32,20 +40,14 @@ public func withPostgresClient<Result: Sendable>(
     // the pool's next connection attempt then fails at once (PostgresNIO cancels its lease).
     let cancelBody = withUnsafeCurrentTask { task in BodyCancellation(task) }
     let watching = Task {
-        guard watchdog else { return }
-        while !Task.isCancelled {
-            try? await Task.sleep(for: LostDatabase.probeInterval)
-            if Task.isCancelled { return }
-            do {
-                try await withPostgresConnection(settings, logger: logger) { _ in }
-            } catch {
-                if Task.isCancelled { return }
-                await lost.record(error)
-                cancelBody.cancel()
-                running.cancel()
-                return
-            }
+        guard watchdog, let loss = await dog.waitForLoss(serverStartedAt: serverStartedAt) else { return }
+        await lost.record(loss)
+        if loss.unreachable {
+            cancelBody.cancel()
+            running.cancel()
         }
+        guard (try? await Task.sleep(for: settings.connectTimeout)) != nil else { return }
+        whenStuck?(lostDatabase(settings, loss.reason))
     }
     defer {
         cancelBody.finish()
@@ -60,39 +62,6 @@ public func withPostgresClient<Result: Sendable>(
         cancelBody.finish()
         if let reason = await lost.reason { throw lostDatabase(settings, reason) }
         throw error
-    }
-}
-
-private func lostDatabase(_ settings: ConnectionSettings, _ reason: String) -> DatabaseError {
-    DatabaseError(
-        .timedOut,
-        "lost the database at \(settings.url) while the command ran: \(reason)",
-        hint: "check that the server runs (`meridian db status`) and run the command again"
-    )
-}
-
-/// Cancels the task that runs a client's body from the watchdog, and never after the body
-/// has finished (the task outlives the body, so the unsafe reference is valid until then).
-private final class BodyCancellation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: UnsafeCurrentTask?
-
-    init(_ task: UnsafeCurrentTask?) { self.task = task }
-
-    func cancel() { lock.withLock { task?.cancel() } }
-
-    func finish() { lock.withLock { task = nil } }
-}
-
-/// What the watchdog of ``withPostgresClient(_:logger:watchdog:_:)`` saw, once it gave up.
-actor LostDatabase {
-    /// How often the watchdog probes the server while a command runs.
-    static let probeInterval: Duration = .seconds(3)
-
-    private(set) var reason: String?
-
-    func record(_ error: any Error) {
-        reason = (error as? DatabaseError)?.message ?? "\(error)"
     }
 }
 
