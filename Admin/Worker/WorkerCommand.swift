@@ -52,8 +52,6 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var settings = try await connectPatiently()
-        settings.maximumConnections = connections
         var configuration = QueueWorkerConfiguration()
         if !queues.isEmpty { configuration.queues = queues.map { .init(QueueName($0.name), concurrency: $0.concurrency) } }
         configuration.claimBatchSize = claimBatch
@@ -66,18 +64,31 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = min(logger.logLevel, .notice)
         if database.verbose { logger.logLevel = .info }
         let handlers = BuiltinHandlers.make(diagnosticsDirectory: diagnosticsDir)
-        // The worker waits and retries by itself when the database goes away: no watchdog.
-        try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
-            let handlers = try MeridianService(client: client, logger: logger).workerHandlers(adding: handlers)
-            let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: worker)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-            )
-            try await group.run()
+        var backoff = Backoff()
+        while true {
+            var settings = try await connectPatiently(&backoff)
+            settings.maximumConnections = connections
+            var serving = false
+            do {
+                // The worker waits and retries by itself when the database goes away: no watchdog.
+                try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
+                    serving = true
+                    let handlers = try MeridianService(client: client, logger: logger).workerHandlers(adding: handlers)
+                    let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
+                    let group = ServiceGroup(
+                        configuration: .init(
+                            services: [.init(service: worker)],
+                            gracefulShutdownSignals: [.sigterm, .sigint],
+                            logger: logger
+                        )
+                    )
+                    try await group.run()
+                }
+                return
+            } catch let error where !serving && DatabaseUnavailable.isUnavailable(error) {
+                // Gone again between the check and the pool's own first connection: wait as at start.
+                try await backoff.wait(after: error, logger: database.logger)
+            }
         }
     }
 }
@@ -86,20 +97,29 @@ extension WorkerCommand {
     /// The database, waited for: a worker started while PostgreSQL shuts down, restarts or is
     /// not up yet retries with backoff (0.5 s doubling to 10 s), as it does when the database
     /// goes away later, instead of exiting. Other errors (a bad URL, pending migrations) end it.
-    func connectPatiently() async throws -> ConnectionSettings {
-        var delay: Duration = .milliseconds(500)
+    func connectPatiently(_ backoff: inout Backoff) async throws -> ConnectionSettings {
         while true {
             do {
                 let settings = try await database.connect()
                 try await withPostgresConnection(settings, logger: database.logger) { _ in }
                 return settings
             } catch let error where DatabaseUnavailable.isUnavailable(error) {
-                var logger = database.logger
-                logger.logLevel = min(logger.logLevel, .warning)
-                logger.warning("the database is unavailable; retrying in \(delay)", metadata: ["error": "\(DatabaseUnavailable.reason(error))"])
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(10))
+                try await backoff.wait(after: error, logger: database.logger)
             }
+        }
+    }
+
+    /// The pause before the next attempt to reach the database: 0.5 s, doubling up to 10 s.
+    struct Backoff {
+        private var delay: Duration = .milliseconds(500)
+
+        /// Logs why the database is unavailable and sleeps the next pause.
+        mutating func wait(after error: any Error, logger: Logger) async throws {
+            var logger = logger
+            logger.logLevel = min(logger.logLevel, .warning)
+            logger.warning("the database is unavailable; retrying in \(delay)", metadata: ["error": "\(DatabaseUnavailable.reason(error))"])
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
         }
     }
 }

@@ -12,6 +12,12 @@ import Musl
 /// outlive it (as `pg_ctl start` leaves the server running), so Meridian starts server tools
 /// and its own binary directly. Output goes to a temporary file rather than a pipe, so a
 /// grandchild that keeps an inherited descriptor open can never stall the reader.
+///
+/// The child gets standard input, output and error and no other descriptor of this process.
+/// Sockets are opened without close-on-exec, so a child used to inherit the connections open
+/// at that moment: a server started by `pg_ctl`, or a `meridian` started by a test, kept the
+/// parent's end of a session open after the parent had closed it, and the server never saw
+/// the session end (a smart shutdown waited for it for ever; a template database stayed busy).
 public struct ChildProcess: Sendable {
     /// The process id, for signals.
     public let pid: pid_t
@@ -54,6 +60,7 @@ public struct ChildProcess: Sendable {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        closeInheritedDescriptors(&actions)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -83,6 +90,22 @@ public struct ChildProcess: Sendable {
         defer { unlink(path) }
         return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
+
+    /// Adds the closing of every descriptor above standard error to `actions`: in one step
+    /// where glibc has `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; looked up at
+    /// run time, since Swift's Glibc module does not show it), else one by one from `/proc/self/fd`.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom = addCloseFrom, closeFrom(&actions, 3) == 0 { return }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
     /// Sends `signal` to the child.
     public func send(_ signal: Int32) {
