@@ -56,9 +56,11 @@ struct DatabaseCommandTests {
 
     /// Where a `db start` on a new folder is when the test kills it, each told by what it has
     /// left on disk: initdb writing its scratch folder, the finished cluster renamed into
-    /// `data/` (the server not yet started), the server started (migrations running).
+    /// `data/` (the server not yet started), `pg_ctl start` launching the server (it opened
+    /// `server.log`; killing `meridian` then leaves that `pg_ctl` and its server running as
+    /// orphans), the server started (migrations running).
     enum StartPhase: String, CaseIterable, CustomTestStringConvertible {
-        case creating, starting, migrating
+        case creating, starting, launching, migrating
 
         var testDescription: String { rawValue }
 
@@ -69,6 +71,7 @@ struct DatabaseCommandTests {
                 let names = (try? files.contentsOfDirectory(atPath: directory)) ?? []
                 return names.contains { $0.hasPrefix("data.partial-") }
             case .starting: return files.fileExists(atPath: directory + "/data")
+            case .launching: return files.fileExists(atPath: directory + "/server.log")
             case .migrating: return files.fileExists(atPath: directory + "/data/postmaster.pid")
             }
         }
@@ -81,7 +84,7 @@ struct DatabaseCommandTests {
             // Kill on the progress signal, not after a guessed time.
             let deadline = ContinuousClock.now + .seconds(120)
             while !phase.reached(directory), ContinuousClock.now < deadline, Self.isRunning(child.pid) {
-                try await Task.sleep(for: .milliseconds(5))
+                try await Task.sleep(for: .milliseconds(2))
             }
             let wasRunning = Self.isRunning(child.pid)
             child.send(SIGKILL)
@@ -90,6 +93,7 @@ struct DatabaseCommandTests {
             #expect(wasRunning && killed.status == 128 + SIGKILL,
                     "the kill must land while `db start` is still at work (exit status \(killed.status))")
 
+            // At once, while what the killed command started may still be running beside it.
             let again = try await meridian(["db", "start"], directory)
             #expect(again.status == 0, "\(again.standardError)")
             let status = try await meridian(["db", "status", "--json"], directory)

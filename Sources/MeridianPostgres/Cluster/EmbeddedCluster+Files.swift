@@ -11,12 +11,18 @@ extension EmbeddedCluster {
     /// a zombie that nobody reaps (seen in containers whose init does not), which `kill(pid, 0)`
     /// and so `pg_ctl status` take for a live one; `/proc` tells them apart.
     func serverIsAlive() -> Bool {
-        guard let pid = serverPID(), pid != getpid(), pid != getppid() else { return false }
+        guard let pid = serverPID() else { return false }
+        return Self.isLiveServer(pid)
+    }
+
+    /// Whether `pid` is a running `postgres` process (not a zombie, not another program that
+    /// was given the id after a restart, not this process or its parent).
+    static func isLiveServer(_ pid: pid_t) -> Bool {
+        guard pid > 0, pid != getpid(), pid != getppid() else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
             return kill(pid, 0) == 0
         }
-        // After a restart the recorded id may belong to another program now: only a
-        // `postgres` process counts. Its state letter follows the name: "PID (postgres) S …".
+        // Its state letter follows the name: "PID (postgres) S …".
         guard let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"),
             stat[stat.index(after: open)..<close] == "postgres"
         else { return false }
@@ -25,15 +31,31 @@ extension EmbeddedCluster {
     }
 
     func serverPID() -> pid_t? {
-        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+        Self.recordedPID(in: dataDirectory + "/postmaster.pid")
+    }
+
+    /// The process id on the first line of a PostgreSQL lock file, if it holds one.
+    static func recordedPID(in path: String) -> pid_t? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let first = text.split(separator: "\n").first
         else { return nil }
         return pid_t(first.trimmingCharacters(in: .whitespaces))
     }
 
-    /// Lock files of a server that is dead would make PostgreSQL believe it still runs.
+    /// Lock files of a server that is dead would make PostgreSQL believe it still runs. Only
+    /// those that name no live server are removed: a server that a `pg_ctl start` orphaned by a
+    /// killed `meridian` is starting right now writes its own, which must stay (without them a
+    /// second server could start on the same folder). A lock file without a process id is
+    /// being written, unless it is older than a few seconds.
     func clearStaleLockFiles() {
         for path in [dataDirectory + "/postmaster.pid", socketDirectory + "/.s.PGSQL.\(Self.socketPort).lock"] {
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            if let pid = Self.recordedPID(in: path) {
+                if Self.isLiveServer(pid) { continue }
+            } else {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+                if let modified, Date().timeIntervalSince(modified) < 5 { continue }
+            }
             try? FileManager.default.removeItem(atPath: path)
         }
     }

@@ -204,12 +204,15 @@ public struct EmbeddedCluster: Sendable {
         clearStaleLockFiles()
         logger.info("starting the private PostgreSQL server", metadata: ["cluster.directory": "\(configuration.directory)"])
         // The backends of a crashed server notice its death within a moment and release its
-        // shared memory; until then a new server refuses to start, so try a few times.
+        // shared memory; until then a new server refuses to start, so try a few times. A
+        // `pg_ctl start` left running by a killed `meridian` may start the server meanwhile:
+        // ours then fails ("another server might be running"), and the server it started is
+        // the one to wait for.
         var attempt = 0
         while true {
             attempt += 1
             let result = try runner.run(binaries.pgCtl, ["start", "-D", dataDirectory, "-l", logFile, "-w", "-t", "120", "-s"])
-            if result.succeeded { return }
+            if result.succeeded || serverIsAlive() { return }
             guard attempt < 5 else {
                 throw DatabaseError(
                     .clusterFailed,
@@ -218,6 +221,7 @@ public struct EmbeddedCluster: Sendable {
                 )
             }
             Thread.sleep(forTimeInterval: 1)
+            if serverIsAlive() { return }
         }
     }
 
@@ -269,12 +273,12 @@ public struct EmbeddedCluster: Sendable {
         var maintenance = connection
         maintenance.database = "postgres"
         try await withPostgresConnection(maintenance, logger: logger) { connection in
-            let existing = try await connection.query(
+            let existing = try await connection.guardedQuery(
                 "SELECT 1 FROM pg_database WHERE datname = \(configuration.database)", logger: logger
             ).collect()
             guard existing.isEmpty else { return }
             do {
-                try await connection.query(
+                try await connection.guardedQuery(
                     "CREATE DATABASE \(unescaped: ConnectionSettings.quoteIdentifier(configuration.database))", logger: logger
                 )
             } catch let error as PSQLError {
