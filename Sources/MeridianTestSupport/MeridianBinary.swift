@@ -60,4 +60,19 @@ public enum MeridianBinary {
             Thread.detachNewThread { continuation.resume(returning: child.wait()) }
         }
     }
+
+    /// Waits for `child` at most `limit`; a child still running then is SIGKILLed, reaped and
+    /// reported as `nil` (hung).
+    public static func wait(for child: ChildProcess, atMost limit: Duration) async -> ChildProcess.Termination? {
+        let ended = Task { await wait(for: child) }
+        let watchdog = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return false }
+            child.send(SIGKILL)
+            return true
+        }
+        let termination = await ended.value
+        watchdog.cancel()
+        let killed = await watchdog.value
+        return killed && termination.status == 128 + SIGKILL ? nil : termination
+    }
 }
