@@ -58,8 +58,8 @@ enum ClosedConnectionGuard {
                 outcome.begin(continuation)
             }
         } onCancel: {
+            // The watcher stays: a cancelled statement on a closed connection must still end.
             work.cancel()
-            watcher.cancel()
         }
     }
 
