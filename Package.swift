@@ -245,6 +245,7 @@ let package = Package(
         .executableTarget(
             name: "meridian-bench",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -266,6 +267,7 @@ let package = Package(
         .testTarget(
             name: "MeridianWorkflowTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -279,6 +281,7 @@ let package = Package(
         .testTarget(
             name: "MeridianEngineTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianEngine",
                 "MeridianPostgres",
                 "MeridianWorkflow",
@@ -291,6 +294,7 @@ let package = Package(
         .testTarget(
             name: "MeridianExchangeTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianExchange",
                 "MeridianEngine",
                 "MeridianQueue",
@@ -305,6 +309,7 @@ let package = Package(
         .testTarget(
             name: "MeridianFundingTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianFunding",
                 "MeridianExchange",
                 "MeridianEngine",
@@ -324,6 +329,7 @@ let package = Package(
         .testTarget(
             name: "MeridianIdentityTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianIdentity",
                 "MeridianPostgres",
                 "MeridianTestSupport",
@@ -361,6 +367,7 @@ let package = Package(
         .testTarget(
             name: "MeridianChaosTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianService",
                 "MeridianExchange",
                 "MeridianFunding",

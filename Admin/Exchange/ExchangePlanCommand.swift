@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -48,7 +49,7 @@ struct ExchangePlanImport: AsyncParsableCommand {
             try await service.importPlan(plan, exchange: id, by: caller)
         }
         let totals = PlanCheck(plan).totals
-        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        let grant = totals.grant?.description ?? "-"
         print(ExchangeSession.line(id, "plan version \(version) stored: \(plan.activities.count) activities, grant \(grant)"))
     }
 }
@@ -82,10 +83,10 @@ struct ExchangePlanShow: AsyncParsableCommand {
         }))
         print("")
         print(Table.render(["CATEGORY", "PAID BY", "AMOUNT", "DESCRIPTION"], stored.plan.budget.map {
-            [$0.category.rawValue, $0.paidBy.rawValue, MoneyText.format($0.amountMinor, $0.currency), $0.description]
+            [$0.category.rawValue, $0.paidBy.rawValue, $0.amount?.description ?? "\($0.amountMinor) \($0.currency)", $0.description]
         }))
         let totals = stored.totals
-        print("grant \(totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"); co-financing \(totals.coFinancingCurrency.map { MoneyText.format(totals.coFinancingMinor, $0) } ?? "-")")
+        print("grant \(totals.grant?.description ?? "-"); co-financing \(totals.coFinancing?.description ?? "-")")
         print("fund: \(stored.plan.fund.map { "\($0) (named in the plan)" } ?? "not named in the plan (the only fund in the grant's currency pays; see `meridian grant show` for the grant's fund)")")
         if let result = stored.checkResult { print("check: \(result)") }
     }
@@ -107,7 +108,7 @@ struct ExchangePlanSubmit: AsyncParsableCommand {
             try await service.submitPlan(id, key: key.key, by: caller)
         }
         let totals = submitted.totals
-        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        let grant = totals.grant?.description ?? "-"
         print(ExchangeSession.line(id, "plan version \(submitted.version) submitted (grant \(grant)); now in \(submitted.state)"))
     }
 }

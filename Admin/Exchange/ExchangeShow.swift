@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -43,8 +44,8 @@ struct ExchangeShow: AsyncParsableCommand {
             lines.append("partner     \(partner.country) chosen by \(partner.chosenBy) \(EngineSession.time(partner.chosenAt)); \(answer)")
         }
         for plan in view.plans {
-            let grant = plan.totals.grantCurrency.map { MoneyText.format(plan.totals.grantMinor, $0) } ?? "-"
-            let co = plan.totals.coFinancingCurrency.map { MoneyText.format(plan.totals.coFinancingMinor, $0) } ?? "-"
+            let grant = plan.totals.grant?.description ?? "-"
+            let co = plan.totals.coFinancing?.description ?? "-"
             let status = plan.submittedAt.map { "submitted \(EngineSession.time($0))" } ?? "draft"
             lines.append("plan v\(plan.version)     \(plan.plan.activities.count) activities; grant \(grant); co-financing \(co); \(status)\(plan.checkResult.map { "; check: \($0)" } ?? "")")
         }

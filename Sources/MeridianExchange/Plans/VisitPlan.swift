@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianFunding
 
 /// How the two countries will meet and what it costs: activities (each one of the
@@ -76,6 +77,9 @@ public struct VisitPlan: Sendable, Codable, Equatable {
             case amountMinor = "amount_minor"
             case paidBy = "paid_by"
         }
+
+        /// The line's amount, `nil` when its currency is not ISO 4217 (``PlanCheck`` reports it).
+        public var amount: Money? { Currency(code: currency).map { Money(minorUnits: amountMinor, currency: $0) } }
 
         public init(category: BudgetCategory, description: String, amountMinor: Int64, currency: String, paidBy: Payer) {
             self.category = category
