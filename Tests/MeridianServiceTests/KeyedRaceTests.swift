@@ -161,6 +161,13 @@ import Testing
             let declined = await Self.together { try await service.declinePartnership(other, reason: "no capacity this year", key: "race-decline", by: rwa) }
             Self.expectFirstOutcome("exchange decline", declined, replayed: \.replayed, outcome: { "\($0.country) \($0.state)" })
             #expect(try await Self.taken(f, other, "decline-invitation") == 1)
+            // Declining took the country's view of the exchange away; her retry still gets her answer, not "no exchange has the id".
+            let retried = try await service.declinePartnership(other, reason: "no capacity this year", key: "race-decline", by: rwa)
+            #expect(retried.replayed && retried.state == "partner-selection" && retried.country == "RWA", "\(retried)")
+            // Nobody else's key is replayed to her: a key she did not use finds the exchange hidden.
+            await #expect { _ = try await service.declinePartnership(other, reason: "again", key: "race-other", by: rwa) } throws: {
+                ServiceError.classify($0)?.kind == .notFound
+            }
 
             // The desk's reject on the fixture's grant (funding review): one vote.
             let fay = try await f.caller(.fundApprover)
