@@ -108,6 +108,30 @@ struct PaymentFileTests {
         }
     }
 
+    @Test("exports run at once: every payment goes in exactly one file, whichever export delivers it")
+    func concurrentExports() async throws {
+        try await FundingFixture.with { fixture in
+            try await fixture.fund(contributed: 10_000_000)
+            try await fixture.pendingPayments(count: 3)
+            let export = PaymentExport(client: fixture.client, logger: fixture.logger)
+            let delivered = try await withThrowingTaskGroup(of: [PaymentExport.Exported].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var mine: [PaymentExport.Exported] = []
+                        _ = try await export.export { mine.append($0) }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            var filesOf: [String: Set<String>] = [:]
+            for file in delivered { for payment in file.batch.payments { filesOf[payment.endToEndID, default: []].insert(file.batch.messageID) } }
+            #expect(filesOf.count == 3 && filesOf.values.allSatisfy { $0.count == 1 }, "\(filesOf)")
+            let files = try await PaymentFileStore.list(client: fixture.client, logger: fixture.logger)
+            #expect(files.count == 1 && files.allSatisfy { $0.state == .delivered && $0.payments == 3 })
+        }
+    }
+
     @Test("an instruction cannot be marked exported with a message id of no stored file")
     func exportedNamesAStoredFile() async throws {
         try await FundingFixture.with { fixture in
