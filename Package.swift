@@ -68,7 +68,7 @@ let package = Package(
         // Hardened libxml2 parsing of hostile input, XSD validation with network off, escaped writing.
         .target(
             name: "MeridianXML",
-            dependencies: ["CLibXML2"]
+            dependencies: ["CLibXML2", "MeridianCodes"]
         ),
         // Trust funds, the double-entry ledger, grants, disbursements, ISO 20022 and IATI files.
         .target(
@@ -93,6 +93,7 @@ let package = Package(
         .target(
             name: "MeridianPostgres",
             dependencies: [
+                "MeridianCodes",
                 "MeridianSchemas",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +104,7 @@ let package = Package(
         .target(
             name: "MeridianQueue",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +157,7 @@ let package = Package(
         .target(
             name: "MeridianService",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianQueue",
@@ -347,6 +350,8 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianTestSupport",
                 "MeridianPostgres",
+                "MeridianCodes",
+                "MeridianXML",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
