@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 import MeridianEngine
 import MeridianExchange
 import MeridianFunding
