@@ -115,7 +115,7 @@ struct PaymentsExport: AsyncParsableCommand {
         let batch = exported.batch
         let summary = "message \(batch.messageID), \(batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(batch.payments.map(\.amount)))"
         if exported.redelivered {
-            say("\(output.map { "wrote \($0)" } ?? "wrote") again the stored file never recorded delivered: \(summary) "
+            say("\(output.map { "wrote \($0)" } ?? "wrote the file") again: stored by an earlier export whose delivery was never recorded; \(summary) "
                 + "(the same MsgId: a bank that already has it refuses the duplicate)")
         } else if let output {
             say("wrote \(output): \(summary)")
