@@ -212,3 +212,32 @@ public struct ContributionJSON: Encodable {
         replayed = contribution.replayed
     }
 }
+
+/// A stored pain.001 file, without its bytes (`payments files`, `GET /payments/files`).
+public struct PaymentFileJSON: Encodable {
+    public var messageId: String
+    public var format: String
+    public var state: String
+    public var funds: [String]
+    public var payments: Int
+    public var controlSum: String
+    public var requestedExecution: CalendarDay
+    public var createdBy: String
+    public var createdAt: Date
+    public var deliveredAt: Date?
+    public var deliveries: Int
+
+    public init(_ file: PaymentFile) {
+        messageId = file.messageID
+        format = file.format
+        state = file.state.rawValue
+        funds = file.fundIDs
+        payments = file.payments
+        controlSum = file.controlSum
+        requestedExecution = file.requestedExecution
+        createdBy = file.createdBy
+        createdAt = file.createdAt
+        deliveredAt = file.deliveredAt
+        deliveries = file.deliveries
+    }
+}
