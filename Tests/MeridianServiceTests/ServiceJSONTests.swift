@@ -1,4 +1,5 @@
 import Foundation
+import MeridianEngine
 import MeridianExchange
 import MeridianFunding
 import MeridianService
@@ -34,6 +35,18 @@ struct ServiceJSONTests {
         let file = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
         #expect(file.contains("\"amount_minor\"") && file.contains("\"paid_by\""))
         #expect(try VisitPlan.decode(Data(file.utf8), file: "plan.json") == plan)
+    }
+
+    @Test("ids spelt ID come back from their snake_case keys: an exchange filed, an event's outcome")
+    func acronyms() throws {
+        let id = "0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10"
+        let filed = try ServiceJSON.decoder().decode(Exchanges.Filed.self, from: Data(#"{"exchange_id":"\#(id)","replayed":false,"state":"submitted"}"#.utf8))
+        #expect(filed.exchangeID == UUID(uuidString: id) && filed.state == "submitted")
+        let outcome = try ServiceJSON.decoder().decode(FireOutcome.self, from: Data("""
+            {"event":"accept","from":"screening","instance_id":"\(id)","message":"screening → matching on 'accept'","replayed":false,            "status":"applied","to":"matching","version":3}
+            """.utf8))
+        #expect(outcome.instanceID == UUID(uuidString: id))
+        #expect(try ServiceJSON.decoder().decode(FireOutcome.self, from: ServiceJSON.encode(outcome, pretty: false)) == outcome)
     }
 
     @Test("money comes back whole, in the form the API documents (minor units, code, text)")
