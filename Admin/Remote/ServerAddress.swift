@@ -3,8 +3,9 @@ import Foundation
 import MeridianCodes
 import MeridianService
 
-/// Where `meridian serve` runs, from `--server` or MERIDIAN_SERVER: an http or https URL with
-/// no user, password, query or fragment (the token goes in MERIDIAN_TOKEN, never in the URL).
+/// Where `meridian serve` runs, from `--server` or MERIDIAN_SERVER: an https URL, or http to
+/// this machine only, with no user, password, query or fragment (the token goes in
+/// MERIDIAN_TOKEN, never in the URL, and never in clear over a network).
 struct ServerAddress: Sendable, CustomStringConvertible {
     /// `https://meridian.example.org` or `http://127.0.0.1:8080/prefix`, without a trailing slash.
     let base: String
@@ -23,12 +24,25 @@ struct ServerAddress: Sendable, CustomStringConvertible {
             throw CLIFailure("\(origin) holds a user or password, which is not shown; give only http(s)://HOST:PORT and the token in MERIDIAN_TOKEN (or `meridian login`)",
                              status: .usage)
         }
+        // The token travels in a header: in clear only to this machine, else over TLS.
+        guard scheme == "https" || Self.isLoopback(host) else {
+            throw CLIFailure("\(origin) '\(trimmed)' would send your token unencrypted over the network; use https:// (a TLS proxy in front of `meridian serve`), or http:// only to this machine (127.0.0.1, localhost)",
+                             status: .usage)
+        }
         guard components.query == nil, components.fragment == nil else {
             throw CLIFailure("\(origin) '\(trimmed)' has a query or fragment; give only http(s)://HOST:PORT (and a path prefix, if the server has one)", status: .usage)
         }
         var base = trimmed
         while base.hasSuffix("/") { base.removeLast() }
         self.base = base
+    }
+
+    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// The server named by `flag` (`--server`), else MERIDIAN_SERVER; `nil` when neither is set.

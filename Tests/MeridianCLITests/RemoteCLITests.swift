@@ -98,7 +98,8 @@ struct RemoteCLITests {
         session.tokens["ada"] = Self.lastLine(try await session.ok(["user", "add", "ada", "--name", "Ada", "--role", "admin"], as: nil, .local))
         try await session.ok(["kb", "seed"], as: "ada", .local)
         for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("pm", "program-manager", nil),
-                                        ("fay", "fund-approver", nil), ("finn", "finance-officer", nil)] as [(String, String, String?)] {
+                                        ("fay", "fund-approver", nil), ("finn", "finance-officer", nil),
+                                        ("fiona", "finance-officer", nil)] as [(String, String, String?)] {
             try await session.ok(["user", "add", handle, "--name", handle, "--role", role] + (country.map { ["--country", $0] } ?? []), as: "ada", .local)
             session.tokens[handle] = Self.lastLine(try await session.ok(["token", "create", "--user", handle], as: "ada", .local))
         }
@@ -115,6 +116,17 @@ struct RemoteCLITests {
                 #expect(try await session.same(["whoami"], as: "amani") == "amani (amani; official; COD)\n")
                 try await session.same(["whoami", "--json"], as: "amani")
                 try await session.same(["whoami"], as: nil, status: 77)
+                // `meridian login` checks the token with the server and saves it; a refused one is refused alike.
+                let config = FileManager.default.temporaryDirectory.appendingPathComponent("remote-login-\(UUID().uuidString)").path
+                let login = try await session.run(["login", "--token", try #require(session.tokens["amani"])], as: nil, .remote,
+                                                  environment: ["XDG_CONFIG_HOME": config])
+                #expect(login.status == 0 && login.standardOutput.hasPrefix("logged in as amani (amani; official; COD); token saved to "), "\(login.standardError)")
+                #expect(try await session.run(["whoami"], as: nil, .remote, environment: ["XDG_CONFIG_HOME": config]).standardOutput
+                    == "amani (amani; official; COD)\n")
+                let refusedLocally = try await session.run(["login", "--token", "mrd_unknown"], as: nil, .local)
+                let refusedRemotely = try await session.run(["login", "--token", "mrd_unknown"], as: nil, .remote)
+                #expect(refusedLocally.status == 77 && refusedRemotely.status == 77)
+                #expect(refusedRemotely.standardError == refusedLocally.standardError, "\(refusedLocally.standardError) \(refusedRemotely.standardError)")
                 let created = try await session.ok(["token", "create", "--label", "laptop"], as: "amani", .remote)
                 #expect(created.contains("for amani (laptop)"))
                 #expect(try await session.ok(["token", "list"], as: "amani", .remote).contains("laptop"))
@@ -183,6 +195,14 @@ struct RemoteCLITests {
                 try await session.same(["grant", "show", id], as: "pm")
                 try await session.same(["grant", "show", id, "--json"], as: "amani")
 
+                // The program manager names another fund and back, through the server; an official may not.
+                try await session.ok(["fund", "create", "reserve", "--name", "Reserve Fund", "--currency", "USD"], as: "ada", .remote)
+                try await session.same(["grant", "fund", id, "--fund", "reserve", "--reason", "mine"], as: "amani", status: 77)
+                #expect(try await session.ok(["grant", "fund", id, "--fund", "reserve", "--reason", "reserve agreement"], as: "pm", .remote)
+                    .contains("now asked from reserve, chosen by pm: reserve agreement"))
+                try await session.same(["grant", "show", id], as: "pm")
+                try await session.ok(["grant", "fund", id, "--fund", "rapid", "--reason", "the reserve holds no money"], as: "pm", .remote)
+
                 // A fund approver's vote through the server; a program manager may not vote.
                 try await session.same(["grant", "approve", id], as: "pm", status: 77)
                 try await session.ok(["grant", "approve", id, "--comment", "fits the mandate"], as: "fay", .remote)
@@ -203,6 +223,29 @@ struct RemoteCLITests {
                 try await session.same(["fund", "list"], as: "finn")
                 try await session.same(["fund", "show", "rapid", "--json"], as: "finn")
                 try await session.same(["fund", "statement", "rapid", "--as-of", "2026-12-31"], as: "finn")
+
+                // The bank's answer marked by hand through the server (export stays on the database), by a second officer.
+                let payments = try await session.ok(["payments", "list", "--json"], as: "finn", .remote)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(payments.utf8)) as? [[String: Any]])
+                let endToEnd = try #require(rows.first?["end_to_end_id"] as? String)
+                try await session.ok(["payments", "export", "--output", try Self.temporaryFile("pain001.xml", "")], as: "finn", .local)
+                try await session.same(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "finn", status: 77)
+                #expect(try await session.ok(["payments", "mark", endToEnd, "paid", "--reason", "bank statement of the day"], as: "fiona", .remote)
+                    .contains(endToEnd))
+                try await session.wait(id, until: "implementation")
+
+                // The results report and its review through the server.
+                let report = try Self.temporaryFile("report.json", """
+                    {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
+                     "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
+                     "lessons": ["Start with the communities."],
+                     "feedback": {"requesting_country": "Useful.", "partner_country": "Glad to help."}}
+                    """)
+                #expect(try await session.ok(["exchange", "report", "submit", id, report, "--key", "r1"], as: "amani", .remote)
+                    == "exchange \(id): report version 1 submitted; now in results-review\n")
+                try await session.same(["exchange", "review", id, "accept"], as: "amani", status: 77)
+                #expect(try await session.ok(["exchange", "review", id, "accept"], as: "pm", .remote)
+                    == "exchange \(id): report version 1 accepted; now in closed\n")
 
                 // Following the exchange, both ways alike.
                 try await session.same(["exchange", "status", id], as: "amani")
@@ -235,6 +278,11 @@ struct RemoteCLITests {
                 "\(malformed.standardError)")
         let credentials = try await MeridianBinary.run(["inbox", "--server", "http://ada:secret@127.0.0.1:\(port)"], environment: ["MERIDIAN_TOKEN": token])
         #expect(credentials.status == 64 && !credentials.standardError.contains("secret"), "\(credentials.standardError)")
+        // The token goes in clear only to this machine.
+        let clear = try await MeridianBinary.run(["inbox", "--server", "http://meridian.example.org"], environment: ["MERIDIAN_TOKEN": token])
+        #expect(clear.status == 64 && clear.standardError.contains("would send your token unencrypted over the network; use https://"),
+                "\(clear.standardError)")
+        #expect(!clear.standardError.contains(token))
     }
 
     @Test("a command that cannot go through a server yet says so when MERIDIAN_SERVER is set, and touches nothing")
