@@ -260,6 +260,35 @@ struct RemoteCLITests {
         }
     }
 
+    @Test("a program manager asks for information and declines through the server; the official follows both ways")
+    func otherDecisions() async throws {
+        try await TestDatabase.withFresh { database in
+            try await ServeProcess.with(databaseURL: database.url, workers: false) { server in
+                let session = try await setUp(database, server)
+                var ids: [String] = []
+                for goal in ["Lasting peace in the eastern provinces", "Land titles for returning families"] {
+                    let filed = try await session.ok(["exchange", "request", "--country", "COD", "--country-name", "DR Congo",
+                                                      "--region", "sub-saharan-africa", "--income-group", "low", "--goal", goal,
+                                                      "--challenge", "The commission lacks a method", "--objective", "A method that works",
+                                                      "--sector", "demobilisation-reintegration", "--instrument", "videoconference",
+                                                      "--indicator", "Cases settled|%|10|50"],
+                                                     as: "amani", .remote)
+                    ids.append(try #require(filed.split(separator: " ").dropFirst().first.map { String($0.dropLast()) }))
+                    #expect(try await session.ok(["exchange", "screen", ids.last!], as: "pm", .remote) == "exchange \(ids.last!): in screening\n")
+                }
+                #expect(try await session.ok(["request-info", ids[0], "--comment", "Which provinces?"], as: "pm", .remote)
+                    == "exchange \(ids[0]): request-info; screening → information-requested\n")
+                try await session.same(["reject", ids[1]], as: "amani", status: 1)
+                #expect(try await session.ok(["reject", ids[1], "--comment", "outside the fund's mandate"], as: "pm", .remote)
+                    == "exchange \(ids[1]): decline; screening → declined\n")
+                try await session.same(["exchange", "status", ids[0]], as: "amani")
+                try await session.same(["exchange", "timeline", ids[1]], as: "amani")
+                try await session.same(["inbox"], as: "amani")
+                try await session.same(["exchange", "list", "--state", "declined", "--json"], as: "pm")
+            }
+        }
+    }
+
     @Test("an unreachable server is exit status 69 with one line naming it, never the token")
     func unreachableServer() async throws {
         let port = try ServeProcess.freePort()
