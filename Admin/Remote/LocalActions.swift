@@ -37,7 +37,7 @@ struct LocalActions: PeopleActions {
     }
 
     func listExchanges(state: String?, country: String?) async throws -> [Exchanges.Summary] {
-        try await service.listExchanges(state: state, country: country, limit: RemoteActions.listLimit, by: caller)
+        try await service.listExchanges(state: state, country: country, limit: ExchangeListing.limit, by: caller)
     }
 
     func exchange(_ id: UUID) async throws -> ExchangeView { try await service.exchange(id, by: caller) }

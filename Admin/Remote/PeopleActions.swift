@@ -60,6 +60,11 @@ protocol PeopleActions: Sendable {
     func contribute(fund id: String, donor: String, amount: String, receivedOn day: CalendarDay, reference: String) async throws -> ContributionJSON
 }
 
+/// The most exchanges `exchange list` shows, on the database and through a server alike.
+enum ExchangeListing {
+    static let limit = 200
+}
+
 /// A disbursement's instruction, and whether it was there already (a retry or the same key).
 struct Disbursed: Sendable {
     var payment: PaymentJSON

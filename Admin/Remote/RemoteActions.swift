@@ -14,9 +14,6 @@ import NIOHTTP1
 struct RemoteActions: PeopleActions {
     let api: APIClient
 
-    /// The most exchanges `exchange list` shows, locally and through a server alike.
-    static let listLimit = 200
-
     private func exchangePath(_ id: UUID, _ rest: String = "") -> String {
         "exchanges/\(id.uuidString.lowercased())" + (rest.isEmpty ? "" : "/\(rest)")
     }
@@ -58,7 +55,7 @@ struct RemoteActions: PeopleActions {
     private struct Page: Decodable { var items: [Exchanges.Summary] }
 
     func listExchanges(state: String?, country: String?) async throws -> [Exchanges.Summary] {
-        let query = [("state", state), ("country", country), ("limit", String(Self.listLimit))]
+        let query = [("state", state), ("country", country), ("limit", String(ExchangeListing.limit))]
         return try await api.get("exchanges", query: query, as: Page.self).items
     }
 

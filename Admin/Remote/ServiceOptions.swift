@@ -17,6 +17,15 @@ struct ServiceOptions: ParsableArguments {
     )
     var server: String?
 
-    /// The server to call, when one is configured.
-    func serverAddress() throws -> ServerAddress? { try ServerAddress.configured(flag: server) }
+    /// The server to call, when one is configured. A database named on the command line
+    /// beside it is refused: the person meant one or the other, and a command never guesses.
+    func serverAddress() throws -> ServerAddress? {
+        guard let address = try ServerAddress.configured(flag: server) else { return nil }
+        if database.databaseURL != nil || database.dataDirectory != nil || database.privateDatabase != nil {
+            let origin = server == nil ? ServerAddress.environmentName : "--server"
+            throw CLIFailure("\(origin) names a server and the command line a database (--database-url, --data-dir or --database); give one of them",
+                             status: .usage)
+        }
+        return address
+    }
 }

@@ -312,6 +312,11 @@ struct RemoteCLITests {
         #expect(clear.status == 64 && clear.standardError.contains("would send your token unencrypted over the network; use https://"),
                 "\(clear.standardError)")
         #expect(!clear.standardError.contains(token))
+        // A server and a database on one command line: the command does not guess which was meant.
+        let both = try await MeridianBinary.run(["inbox", "--database-url", "postgresql://nobody@127.0.0.1:1/none"],
+                                                environment: ["MERIDIAN_SERVER": "http://127.0.0.1:\(port)", "MERIDIAN_TOKEN": token])
+        #expect(both.status == 64 && both.standardError.hasPrefix("meridian: error: MERIDIAN_SERVER names a server and the command line a database"),
+                "\(both.standardError)")
     }
 
     @Test("a command that cannot go through a server yet says so when MERIDIAN_SERVER is set, and touches nothing")
