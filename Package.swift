@@ -70,7 +70,7 @@ let package = Package(
         // Hardened libxml2 parsing of hostile input, XSD validation with network off, escaped writing.
         .target(
             name: "MeridianXML",
-            dependencies: ["CLibXML2"]
+            dependencies: ["CLibXML2", "MeridianCodes"]
         ),
         // Trust funds, the double-entry ledger, grants, disbursements, ISO 20022 and IATI files.
         .target(
@@ -95,6 +95,7 @@ let package = Package(
         .target(
             name: "MeridianPostgres",
             dependencies: [
+                "MeridianCodes",
                 "MeridianSchemas",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,6 +106,7 @@ let package = Package(
         .target(
             name: "MeridianQueue",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -354,6 +356,8 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianTestSupport",
                 "MeridianPostgres",
+                "MeridianCodes",
+                "MeridianXML",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianService
 import ArgumentParser
 import Foundation

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MeridianCodes
 import MeridianService
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 import Logging
 import MeridianService
 import PostgresNIO
