@@ -32,7 +32,7 @@ struct PaymentsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List payment instructions, oldest first.",
                                                     discussion: "Example:\n  meridian payments list --status failed --json")
     @Option(help: "Only this status: prepared, pending, exported, paid, failed.") var status: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -45,9 +45,9 @@ struct PaymentsList: AsyncParsableCommand {
         } else {
             wanted = nil
         }
-        let payments = try await ServiceSession.run(database) { service, caller in try await service.payments(status: wanted, by: caller) }
+        let payments = try await ServiceSession.actions(database) { actions in try await actions.payments(status: wanted) }
         if json {
-            print(try JSONOutput.string(payments.map(PaymentJSON.init)))
+            print(try JSONOutput.string(payments))
             return
         }
         guard !payments.isEmpty else {
@@ -55,8 +55,8 @@ struct PaymentsList: AsyncParsableCommand {
             return
         }
         print(Table.render(["END-TO-END ID", "GRANT", "INST", "AMOUNT", "STATUS", "BENEFICIARY", "MESSAGE"], payments.map {
-            [$0.endToEndID, String($0.grantID.uuidString.lowercased().prefix(8)), String($0.instalment), $0.amount.description,
-             $0.status.rawValue + ($0.failureReason.map { " (\($0))" } ?? ""), $0.beneficiary, $0.messageID ?? "-"]
+            [$0.endToEndID, String($0.grant.uuidString.lowercased().prefix(8)), String($0.instalment), $0.amount.description,
+             $0.status + ($0.failureReason.map { " (\($0))" } ?? ""), $0.beneficiary, $0.messageID ?? "-"]
         }))
     }
 }
@@ -180,7 +180,7 @@ struct PaymentsMark: AsyncParsableCommand {
     @Argument(help: "The instruction's end-to-end id or id.") var instruction: String
     @Argument(help: "paid or failed.") var status: String
     @Option(help: "Why: what the bank reported (required; for a failure, the failure reason).") var reason: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -193,17 +193,21 @@ struct PaymentsMark: AsyncParsableCommand {
     func run() async throws {
         let reason = self.reason ?? ""
         let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason)
-        let change = try await ServiceSession.run(database) { service, caller in
-            try await service.markPayment(instruction, mark, reason: reason, by: caller)
+        let change = try await ServiceSession.actions(database) { actions in
+            try await actions.markPayment(instruction, mark, reason: reason)
         }
         Self.show([change], json: json)
     }
 
     static func show(_ changes: [Reconciler.Change], json: Bool) {
+        show(changes.map(PaymentChangeJSON.init), json: json)
+    }
+
+    static func show(_ changes: [PaymentChangeJSON], json: Bool) {
         if json {
-            Swift.print((try? JSONOutput.string(changes.map(PaymentChangeJSON.init))) ?? "[]")
+            Swift.print((try? JSONOutput.string(changes)) ?? "[]")
             return
         }
-        Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from.rawValue, $0.to.rawValue, $0.note] }))
+        Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from, $0.to, $0.note] }))
     }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 @testable import MeridianFunding
 import Testing

@@ -81,6 +81,17 @@ public struct VisitPlan: Sendable, Codable, Equatable {
         /// The line's amount, `nil` when its currency is not ISO 4217 (``PlanCheck`` reports it).
         public var amount: Money? { Currency(code: currency).map { Money(minorUnits: amountMinor, currency: $0) } }
 
+        /// Decodes the file's snake_case keys, also when Meridian's wire decoder has turned
+        /// them into camelCase first (``SnakeCaseKeys``).
+        public init(from decoder: any Decoder) throws {
+            let (container, key) = try decoder.fileContainer(CodingKeys.self)
+            category = try container.decode(BudgetCategory.self, forKey: key(.category))
+            description = try container.decode(String.self, forKey: key(.description))
+            amountMinor = try container.decode(Int64.self, forKey: key(.amountMinor))
+            currency = try container.decode(String.self, forKey: key(.currency))
+            paidBy = try container.decode(Payer.self, forKey: key(.paidBy))
+        }
+
         public init(category: BudgetCategory, description: String, amountMinor: Int64, currency: String, paidBy: Payer) {
             self.category = category
             self.description = description
