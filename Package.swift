@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libxml2, through pkg-config, for hardened parsing and XSD validation.
@@ -68,7 +70,7 @@ let package = Package(
         // Hardened libxml2 parsing of hostile input, XSD validation with network off, escaped writing.
         .target(
             name: "MeridianXML",
-            dependencies: ["CLibXML2"]
+            dependencies: ["CLibXML2", "MeridianCodes"]
         ),
         // Trust funds, the double-entry ledger, grants, disbursements, ISO 20022 and IATI files.
         .target(
@@ -93,6 +95,7 @@ let package = Package(
         .target(
             name: "MeridianPostgres",
             dependencies: [
+                "MeridianCodes",
                 "MeridianSchemas",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +106,7 @@ let package = Package(
         .target(
             name: "MeridianQueue",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +159,7 @@ let package = Package(
         .target(
             name: "MeridianService",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianQueue",
@@ -234,6 +239,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The people's commands against `meridian serve` (MERIDIAN_SERVER).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Admin"
         ),
@@ -242,6 +251,7 @@ let package = Package(
         .executableTarget(
             name: "meridian-bench",
             dependencies: [
+                "MeridianCodes",
                 "MeridianPostgres",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
@@ -263,6 +273,7 @@ let package = Package(
         .testTarget(
             name: "MeridianWorkflowTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -276,6 +287,7 @@ let package = Package(
         .testTarget(
             name: "MeridianEngineTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianEngine",
                 "MeridianPostgres",
                 "MeridianWorkflow",
@@ -288,6 +300,7 @@ let package = Package(
         .testTarget(
             name: "MeridianExchangeTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianExchange",
                 "MeridianEngine",
                 "MeridianQueue",
@@ -302,6 +315,7 @@ let package = Package(
         .testTarget(
             name: "MeridianFundingTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianFunding",
                 "MeridianExchange",
                 "MeridianEngine",
@@ -321,6 +335,7 @@ let package = Package(
         .testTarget(
             name: "MeridianIdentityTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianIdentity",
                 "MeridianPostgres",
                 "MeridianTestSupport",
@@ -347,6 +362,8 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianTestSupport",
                 "MeridianPostgres",
+                "MeridianCodes",
+                "MeridianXML",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -356,6 +373,7 @@ let package = Package(
         .testTarget(
             name: "MeridianChaosTests",
             dependencies: [
+                "MeridianCodes",
                 "MeridianService",
                 "MeridianExchange",
                 "MeridianFunding",

@@ -51,6 +51,12 @@ struct Meridian: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
+            // A leaf command that cannot go through MERIDIAN_SERVER refuses before it touches
+            // anything (not its help, which parses as a command of argument-parser's own).
+            let path = ErrorLine.commandPath(arguments)
+            if type(of: command).configuration.subcommands.isEmpty, type(of: command)._commandName == path.split(separator: " ").last.map(String.init) {
+                try RemoteCommands.check(commandPath: path)
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

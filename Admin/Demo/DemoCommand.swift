@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import MeridianService
 import Foundation

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine
@@ -211,9 +212,10 @@ final class DemoRun {
     /// Exports the pending instructions as one pain.001 file, lets the bank answer with a
     /// pain.002 file, and reconciles it as `payments reconcile` does.
     private func payPendingInstructions(bank: DemoBank, file: Int) async throws {
-        guard let exported = try await PaymentExport(client: engine.client, logger: logger).export(fund: DemoCommand.fundID) else { return }
         let payments = folder.appendingPathComponent("payments-\(runID)-\(file).pain001.xml")
-        try Data(exported.xml.utf8).write(to: payments)
+        // Delivered as `payments export --output` does: written after the file is stored, then recorded delivered.
+        guard let exported = try await PaymentExport(client: engine.client, logger: logger)
+            .export(fund: DemoCommand.fundID, by: financeOfficer.handle, deliver: { try Data($0.xml.utf8).write(to: payments) }) else { return }
         let total = exported.batch.payments.count
         print("  pain.001 batch \(exported.batch.messageID): \(total) payment\(total == 1 ? "" : "s"), control sum \(PaymentBatch.controlSum(exported.batch.payments.map(\.amount)))")
         print("    → \(payments.path)")

@@ -5,7 +5,7 @@ import MeridianExchange
 
 /// The options `approve`, `reject` and `request-info` share.
 struct DecideOptions: ParsableArguments {
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Option(help: "A comment for the history (required when asking for a revision or declining an invitation).") var comment: String?
     @Option(help: "An idempotency key: running the command again with it has no second effect.") var key: String?
@@ -15,8 +15,8 @@ struct DecideOptions: ParsableArguments {
 
     func run(_ verb: DeskVerb) async throws {
         let id = try ExchangeSession.id(self.id)
-        let decision = try await ServiceSession.run(database) { service, caller in
-            try await service.decide(verb, exchange: id, comment: comment, key: key, by: caller)
+        let decision = try await ServiceSession.actions(database) { actions in
+            try await actions.decide(verb, exchange: id, comment: comment, key: key)
         }
         if json {
             print(try JSONOutput.string(decision))

@@ -21,11 +21,11 @@ struct InboxCommand: AsyncParsableCommand {
               meridian inbox --json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let items = try await ServiceSession.run(database) { service, caller in try await service.inbox(by: caller) }
+        let items = try await ServiceSession.actions(database) { actions in try await actions.inbox() }
         if json {
             print(try JSONOutput.string(items))
             return

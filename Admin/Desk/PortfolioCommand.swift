@@ -20,11 +20,11 @@ struct PortfolioCommand: AsyncParsableCommand {
               meridian portfolio --json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let portfolio = try await ServiceSession.run(database) { service, caller in try await service.portfolio(by: caller) }
+        let portfolio = try await ServiceSession.actions(database) { actions in try await actions.portfolio() }
         if json {
             print(try JSONOutput.string(portfolio))
             return

@@ -10,14 +10,14 @@ struct ExchangeList: AsyncParsableCommand {
         abstract: "List the exchanges you may see, newest first.",
         discussion: "Officials see their own country's exchanges and those their country is the partner of; staff see all.\n\nExample:\n  meridian exchange list --state partner-selection\n  meridian exchange list --country RWA --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Option(help: "Only exchanges in this state (draft, submitted, …, closed).") var state: String?
     @Option(help: "Only exchanges this country requested or is the partner of.") var country: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let list = try await ServiceSession.run(database) { service, caller in
-            try await service.listExchanges(state: state, country: country?.uppercased(), by: caller)
+        let list = try await ServiceSession.actions(database) { actions in
+            try await actions.listExchanges(state: state, country: country?.uppercased())
         }
         if json {
             print(try JSONOutput.string(list))

@@ -10,13 +10,13 @@ struct ExchangeMatches: AsyncParsableCommand {
         abstract: "Show an exchange's proposed partner countries with score parts, summary and reasons.",
         discussion: "Example:\n  meridian exchange matches 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let round = try await ServiceSession.run(database) { service, caller in try await service.matches(id, by: caller) }
+        let round = try await ServiceSession.actions(database) { actions in try await actions.matches(id) }
         if json {
             print(try JSONOutput.string(round))
             return

@@ -10,15 +10,15 @@ struct ExchangeSelectPartner: AsyncParsableCommand {
         abstract: "Choose the partner country among the matches (requesting official).",
         discussion: "Example:\n  meridian exchange select-partner 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 RWA --key pick-1"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Argument(help: "The partner country (ISO 3166-1 alpha-3), one of the matches.") var country: String
     @OptionGroup var key: ExchangeKeyOption
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.selectPartner(country, exchange: id, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.selectPartner(country, exchange: id, key: key.key)
         }
         print(ExchangeSession.line(id, "\(step.country) chosen\(step.replayed ? " (already, with this key)" : ""); now in \(step.state)"))
     }
@@ -31,14 +31,14 @@ struct ExchangeConfirm: AsyncParsableCommand {
         abstract: "Confirm your country's partnership in an exchange (partner official).",
         discussion: "Example:\n  meridian exchange confirm 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @OptionGroup var key: ExchangeKeyOption
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.confirmPartnership(id, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.confirmPartnership(id, key: key.key)
         }
         print(ExchangeSession.line(id, "\(step.country) confirmed; now in \(step.state)"))
     }
@@ -51,15 +51,15 @@ struct ExchangeDecline: AsyncParsableCommand {
         abstract: "Decline the invitation to an exchange, with a reason (partner official).",
         discussion: "The exchange goes back to partner selection and the requesting official is told the reason.\n\nExample:\n  meridian exchange decline 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --reason \"Our commission closes this year\""
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Option(help: "Why your country declines.") var reason: String
     @OptionGroup var key: ExchangeKeyOption
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.declinePartnership(id, reason: reason, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.declinePartnership(id, reason: reason, key: key.key)
         }
         print(ExchangeSession.line(id, "\(step.country) declined; now in \(step.state)"))
     }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -37,18 +38,18 @@ struct ExchangePlanImport: AsyncParsableCommand {
               meridian exchange plan import 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 plan.json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Argument(help: "The plan file (JSON).") var file: String
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let plan = try VisitPlan.decode(try ExchangeSession.read(file), file: file)
-        let version = try await ServiceSession.run(database) { service, caller in
-            try await service.importPlan(plan, exchange: id, by: caller)
+        let version = try await ServiceSession.actions(database) { actions in
+            try await actions.importPlan(plan, exchange: id)
         }
         let totals = PlanCheck(plan).totals
-        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        let grant = totals.grant?.description ?? "-"
         print(ExchangeSession.line(id, "plan version \(version) stored: \(plan.activities.count) activities, grant \(grant)"))
     }
 }
@@ -59,14 +60,14 @@ struct ExchangePlanShow: AsyncParsableCommand {
         abstract: "Show the exchange's plan (the latest version, or --version N).",
         discussion: "Example:\n  meridian exchange plan show 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --version 1 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Option(help: "The plan version (default: the latest).") var version: Int?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let plans = try await ServiceSession.run(database) { service, caller in try await service.plans(id, by: caller) }
+        let plans = try await ServiceSession.actions(database) { actions in try await actions.plans(id) }
         guard let stored = version.map({ wanted in plans.first { $0.version == wanted } }) ?? plans.last else {
             throw CLIFailure(version.map { "the exchange has no plan version \($0) (it has \(plans.count))" } ?? "the exchange has no plan yet", status: .notFound)
         }
@@ -82,10 +83,10 @@ struct ExchangePlanShow: AsyncParsableCommand {
         }))
         print("")
         print(Table.render(["CATEGORY", "PAID BY", "AMOUNT", "DESCRIPTION"], stored.plan.budget.map {
-            [$0.category.rawValue, $0.paidBy.rawValue, MoneyText.format($0.amountMinor, $0.currency), $0.description]
+            [$0.category.rawValue, $0.paidBy.rawValue, $0.amount?.description ?? "\($0.amountMinor) \($0.currency)", $0.description]
         }))
         let totals = stored.totals
-        print("grant \(totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"); co-financing \(totals.coFinancingCurrency.map { MoneyText.format(totals.coFinancingMinor, $0) } ?? "-")")
+        print("grant \(totals.grant?.description ?? "-"); co-financing \(totals.coFinancing?.description ?? "-")")
         print("fund: \(stored.plan.fund.map { "\($0) (named in the plan)" } ?? "not named in the plan (the only fund in the grant's currency pays; see `meridian grant show` for the grant's fund)")")
         if let result = stored.checkResult { print("check: \(result)") }
     }
@@ -97,17 +98,17 @@ struct ExchangePlanSubmit: AsyncParsableCommand {
         abstract: "Submit the latest plan version for funding review (requesting official).",
         discussion: "Checks the plan again (its activities must lie ahead) and puts the grant and co-financing totals in the exchange for the fund approvers.\n\nExample:\n  meridian exchange plan submit 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --key submit-1"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @OptionGroup var key: ExchangeKeyOption
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let submitted = try await ServiceSession.run(database) { service, caller in
-            try await service.submitPlan(id, key: key.key, by: caller)
+        let submitted = try await ServiceSession.actions(database) { actions in
+            try await actions.submitPlan(id, key: key.key)
         }
         let totals = submitted.totals
-        let grant = totals.grantCurrency.map { MoneyText.format(totals.grantMinor, $0) } ?? "-"
+        let grant = totals.grant?.description ?? "-"
         print(ExchangeSession.line(id, "plan version \(submitted.version) submitted (grant \(grant)); now in \(submitted.state)"))
     }
 }

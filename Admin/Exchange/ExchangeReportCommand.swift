@@ -26,7 +26,7 @@ struct ExchangeReportSubmit: AsyncParsableCommand {
               meridian exchange report submit 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 results.json --key report-1
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Argument(help: "The report file (JSON).") var file: String
     @OptionGroup var key: ExchangeKeyOption
@@ -34,8 +34,8 @@ struct ExchangeReportSubmit: AsyncParsableCommand {
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let report = try ResultsReport.decode(try ExchangeSession.read(file), file: file)
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.submitReport(report, exchange: id, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.submitReport(report, exchange: id, key: key.key)
         }
         print(ExchangeSession.line(id, "report version \(step.version) submitted; now in \(step.state)"))
     }
@@ -48,7 +48,7 @@ struct ExchangeReview: AsyncParsableCommand {
         abstract: "Accept the results report (closes the exchange) or ask for a revision (program manager).",
         discussion: "Accepting publishes the report as a new experience in the knowledge base.\n\nExample:\n  meridian exchange review 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 revise --comment \"Add the partner's view\"\n  meridian exchange review 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 accept"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Argument(help: "accept or revise.") var decision: String
     @Option(help: "What to change (needed for revise).") var comment: String?
@@ -66,8 +66,8 @@ struct ExchangeReview: AsyncParsableCommand {
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
         let decision = Exchanges.ReviewDecision(rawValue: self.decision)!
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.reviewReport(decision, comment: comment, exchange: id, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.reviewReport(decision, comment: comment, exchange: id, key: key.key)
         }
         print(ExchangeSession.line(id, "report version \(step.version) \(decision == .accept ? "accepted" : "sent back for revision"); now in \(step.state)"))
     }

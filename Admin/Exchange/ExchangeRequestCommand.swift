@@ -27,7 +27,7 @@ struct ExchangeRequestCommand: AsyncParsableCommand {
               meridian exchange request --file request.json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Option(help: "A JSON file with the whole request.") var file: String?
     @Option(help: "The requesting country (ISO 3166-1 alpha-3).") var country: String?
     @Option(name: .customLong("country-name")) var countryName: String?
@@ -80,8 +80,8 @@ struct ExchangeRequestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = try request()
-        let filed = try await ServiceSession.run(database) { service, caller in
-            try await service.fileRequest(request, key: key.key, by: caller)
+        let filed = try await ServiceSession.actions(database) { actions in
+            try await actions.fileRequest(request, key: key.key)
         }
         if json {
             print(try JSONOutput.string(filed))

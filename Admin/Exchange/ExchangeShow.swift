@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -10,13 +11,13 @@ struct ExchangeShow: AsyncParsableCommand {
         abstract: "Show an exchange: request, state, matches, partner, plan, results and notifications.",
         discussion: "Example:\n  meridian exchange show 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10\n  meridian exchange show 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let view = try await ServiceSession.run(database) { service, caller in try await service.exchange(id, by: caller) }
+        let view = try await ServiceSession.actions(database) { actions in try await actions.exchange(id) }
         if json {
             print(try JSONOutput.string(view))
             return
@@ -43,8 +44,8 @@ struct ExchangeShow: AsyncParsableCommand {
             lines.append("partner     \(partner.country) chosen by \(partner.chosenBy) \(EngineSession.time(partner.chosenAt)); \(answer)")
         }
         for plan in view.plans {
-            let grant = plan.totals.grantCurrency.map { MoneyText.format(plan.totals.grantMinor, $0) } ?? "-"
-            let co = plan.totals.coFinancingCurrency.map { MoneyText.format(plan.totals.coFinancingMinor, $0) } ?? "-"
+            let grant = plan.totals.grant?.description ?? "-"
+            let co = plan.totals.coFinancing?.description ?? "-"
             let status = plan.submittedAt.map { "submitted \(EngineSession.time($0))" } ?? "draft"
             lines.append("plan v\(plan.version)     \(plan.plan.activities.count) activities; grant \(grant); co-financing \(co); \(status)\(plan.checkResult.map { "; check: \($0)" } ?? "")")
         }

@@ -10,13 +10,13 @@ struct ExchangeStatus: AsyncParsableCommand {
         abstract: "Show where an exchange stands: its step, since when, who acts next, deadlines, incidents, last steps.",
         discussion: "Example:\n  meridian exchange status 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10\n  meridian exchange status 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let status = try await ServiceSession.run(database) { service, caller in try await service.status(id, by: caller) }
+        let status = try await ServiceSession.actions(database) { actions in try await actions.status(id) }
         if json {
             print(try JSONOutput.string(status))
             return
@@ -52,13 +52,13 @@ struct ExchangeTimeline: AsyncParsableCommand {
         abstract: "Show an exchange's history as readable lines: time, who, event, from → to, comment; with notifications.",
         discussion: "Example:\n  meridian exchange timeline 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10\n  meridian exchange timeline 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let lines = try await ServiceSession.run(database) { service, caller in try await service.timeline(id, by: caller) }
+        let lines = try await ServiceSession.actions(database) { actions in try await actions.timeline(id) }
         if json {
             print(try JSONOutput.string(lines))
             return
@@ -74,14 +74,14 @@ struct ExchangeScreen: AsyncParsableCommand {
         abstract: "Take a submitted request into screening (program manager or supervisor).",
         discussion: "Then decide with `meridian approve`, `reject` or `request-info`.\n\nExample:\n  meridian exchange screen 0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10 --key screen-1"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The exchange id.") var id: String
     @OptionGroup var key: ExchangeKeyOption
 
     func run() async throws {
         let id = try ExchangeSession.id(self.id)
-        let step = try await ServiceSession.run(database) { service, caller in
-            try await service.startScreening(id, key: key.key, by: caller)
+        let step = try await ServiceSession.actions(database) { actions in
+            try await actions.startScreening(id, key: key.key)
         }
         print(ExchangeSession.line(id, "in screening\(step.replayed ? " (already, with this key)" : "")"))
     }

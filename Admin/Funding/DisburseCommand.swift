@@ -37,24 +37,24 @@ struct DisburseCommand: AsyncParsableCommand {
     @Option(help: "An idempotency key: the same key always returns the first instruction.") var key: String?
 
     func validate() throws { try KeyCheck.validate(key) }
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         guard let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic) else {
             throw CLIFailure("give the beneficiary's account: --iban, or --account-number with --bank-code", status: .usage)
         }
-        let result = try await ServiceSession.run(database) { service, caller in
-            try await service.disburse(grant: grant, instalment: instalment, beneficiary: beneficiary, account: account, reference: reference,
-                                       key: key, by: caller)
+        let result = try await ServiceSession.actions(database) { actions in
+            try await actions.disburse(grant: grant, instalment: instalment, beneficiary: beneficiary, account: account, reference: reference,
+                                       key: key)
         }
         if json {
-            print(try JSONOutput.string(PaymentJSON(result.instruction)))
+            print(try JSONOutput.string(result.payment))
             return
         }
-        let instruction = result.instruction
+        let instruction = result.payment
         print(result.replayed
-              ? "already disbursed: instruction \(instruction.endToEndID) (\(instruction.status.rawValue)), \(instruction.amount); nothing paid twice"
+              ? "already disbursed: instruction \(instruction.endToEndID) (\(instruction.status)), \(instruction.amount); nothing paid twice"
               : "instalment \(instruction.instalment): \(instruction.amount) to \(instruction.beneficiary), instruction \(instruction.endToEndID), ready for the next payment file")
     }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -70,7 +71,7 @@ struct FundCreate: AsyncParsableCommand {
     @Option(name: .customLong("mandate-until"), help: "Mandate: the last day activities may fall on (YYYY-MM-DD).") var mandateUntil: String?
     @Flag(help: "Let the finance officer who disbursed a payment also mark it paid or failed (off: a second officer confirms).")
     var allowSelfConfirmation = false
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
         let currency = try Currency.named(currency.uppercased())
@@ -78,7 +79,7 @@ struct FundCreate: AsyncParsableCommand {
         let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
         let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, mandate: try mandate(),
                         allowsSelfConfirmation: allowSelfConfirmation, createdBy: "")
-        try await ServiceSession.run(database) { service, caller in try await service.createFund(fund, by: caller) }
+        _ = try await ServiceSession.actions(database) { actions in try await actions.createFund(fund) }
         print("created fund \(id): \(name), in \(currency), grants up to \(fund.maxGrant); mandate: \(fund.mandate.summary)"
               + (allowSelfConfirmation ? "; the disbursing officer may confirm payments" : ""))
     }
@@ -99,18 +100,18 @@ struct FundCreate: AsyncParsableCommand {
 struct FundList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List trust funds with what is available.",
                                                     discussion: "Example:\n  meridian fund list --json")
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (funds, statements) = try await ServiceSession.run(database) { service, caller in
-            let funds = try await service.funds(by: caller)
-            var statements: [FundStatement] = []
-            for fund in funds { statements.append(try await service.statement(fund: fund.id, asOf: CalendarDay(Date()), by: caller)) }
+        let (funds, statements) = try await ServiceSession.actions(database) { actions in
+            let funds = try await actions.funds()
+            var statements: [StatementJSON] = []
+            for fund in funds { statements.append(try await actions.statement(fund: fund.id, asOf: CalendarDay(Date()))) }
             return (funds, statements)
         }
         if json {
-            print(try JSONOutput.string(funds.map(FundJSON.init)))
+            print(try JSONOutput.string(funds))
             return
         }
         guard !funds.isEmpty else {
@@ -118,7 +119,7 @@ struct FundList: AsyncParsableCommand {
             return
         }
         print(Table.render(["ID", "NAME", "CURRENCY", "CONTRIBUTED", "AVAILABLE", "MAX GRANT"], zip(funds, statements).map { fund, statement in
-            [fund.id, fund.name, fund.currency.code, statement.contributions.description, statement.available.description, fund.maxGrant.description]
+            [fund.id, fund.name, fund.currency, statement.contributions.description, statement.available.description, fund.maxGrant.description]
         }))
     }
 }
@@ -127,22 +128,22 @@ struct FundShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one fund (exit 66 when there is none).",
                                                     discussion: "Example:\n  meridian fund show rapid --json")
     @Argument(help: "The fund's id.") var id: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (fund, statement) = try await ServiceSession.run(database) { service, caller in
-            (try await service.fund(id, by: caller), try await service.statement(fund: id, asOf: CalendarDay(Date()), by: caller))
+        let (fund, statement) = try await ServiceSession.actions(database) { actions in
+            (try await actions.fund(id), try await actions.statement(fund: id, asOf: CalendarDay(Date())))
         }
         if json {
-            print(try JSONOutput.string(FundJSON(fund)))
+            print(try JSONOutput.string(fund))
             return
         }
         print("""
             \(fund.id) — \(fund.name)
             currency: \(fund.currency); grants up to \(fund.maxGrant)
             donors: \(fund.donors.isEmpty ? "none yet" : fund.donors.joined(separator: ", "))
-            account: \(fund.account?.display ?? "none (payment files need one)")
+            account: \(fund.account ?? "none (payment files need one)")
             mandate: \(fund.mandate.summary)
             payments marked by hand: \(fund.allowsSelfConfirmation ? "the disbursing finance officer may confirm them (fund policy)" : "confirmed by a second finance officer, not the one who disbursed")
             created by \(fund.createdBy) at \(EngineSession.time(fund.createdAt))
@@ -169,17 +170,15 @@ struct FundContribute: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "The amount, such as \"1,000,000.00 USD\".") var amount: String
     @Option(help: "The day the money was received (YYYY-MM-DD; default today).") var date: String?
     @Option(help: "The bank's or the agreement's reference.") var reference: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
         let day = try date.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let contribution = try await ServiceSession.run(database) { service, caller in
-            let fund = try await service.fund(id, by: caller)
-            let money = try MoneyParser(defaultCurrency: fund.currency).parse(amount)
-            return try await service.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, by: caller)
+        let contribution = try await ServiceSession.actions(database) { actions in
+            try await actions.contribute(fund: id, donor: donor, amount: amount, receivedOn: day, reference: reference)
         }
         print(contribution.replayed ? "already recorded: \(contribution.amount) from \(donor) (\(reference)); nothing changed"
-                                    : "recorded \(contribution.amount) from \(donor) on \(day) (\(reference)), ledger transaction \(contribution.transactionID)")
+                                    : "recorded \(contribution.amount) from \(donor) on \(day) (\(reference)), ledger transaction \(contribution.transaction)")
     }
 }
 
@@ -200,19 +199,19 @@ struct FundStatementCommand: AsyncParsableCommand {
     )
     @Argument(help: "The fund's id.") var id: String
     @Option(name: .customLong("as-of"), help: "The day (YYYY-MM-DD; default today).") var asOf: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let day = try asOf.map { try CalendarDay($0) } ?? CalendarDay(Date())
-        let (statement, grants) = try await ServiceSession.run(database) { service, caller in
-            (try await service.statement(fund: id, asOf: day, by: caller), try await service.grants(fund: id, by: caller).map(\.grant))
+        let (fund, statement, grants) = try await ServiceSession.actions(database) { actions in
+            (try await actions.fund(id), try await actions.statement(fund: id, asOf: day), try await actions.grants(fund: id))
         }
         if json {
-            print(try JSONOutput.string(StatementJSON(statement)))
+            print(try JSONOutput.string(statement))
             return
         }
-        print("\(statement.fund.name) (\(statement.fund.id)), as of \(day)\n")
+        print("\(fund.name) (\(fund.id)), as of \(day)\n")
         print(Table.render(["", "AMOUNT"], [
             ["contributions", statement.contributions.description],
             ["committed (approved, not yet sent)", statement.committed.description],
@@ -223,14 +222,14 @@ struct FundStatementCommand: AsyncParsableCommand {
         if !statement.lines.isEmpty {
             print("")
             print(Table.render(["DATE", "MOVEMENT", "AMOUNT", "REFERENCE"], statement.lines.map {
-                [$0.valueDate.description, $0.kind.rawValue, $0.amount.description, $0.reference]
+                [$0.valueDate, $0.kind, $0.amount.description, $0.reference]
             }))
         }
         // The grants asked from this fund, and how the fund was named for each (plan, program manager, only fund).
         if !grants.isEmpty {
             print("")
             print(Table.render(["GRANT", "AMOUNT", "STATUS", "FUND NAMED"], grants.map {
-                [String($0.id.uuidString.lowercased().prefix(8)), $0.amount.description, $0.status.rawValue, $0.fundChoice?.description ?? "-"]
+                [String($0.id.uuidString.lowercased().prefix(8)), $0.amount.description, $0.status, $0.fundChoice?.description ?? "-"]
             }))
         }
     }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -34,22 +35,22 @@ struct GrantList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List grants, oldest first.",
                                                     discussion: "Example:\n  meridian grant list --fund rapid --json")
     @Option(help: "Only this fund's grants.") var fund: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let rows = try await ServiceSession.run(database) { service, caller in try await service.grants(fund: fund, by: caller) }
+        let rows = try await ServiceSession.actions(database) { actions in try await actions.grants(fund: fund) }
         if json {
-            print(try JSONOutput.string(rows.map { GrantJSON($0.0, state: $0.1) }))
+            print(try JSONOutput.string(rows))
             return
         }
         guard !rows.isEmpty else {
             print("no grants yet; an exchange requests one when its plan is submitted")
             return
         }
-        print(Table.render(["GRANT", "FUND", "AMOUNT", "CO-FINANCING", "STATUS", "EXCHANGE STATE", "COUNTRY", "TITLE"], rows.map { grant, state in
-            [String(grant.id.uuidString.lowercased().prefix(8)), grant.fundID, grant.amount.description, grant.coFinancing.description,
-             grant.status.rawValue, state ?? "-", grant.recipientCountry, grant.title]
+        print(Table.render(["GRANT", "FUND", "AMOUNT", "CO-FINANCING", "STATUS", "EXCHANGE STATE", "COUNTRY", "TITLE"], rows.map { grant in
+            [String(grant.id.uuidString.lowercased().prefix(8)), grant.fund, grant.amount.description, grant.coFinancing.description,
+             grant.status, grant.exchangeState ?? "-", grant.recipientCountry, grant.title]
         }))
     }
 }
@@ -58,33 +59,34 @@ struct GrantShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one grant with its approvers and payments (66 when none).",
                                                     discussion: "Example:\n  meridian grant show 3f2a9c1e --json")
     @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let detail = try await ServiceSession.run(database) { service, caller in try await service.grant(id, by: caller) }
-        let (grant, state, payments) = (detail.grant, detail.exchangeState, detail.payments)
+        let grant = try await ServiceSession.actions(database) { actions in try await actions.grant(id) }
         if json {
-            print(try JSONOutput.string(GrantJSON(detail)))
+            print(try JSONOutput.string(grant))
             return
         }
         print("""
             grant \(grant.id.uuidString.lowercased()) — \(grant.title)
-            fund \(grant.fundID)\(grant.fundChoice.map { " (\($0.description))" } ?? ""); \(grant.status.rawValue); exchange \(grant.instanceID?.uuidString.lowercased() ?? "none") (\(state ?? "-"))
+            fund \(grant.fund)\(grant.fundChoice.map { " (\($0.description))" } ?? ""); \(grant.status); exchange \(grant.exchange?.uuidString.lowercased() ?? "none") (\(grant.exchangeState ?? "-"))
             amount \(grant.amount); co-financing by \(grant.recipientCountry.isEmpty ? "the country" : grant.recipientCountry) \(grant.coFinancing) (not through Meridian)
-            instalments: \(zip(grant.instalments, grant.instalmentAmounts).map { "\($0)% = \($1)" }.joined(separator: ", "))
+            instalments: \(zip(grant.instalmentPercentages, grant.instalments).map { "\($0)% = \($1)" }.joined(separator: ", "))
             """)
-        if let duties = detail.duties {
-            print("requested by \(grant.requestedBy); plan by \(grant.planAuthor); approved by \(duties.grantApprovers.isEmpty ? "nobody yet" : duties.grantApprovers.sorted().joined(separator: ", "))")
+        // Approvers are given to staff only (`nil` for officials).
+        if let approvers = grant.approvers {
+            print("requested by \(grant.requestedBy); plan by \(grant.planAuthor); approved by \(approvers.isEmpty ? "nobody yet" : approvers.sorted().joined(separator: ", "))")
         }
-        if payments.isEmpty, !detail.paymentSummaries.isEmpty {
+        let payments = grant.payments ?? []
+        if payments.isEmpty, let summaries = grant.paymentSummaries, !summaries.isEmpty {
             print("")
-            print(Table.render(["INSTALMENT", "AMOUNT", "STATUS"], detail.paymentSummaries.map { [String($0.instalment), $0.amount.description, $0.status.rawValue] }))
+            print(Table.render(["INSTALMENT", "AMOUNT", "STATUS"], summaries.map { [String($0.instalment), $0.amount.description, $0.status] }))
         }
         if !payments.isEmpty {
             print("")
             print(Table.render(["INSTALMENT", "END-TO-END ID", "AMOUNT", "STATUS", "BENEFICIARY", "BY"], payments.map {
-                [String($0.instalment), $0.endToEndID, $0.amount.description, $0.status.rawValue + ($0.failureReason.map { " (\($0))" } ?? ""),
+                [String($0.instalment), $0.endToEndID, $0.amount.description, $0.status + ($0.failureReason.map { " (\($0))" } ?? ""),
                  $0.beneficiary, $0.disbursedBy]
             }))
         }
@@ -111,26 +113,26 @@ struct GrantFund: AsyncParsableCommand {
     @Argument(help: "The grant's id, its first 8+ digits, or its exchange's id.") var id: String
     @Option(help: "The fund's id.") var fund: String
     @Option(help: "Why this fund (kept with the grant).") var reason: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let (fund, reason, id) = (self.fund, self.reason, self.id)
-        let grant = try await ServiceSession.run(database) { service, caller in
-            try await service.chooseGrantFund(id, fund: fund, reason: reason, by: caller)
+        let grant = try await ServiceSession.actions(database) { actions in
+            try await actions.chooseGrantFund(id, fund: fund, reason: reason)
         }
         if json {
-            print(try JSONOutput.string(GrantJSON(grant)))
+            print(try JSONOutput.string(grant))
             return
         }
-        print("grant \(grant.id.uuidString.lowercased().prefix(8)): \(grant.amount) now asked from \(grant.fundID), chosen by \(grant.fundChoice?.by ?? "-"): \(reason)")
+        print("grant \(grant.id.uuidString.lowercased().prefix(8)): \(grant.amount) now asked from \(grant.fund), chosen by \(grant.fundChoice?.by ?? "-"): \(reason)")
     }
 }
 
 enum GrantDecide {
-    static func run(id: String, approve: Bool, comment: String?, key: String?, database: DatabaseOptions) async throws {
-        let outcome = try await ServiceSession.run(database) { service, caller in
-            try await service.voteOnGrant(id, approve: approve, comment: comment, key: key, by: caller)
+    static func run(id: String, approve: Bool, comment: String?, key: String?, database: ServiceOptions) async throws {
+        let outcome = try await ServiceSession.actions(database) { actions in
+            try await actions.voteOnGrant(id, approve: approve, comment: comment, key: key)
         }
         print(outcome.message)
     }
@@ -144,7 +146,7 @@ enum GrantDecide {
         @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
 
         func validate() throws { try KeyCheck.validate(key) }
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ServiceOptions
         func run() async throws { try await GrantDecide.run(id: id, approve: true, comment: comment, key: key, database: database) }
     }
 
@@ -157,7 +159,7 @@ enum GrantDecide {
         @Option(help: "An idempotency key: voting again with it returns the first outcome and counts once.") var key: String?
 
         func validate() throws { try KeyCheck.validate(key) }
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ServiceOptions
         func run() async throws { try await GrantDecide.run(id: id, approve: false, comment: comment, key: key, database: database) }
     }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import ArgumentParser
 import Foundation
 import MeridianService
@@ -10,7 +11,7 @@ import MeridianWorkflow
 struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
-        abstract: "Payment instructions: list, export as ISO 20022 pain.001, reconcile a pain.002, mark paid or failed.",
+        abstract: "Payment instructions: list, export as ISO 20022 pain.001, the stored files, reconcile a pain.002, mark paid or failed.",
         discussion: """
             A failed payment returns its money to committed and, for an exchange's first \
             instalment, sends the exchange back to disbursement (the finance officers' inbox).
@@ -20,9 +21,10 @@ struct PaymentsCommand: AsyncParsableCommand {
 
             Example:
               meridian payments export --format pain.001 --output payments.xml
+              meridian payments files --state prepared
               meridian payments reconcile bank-status.xml
             """,
-        subcommands: [PaymentsList.self, PaymentsExport.self, PaymentsReconcile.self, PaymentsMark.self]
+        subcommands: [PaymentsList.self, PaymentsExport.self, PaymentsFiles.self, PaymentsFile.self, PaymentsReconcile.self, PaymentsMark.self]
     )
 }
 
@@ -30,7 +32,7 @@ struct PaymentsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List payment instructions, oldest first.",
                                                     discussion: "Example:\n  meridian payments list --status failed --json")
     @Option(help: "Only this status: prepared, pending, exported, paid, failed.") var status: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -43,9 +45,9 @@ struct PaymentsList: AsyncParsableCommand {
         } else {
             wanted = nil
         }
-        let payments = try await ServiceSession.run(database) { service, caller in try await service.payments(status: wanted, by: caller) }
+        let payments = try await ServiceSession.actions(database) { actions in try await actions.payments(status: wanted) }
         if json {
-            print(try JSONOutput.string(payments.map(PaymentJSON.init)))
+            print(try JSONOutput.string(payments))
             return
         }
         guard !payments.isEmpty else {
@@ -53,8 +55,8 @@ struct PaymentsList: AsyncParsableCommand {
             return
         }
         print(Table.render(["END-TO-END ID", "GRANT", "INST", "AMOUNT", "STATUS", "BENEFICIARY", "MESSAGE"], payments.map {
-            [$0.endToEndID, String($0.grantID.uuidString.lowercased().prefix(8)), String($0.instalment), $0.amount.description,
-             $0.status.rawValue + ($0.failureReason.map { " (\($0))" } ?? ""), $0.beneficiary, $0.messageID ?? "-"]
+            [$0.endToEndID, String($0.grant.uuidString.lowercased().prefix(8)), String($0.instalment), $0.amount.description,
+             $0.status + ($0.failureReason.map { " (\($0))" } ?? ""), $0.beneficiary, $0.messageID ?? "-"]
         }))
     }
 }
@@ -62,11 +64,16 @@ struct PaymentsList: AsyncParsableCommand {
 struct PaymentsExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every pending instruction to one ISO 20022 pain.001.001.03 file.",
+        abstract: "Deliver one ISO 20022 pain.001.001.03 file: one never recorded delivered, else every pending instruction's.",
         discussion: """
-            The file is validated against the published XSD and written before the instructions are \
-            marked exported, in one transaction: a file that cannot be written leaves them pending. \
-            With nothing pending nothing is written. Needs the finance-officer role.
+            Two phases. First, in one transaction, the pending instructions' file is built, validated \
+            against the published XSD and stored, and the instructions are marked exported with its \
+            message id. Then the stored file is written to --output (or standard output) and recorded \
+            delivered. A file stored but never recorded delivered — the write failed, or the command \
+            stopped in between — is written again by the next export, the same file with the same \
+            MsgId (a bank refuses a MsgId it already has), before any new file is made; so a payment \
+            is never in two different files. With nothing to deliver nothing is written. See the \
+            stored files with `meridian payments files`. Needs the finance-officer role.
 
             Example:
               meridian payments export --format pain.001 --output payments.xml
@@ -86,23 +93,36 @@ struct PaymentsExport: AsyncParsableCommand {
         let output = self.output
         let exported = try await ServiceSession.run(database) { service, caller in
             try await service.exportPayments(execution: day, by: caller) { exported in
-                // Written before the instructions count as exported: a file that cannot be written leaves them pending.
-                guard let output else { return }
+                // The file is stored and its payments exported by now: a failed write leaves it to the next export.
+                guard let output else {
+                    print(exported.xml, terminator: "")
+                    return
+                }
                 do {
                     try Data(exported.xml.utf8).write(to: URL(fileURLWithPath: output))
                 } catch {
-                    throw CLIFailure("could not write \(output): \(error.localizedDescription); nothing was exported, the payments stay pending — choose another --output", status: .failure)
+                    throw CLIFailure("could not write \(output): \(error.localizedDescription); the file \(exported.batch.messageID) is stored and "
+                                     + "its payments count as exported: run `meridian payments export` again with another --output, "
+                                     + "and it writes this same file", status: .failure)
                 }
             }
         }
+        // With the file on standard output, what is said goes to standard error.
+        let say: (String) -> Void = output == nil ? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } : { print($0) }
         guard let exported else {
-            FileHandle.standardError.write(Data("no pending payment instructions; nothing written\n".utf8))
+            FileHandle.standardError.write(Data("no pending payment instructions and no file waiting for delivery; nothing written\n".utf8))
             return
         }
-        if let output {
-            print("wrote \(output): message \(exported.batch.messageID), \(exported.batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(exported.batch.payments.map(\.amount)))")
-        } else {
-            print(exported.xml, terminator: "")
+        let batch = exported.batch
+        let summary = "message \(batch.messageID), \(batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(batch.payments.map(\.amount)))"
+        if exported.redelivered {
+            say("\(output.map { "wrote \($0)" } ?? "wrote the file") again: stored by an earlier export whose delivery was never recorded; \(summary) "
+                + "(the same MsgId: a bank that already has it refuses the duplicate)")
+        } else if let output {
+            say("wrote \(output): \(summary)")
+        }
+        if exported.stillPending > 0 {
+            say("\(exported.stillPending) payment instruction(s) still pending: run `meridian payments export` again for their file")
         }
     }
 }
@@ -113,8 +133,9 @@ struct PaymentsReconcile: AsyncParsableCommand {
         abstract: "Import a bank's pain.002 payment status report.",
         discussion: """
             ACSC/ACCC mark a payment paid, RJCT failed; other statuses change nothing. The whole \
-            file is one transaction: an unknown end-to-end id (66) or a contradiction (75) and \
-            nothing of it is applied. The file is parsed as hostile input (no DOCTYPE, bounded size and depth).
+            file is one transaction: an unknown end-to-end id (66) or a contradiction (75) — a \
+            payment never exported, or exported in another file than the one the report answers \
+            (OrgnlMsgId) — and nothing of it is applied. The file is parsed as hostile input (no DOCTYPE, bounded size and depth).
 
             Example:
               meridian payments reconcile bank-status.xml
@@ -159,7 +180,7 @@ struct PaymentsMark: AsyncParsableCommand {
     @Argument(help: "The instruction's end-to-end id or id.") var instruction: String
     @Argument(help: "paid or failed.") var status: String
     @Option(help: "Why: what the bank reported (required; for a failure, the failure reason).") var reason: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -172,17 +193,21 @@ struct PaymentsMark: AsyncParsableCommand {
     func run() async throws {
         let reason = self.reason ?? ""
         let mark: Reconciler.Mark = status == "paid" ? .paid : .failed(reason: reason)
-        let change = try await ServiceSession.run(database) { service, caller in
-            try await service.markPayment(instruction, mark, reason: reason, by: caller)
+        let change = try await ServiceSession.actions(database) { actions in
+            try await actions.markPayment(instruction, mark, reason: reason)
         }
         Self.show([change], json: json)
     }
 
     static func show(_ changes: [Reconciler.Change], json: Bool) {
+        show(changes.map(PaymentChangeJSON.init), json: json)
+    }
+
+    static func show(_ changes: [PaymentChangeJSON], json: Bool) {
         if json {
-            Swift.print((try? JSONOutput.string(changes.map(PaymentChangeJSON.init))) ?? "[]")
+            Swift.print((try? JSONOutput.string(changes)) ?? "[]")
             return
         }
-        Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from.rawValue, $0.to.rawValue, $0.note] }))
+        Swift.print(Table.render(["END-TO-END ID", "FROM", "TO", "NOTE"], changes.map { [$0.endToEndID, $0.from, $0.to, $0.note] }))
     }
 }

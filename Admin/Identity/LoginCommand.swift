@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianService
 import ArgumentParser
 import Foundation
@@ -10,7 +11,8 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Check a token and save it (mode 0600) for the commands that follow.",
         discussion: """
-            Reads the token from --token or from standard input, checks it against the database, \
+            Reads the token from --token or from standard input, checks it against the database \
+            (or the server that --server or MERIDIAN_SERVER names), \
             and saves it to $XDG_CONFIG_HOME/meridian/token (else ~/.config/meridian/token). \
             MERIDIAN_TOKEN, when set, still wins over the saved token. Exit status 77 when the \
             token is refused (nothing is saved).
@@ -23,16 +25,21 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: "The token (default: read from standard input; a command line may be visible to others).")
     var token: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
         let secret = try token ?? readStandardInput()
-        let user = try await ServiceSession.runAsOperator(database) { service in
-            do {
-                return try await service.authenticate(token: secret).user
-            } catch let error as ServiceError where error.kind == .unauthenticated {
-                throw CLIFailure("the token was refused, so nothing was saved: \(error.message)", status: .permission)
+        let user: User
+        do {
+            if let server = try database.serverAddress() {
+                user = try await APIClient.with(server, token: secret.trimmingCharacters(in: .whitespacesAndNewlines)) { client in
+                    try await client.get("me", as: User.self)
+                }
+            } else {
+                user = try await ServiceSession.runAsOperator(database.database) { service in try await service.authenticate(token: secret).user }
             }
+        } catch let error as ServiceError where error.kind == .unauthenticated {
+            throw CLIFailure("the token was refused, so nothing was saved: \(error.message)", status: .permission)
         }
         try TokenFile.write(secret.trimmingCharacters(in: .whitespacesAndNewlines))
         print("logged in as \(IdentitySession.describe(user)); token saved to \(TokenFile.path)")
@@ -88,13 +95,13 @@ struct WhoamiCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let user = try await ServiceSession.run(database) { _, caller in caller.user }
+        let user = try await ServiceSession.actions(database) { actions in try await actions.me() }
         if json {
             print(try JSONOutput.string(user))
         } else {

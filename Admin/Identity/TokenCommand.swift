@@ -44,7 +44,7 @@ struct TokenCreate: AsyncParsableCommand {
     @Option(help: "Days until it stops working (default: never).")
     var expiresInDays: Int?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON (with the secret).")
     var json = false
@@ -57,8 +57,8 @@ struct TokenCreate: AsyncParsableCommand {
 
     func run() async throws {
         let expiresAt = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
-        let issued = try await IdentitySession.asActingUser(database) { store in
-            try await store.createToken(for: user, label: label, expiresAt: expiresAt)
+        let issued = try await ServiceSession.actions(database) { actions in
+            try await actions.createToken(for: user, label: label, expiresAt: expiresAt)
         }
         if json {
             print(try JSONOutput.string(issued))
@@ -85,13 +85,13 @@ struct TokenList: AsyncParsableCommand {
     @Option(help: "Only this user's tokens (another user's needs an admin's token).")
     var user: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let tokens = try await IdentitySession.asActingUser(database) { store in try await store.tokens(for: user) }
+        let tokens = try await ServiceSession.actions(database) { actions in try await actions.tokens(for: user) }
         if json {
             print(try JSONOutput.string(["tokens": tokens]))
         } else {
@@ -117,10 +117,10 @@ struct TokenRevoke: AsyncParsableCommand {
     @Argument(help: "The token's id (see `meridian token list`).")
     var id: Int64
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
-        let token = try await IdentitySession.asActingUser(database) { store in try await store.revokeToken(id) }
+        let token = try await ServiceSession.actions(database) { actions in try await actions.revokeToken(id) }
         print("revoked token \(token.id) of \(token.handle) (\(token.prefix)…) at \(token.revokedAt.map(EngineSession.time) ?? "-")")
     }
 }

@@ -86,7 +86,7 @@ struct KBMatch: AsyncParsableCommand {
                 sectors \(match.reasons.sharedSectors.isEmpty ? "none shared" : match.reasons.sharedSectors.map(\.rawValue).joined(separator: ", ")); \
                 \(match.reasons.region); \(match.reasons.income); \(match.reasons.outcome)\
                 \(match.reasons.feedback.map { "; \($0)" } ?? "")\(match.reasons.concepts.map { "; concepts \($0.joined(separator: ", "))" } ?? "")
-                   experience \(match.experienceId): meridian kb show \(match.experienceId)
+                   experience \(match.experienceID): meridian kb show \(match.experienceID)
                 """)
         }
     }

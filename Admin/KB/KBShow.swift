@@ -34,7 +34,7 @@ struct KBShow: AsyncParsableCommand {
         let summaries = Language.allCases.compactMap { language in experience.summaries[language.rawValue].map { "  \(language.rawValue): \($0)" } }
         let useful = shown.feedback.filter(\.useful).count
         let feedback = shown.feedback.map { item in
-            "  - \(item.useful ? "useful" : "not useful") — \(item.official), exchange \(item.exchangeId.uuidString.lowercased().prefix(8))\(item.comment.map { ": \($0)" } ?? "")"
+            "  - \(item.useful ? "useful" : "not useful") — \(item.official), exchange \(item.exchangeID.uuidString.lowercased().prefix(8))\(item.comment.map { ": \($0)" } ?? "")"
         }
         print("""
             \(experience.programme) — \(experience.countryName) (\(experience.countryCode)), \(experience.years)

@@ -1,10 +1,11 @@
+import MeridianCodes
 import Foundation
 import MeridianService
 
 /// Who runs this command: the user whose token the environment or `meridian login` supplied.
 enum ActingUser {
     /// Where a token came from, for messages that say which one was refused.
-    enum Source: CustomStringConvertible {
+    enum Source: CustomStringConvertible, Sendable {
         case environment, file(String)
 
         var description: String {
@@ -27,14 +28,15 @@ enum ActingUser {
     /// The caller whose token is in MERIDIAN_TOKEN, else in the file `meridian login` saved; a
     /// CLIFailure with exit status 77 and a line saying what to do when there is none or it is refused.
     static func resolve(_ service: MeridianService) async throws -> Caller {
-        guard let caller = try await resolveIfPresent(service) else {
-            throw CLIFailure(
-                "no token: set MERIDIAN_TOKEN or run `meridian login` (an admin creates tokens with `meridian token create --user HANDLE`)",
-                status: .permission
-            )
-        }
+        guard let caller = try await resolveIfPresent(service) else { throw noToken }
         return caller
     }
+
+    /// The failure when no token is configured at all.
+    static let noToken = CLIFailure(
+        "no token: set MERIDIAN_TOKEN or run `meridian login` (an admin creates tokens with `meridian token create --user HANDLE`)",
+        status: .permission
+    )
 
     /// Like ``resolve(_:)``, but `nil` when no token is configured at all (for the bootstrap of
     /// `meridian user add` and the operator's views); a token that is given and refused still fails.
@@ -43,7 +45,12 @@ enum ActingUser {
         do {
             return try await service.authenticate(token: configured.token)
         } catch let error as ServiceError where error.kind == .unauthenticated {
-            throw CLIFailure("\(configured.source) was refused: \(error.message)", status: .permission)
+            throw refused(configured.source, error)
         }
+    }
+
+    /// The failure for a token the database or the server refused (77).
+    static func refused(_ source: Source, _ error: ServiceError) -> CLIFailure {
+        CLIFailure("\(source) was refused: \(error.message)", status: .permission)
     }
 }

@@ -38,12 +38,13 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Longest sleep without looking at the table, in milliseconds.") var pollMs: Int64 = 1_000
     @Option(help: "How often to return expired leases, in milliseconds.") var rescueMs: Int64 = 15_000
     @Option(help: "On shutdown, how long running jobs may still finish, in milliseconds.") var shutdownDeadlineMs: Int64 = 25_000
+    @Option(help: "The longest one attempt of a job may run before it is cancelled and failed, in milliseconds (0: no limit).") var jobTimeoutMs: Int64 = 300_000
     @Option(help: "Folder where `diagnostic.record` jobs log their runs (enables that kind).") var diagnosticsDir: String?
     @Option(help: "Most database connections the worker's jobs share (default 20; the LISTEN connection is extra).") var connections: Int?
 
     func validate() throws {
-        guard claimBatch > 0, leaseMs > 0, pollMs > 0, rescueMs > 0, shutdownDeadlineMs >= 0, (heartbeatMs ?? 1) > 0 else {
-            throw ValidationError("--claim-batch, --lease-ms, --heartbeat-ms, --poll-ms and --rescue-ms must be positive, --shutdown-deadline-ms not negative.")
+        guard claimBatch > 0, leaseMs > 0, pollMs > 0, rescueMs > 0, shutdownDeadlineMs >= 0, jobTimeoutMs >= 0, (heartbeatMs ?? 1) > 0 else {
+            throw ValidationError("--claim-batch, --lease-ms, --heartbeat-ms, --poll-ms and --rescue-ms must be positive, --shutdown-deadline-ms and --job-timeout-ms not negative.")
         }
         if let heartbeatMs, heartbeatMs >= leaseMs { throw ValidationError("--heartbeat-ms must be shorter than --lease-ms.") }
         let names = queues.map(\.name)
@@ -60,6 +61,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.pollInterval = .milliseconds(pollMs)
         configuration.rescueInterval = .milliseconds(rescueMs)
         configuration.shutdownDeadline = .milliseconds(shutdownDeadlineMs)
+        configuration.jobTimeout = jobTimeoutMs > 0 ? .milliseconds(jobTimeoutMs) : nil
         var logger = database.logger
         logger.logLevel = min(logger.logLevel, .notice)
         if database.verbose { logger.logLevel = .info }

@@ -19,6 +19,14 @@ public enum InputText {
 
     /// Why `key` is refused as an idempotency key: 1 to 200 visible ASCII characters (letters,
     /// digits, punctuation; no space), such as a UUID or `plan-2026-07-rwa`.
+    /// `text` without leading and trailing spaces and tabs (no Foundation needed).
+    public static func trimmingSpaces(_ text: String) -> String {
+        var scalars = Substring(text)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+
     public static func keyProblem(_ key: String) -> String? {
         guard !key.isEmpty, key.utf8.count <= Limit.idempotencyKey, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return "--key must be 1 to \(Limit.idempotencyKey) visible ASCII characters without spaces (such as a UUID), not \(key.utf8.count) bytes of '\(printable(String(key.prefix(40))))'"

@@ -1,8 +1,10 @@
+import MeridianCodes
+
 /// A problem in the exchange domain (knowledge base, matching, exchanges), told so that a person can act.
 ///
 /// A struct with an opaque ``Code`` rather than an enum, so new kinds of problems do not
 /// break callers that switch over them.
-public struct ExchangeError: Error, CustomStringConvertible, Sendable {
+public struct ExchangeError: MeridianFailure, Sendable {
     /// What kind of problem this is; stable, for callers and exit codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
@@ -29,18 +31,30 @@ public struct ExchangeError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// What to do about it, when there is something to do.
     public var hint: String?
+    /// The error this one was made from, for logs (never shown).
+    public var underlying: (any Error)?
     /// Every problem found in input data, each with its location, in file order.
     public var diagnostics: [ImportDiagnostic]
 
-    public init(_ code: Code, _ message: String, hint: String? = nil, diagnostics: [ImportDiagnostic] = []) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, diagnostics: [ImportDiagnostic] = [], underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
         self.diagnostics = diagnostics
+        self.underlying = underlying
     }
 
-    public var description: String {
-        guard let hint else { return message }
-        return "\(message); \(hint)"
+    public static let domain = "exchange"
+
+    /// The kind of each code, decided here once for every front end.
+    public var kind: FailureKind {
+        switch code {
+        case .invalidData: .invalidData
+        case .notFound: .notFound
+        case .invalidArgument: .invalidArgument
+        case .permissionDenied: .forbidden
+        case .conflict: .conflict
+        default: .refused
+        }
     }
 }

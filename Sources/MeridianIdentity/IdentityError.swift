@@ -1,8 +1,10 @@
+import MeridianCodes
+
 /// A problem with users, roles or tokens, told so that a person can act.
 ///
 /// A struct with an opaque ``Code`` rather than an enum, so new kinds of problems do not
 /// break callers that switch over them (the CLI maps codes to exit statuses).
-public struct IdentityError: Error, CustomStringConvertible, Sendable {
+public struct IdentityError: MeridianFailure, Sendable {
     /// What kind of problem this is; stable, for callers and exit codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
@@ -25,15 +27,27 @@ public struct IdentityError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// What to do about it, when there is something to do.
     public var hint: String?
+    /// The error this one was made from, for logs (never shown).
+    public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.underlying = underlying
     }
 
-    public var description: String {
-        guard let hint else { return message }
-        return "\(message); \(hint)"
+    public static let domain = "identity"
+
+    /// The kind of each code, decided here once for every front end.
+    public var kind: FailureKind {
+        switch code {
+        case .unauthenticated: .unauthenticated
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .invalid: .invalidData
+        case .conflict: .conflict
+        default: .refused
+        }
     }
 }

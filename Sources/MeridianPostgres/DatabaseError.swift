@@ -1,8 +1,10 @@
+import MeridianCodes
+
 /// A problem with the database, its server or its schema, told so that a person can act on it.
 ///
 /// Errors are a struct with an opaque ``Code`` rather than an enum, so that new kinds of
 /// problems can be added without breaking callers that switch over them.
-public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+public struct DatabaseError: MeridianFailure, Sendable {
     /// What kind of problem this is; stable, for callers and exit codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
@@ -32,15 +34,25 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// What to do about it, when there is something to do.
     public var hint: String?
+    /// The error this one was made from, for logs (never shown).
+    public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.underlying = underlying
     }
 
-    public var description: String {
-        guard let hint else { return message }
-        return "\(message); \(hint)"
+    public static let domain = "database"
+
+    /// The kind of each code, decided here once for every front end.
+    public var kind: FailureKind {
+        switch code {
+        case .serverBinariesMissing, .clusterFailed, .clusterNotRunning, .timedOut: .unavailable
+        case .invalidURL: .invalidArgument
+        case .migrationConflict, .migrationsPending: .conflict
+        default: .failure
+        }
     }
 }

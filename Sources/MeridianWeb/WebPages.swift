@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -164,7 +165,7 @@ extension WebPages {
         } catch PageError.csrf {
             return try errorPage(.forbidden, heading: "error_title", message: "error_csrf", visitor: visitor, request: request)
         } catch {
-            let classified = ServiceError.classify(error) ?? ServiceError(.failure, "\(error)")
+            let classified = ServiceError.classify(error) ?? ServiceError(.failure, "\(error)", underlying: error)
             let (status, message): (HTTPResponse.Status, String) = switch classified.kind {
             case .notFound: (.notFound, "error_not_found")
             case .unauthenticated: (.unauthorized, "error_signin")

@@ -1,5 +1,7 @@
+import MeridianCodes
+
 /// Why an XML input or schema was refused: what, where (a line when known), what to do.
-public struct XMLInputError: Error, Sendable, CustomStringConvertible {
+public struct XMLInputError: MeridianFailure, Sendable {
     /// What kind of problem; stable for callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
@@ -23,6 +25,12 @@ public struct XMLInputError: Error, Sendable, CustomStringConvertible {
         self.details = details
     }
 
+    public static let domain = "xml"
+
+    /// Hostile or invalid input is the caller's to mend; a schema that will not load is ours.
+    public var kind: FailureKind { code == .schemaUnusable ? .failure : .invalidData }
+
+    /// The message with the first few details (the protocol's one line, with what libxml2 said).
     public var description: String {
         details.isEmpty ? message : "\(message): \(details.prefix(5).joined(separator: "; "))\(details.count > 5 ? "; …" : "")"
     }

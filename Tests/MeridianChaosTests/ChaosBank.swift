@@ -3,12 +3,14 @@ import MeridianFunding
 import Synchronization
 
 /// The bank of a chaos run. It receives each pain.001 file the moment Meridian delivers it
-/// (before Meridian's export commits: a file delivered by a transaction that then failed is
+/// (before Meridian records the delivery: a file delivered by an export that then failed is
 /// still in the bank's hands, as it would be) and answers every file with a pain.002 report
 /// that settles all its payments.
 ///
-/// It counts end-to-end ids it received in more than one file: each is a payment the bank
-/// would make twice.
+/// A file whose MsgId it already has is refused as a duplicate, as an ISO 20022 bank does:
+/// Meridian delivers a file again, with the same MsgId, when its delivery was never recorded.
+/// It counts end-to-end ids it received in more than one file — under two different message
+/// ids: each is a payment the bank would make twice.
 final class ChaosBank: Sendable {
     private struct File: Sendable {
         var messageID: String
@@ -19,11 +21,14 @@ final class ChaosBank: Sendable {
 
     private let files = Mutex<[File]>([])
 
-    /// Takes a delivered file (the `deliver` step of `PaymentExport.export`).
+    /// Takes a delivered file (the `deliver` step of `PaymentExport.export`); a MsgId already received is a duplicate, and ignored.
     func receive(_ batch: PaymentBatch) {
         let file = File(messageID: batch.messageID, paymentInformationID: batch.groups.first?.paymentInformationID ?? batch.messageID,
                         endToEndIDs: batch.payments.map(\.endToEndID))
-        files.withLock { $0.append(file) }
+        files.withLock { files in
+            guard !files.contains(where: { $0.messageID == file.messageID }) else { return }
+            files.append(file)
+        }
     }
 
     /// The status reports of the files not yet reconciled, by message id.

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine
@@ -56,7 +57,8 @@ struct ChaosTests {
             // The last crash's server is up (start is a no-op when it runs); the workers
             // finish what is queued; then they stop and the checks read what is left.
             try await cluster.restart()
-            try await waitUntil("the queue to have nothing left to run", within: 120) {
+            try await waitUntil("the queue to have nothing left to run", within: 120,
+                                explain: { await Self.jobsLeft(cluster.settings, logger) }) {
                 try await Self.count(client, logger, """
                     SELECT count(*) FROM queue_jobs WHERE state <> 'scheduled' OR run_at < now() + interval '1 minute'
                     """) == 0
@@ -140,6 +142,27 @@ struct ChaosTests {
                                        amount: Money(minorUnits: ChaosScenario.grantMinor * Int64(exchanges) + 1_000_00, currency: usd),
                                        receivedOn: CalendarDay(Date()), reference: "CHAOS-1", actorID: "chaos")
         return try await count(engine.client, logger, "SELECT count(*) FROM experiences")
+    }
+
+    /// The jobs still to run, read over a connection of its own (not the run's pool, which
+    /// a crash may have left broken): what a failed wait for the queue reports.
+    private static func jobsLeft(_ settings: ConnectionSettings, _ logger: Logger) async -> String {
+        do {
+            let rows = try await withPostgresConnection(settings, logger: logger) { connection in
+                try await connection.query("""
+                    SELECT queue || ' ' || kind || ' ' || state || ' attempt ' || attempt || '/' || max_attempts
+                           || ' run_at ' || round(extract(epoch FROM run_at - now()))::text || ' s from now'
+                           || coalesce(' lease ' || leased_by || ' expires in '
+                                       || round(extract(epoch FROM lease_expires_at - now()))::text || ' s', '')
+                           || ' last error: ' || coalesce(errors -> -1 ->> 'error', 'none')
+                    FROM queue_jobs WHERE state <> 'scheduled' OR run_at < now() + interval '1 minute'
+                    ORDER BY id LIMIT 20
+                    """, logger: logger).collect().map { try $0.decode(String.self) }
+            }
+            return "jobs left (\(rows.count), at most 20 shown): \(rows.joined(separator: "; "))"
+        } catch {
+            return "the jobs left could not be read: \(String(reflecting: error))"
+        }
     }
 
     private static func count(_ client: PostgresClient, _ logger: Logger, _ sql: String) async throws -> Int64 {

@@ -7,14 +7,26 @@ struct ChaosFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Waits until `condition` holds, looking every 100 ms, for at most `seconds`; throws otherwise.
-func waitUntil(_ what: String, within seconds: Double, _ condition: () async throws -> Bool) async throws {
+/// Waits until `condition` holds, looking every 100 ms, for at most `seconds`; throws
+/// otherwise, saying what the condition last answered or threw and what `explain` tells of
+/// the state left (a failed wait must say why, or the next run cannot be told apart).
+func waitUntil(_ what: String, within seconds: Double, explain: (() async -> String)? = nil,
+               _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
+    var lastError: (any Error)?
     while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
+        do {
+            if try await condition() { return }
+            lastError = nil
+        } catch {
+            lastError = error
+        }
         try await Task.sleep(for: .milliseconds(100))
     }
-    throw ChaosFailure("waited \(Int(seconds)) s in vain for \(what)")
+    var reason = "waited \(Int(seconds)) s in vain for \(what)"
+    if let lastError { reason += "; the last look failed: \(String(reflecting: lastError))" }
+    if let explain { reason += "; \(await explain())" }
+    throw ChaosFailure(reason)
 }
 
 /// Runs `body`, abandoning it after `seconds`: a call that hangs while the server is down

@@ -53,7 +53,7 @@ actor ChaosWorkers {
     private func spawn() throws {
         let child = try MeridianBinary.start(
             ["worker", "--database-url", url, "--queue", "engine=8", "--lease-ms", "4000", "--rescue-ms", "1000",
-             "--poll-ms", "250", "--connections", "6", "--shutdown-deadline-ms", "5000"],
+             "--poll-ms", "250", "--connections", "6", "--shutdown-deadline-ms", "5000", "--job-timeout-ms", "20000"],
             captureOutput: true)
         running[child.pid] = child
         Task.detached { [weak self] in

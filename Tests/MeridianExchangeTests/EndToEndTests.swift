@@ -109,7 +109,7 @@ struct EndToEndTests {
                 try await eventually("the later request matched") { try await f.state(next) == "match-review" }
                 let matches = try #require(try await exchanges.matches(next, for: Fixtures.keOfficial)).matches
                 let congo = try #require(matches.first { $0.countryCode == "COD" }, "the published exchange is among Kenya's matches")
-                #expect(congo.experienceId == published)
+                #expect(congo.experienceID == published)
                 #expect(congo.reasons.matchedTerms.contains { ["committees", "radio", "cooperative", "workshops"].contains($0) })
             }
         }

@@ -13,19 +13,19 @@ struct FeedbackTests {
             let round = try #require(try await f.exchanges.matches(id, for: Fixtures.codOfficial))
             let matched = try #require(round.matches.first)
             let store = FeedbackStore(client: f.client, logger: f.logger)
-            let given = try await store.give(experienceId: matched.experienceId, exchangeId: id, useful: true,
+            let given = try await store.give(experienceId: matched.experienceID, exchangeId: id, useful: true,
                                              comment: "Their grants fitted our budget", by: Fixtures.codOfficial)
             #expect(given.useful && given.official == "amani")
             // Again: replaced, not added.
-            _ = try await store.give(experienceId: matched.experienceId, exchangeId: id, useful: false, comment: nil, by: Fixtures.codOfficial)
-            let shown = try await store.feedback(on: matched.experienceId)
+            _ = try await store.give(experienceId: matched.experienceID, exchangeId: id, useful: false, comment: nil, by: Fixtures.codOfficial)
+            let shown = try await store.feedback(on: matched.experienceID)
             #expect(shown.count == 1 && shown[0].useful == false && shown[0].comment == nil)
 
             await #expect(throws: ExchangeError.self) {
-                try await store.give(experienceId: matched.experienceId, exchangeId: id, useful: true, comment: nil, by: Fixtures.keOfficial)
+                try await store.give(experienceId: matched.experienceID, exchangeId: id, useful: true, comment: nil, by: Fixtures.keOfficial)
             }
             let other = try await ExperienceStore(client: f.client, logger: f.logger).list()
-                .first { experience in !round.matches.contains { $0.experienceId == experience.id } }
+                .first { experience in !round.matches.contains { $0.experienceID == experience.id } }
             do {
                 _ = try await store.give(experienceId: try #require(other?.id), exchangeId: id, useful: true, comment: nil, by: Fixtures.codOfficial)
                 Issue.record("feedback on an experience the exchange was never matched with was accepted")
@@ -33,13 +33,13 @@ struct FeedbackTests {
                 #expect(error.code == .refused)
             }
             do {
-                _ = try await store.give(experienceId: matched.experienceId, exchangeId: id, useful: true,
+                _ = try await store.give(experienceId: matched.experienceID, exchangeId: id, useful: true,
                                          comment: String(repeating: "x", count: 2_001), by: Fixtures.codOfficial)
                 Issue.record("a long comment was accepted")
             } catch let error as ExchangeError {
                 #expect(error.code == .invalidArgument)
             }
-            #expect(try await store.feedback(on: matched.experienceId).count == 1, "refused feedback changed nothing")
+            #expect(try await store.feedback(on: matched.experienceID).count == 1, "refused feedback changed nothing")
         }
     }
 
@@ -91,11 +91,11 @@ struct FeedbackTests {
             let round = try #require(try await f.exchanges.matches(id, for: Fixtures.codOfficial))
             let first = try #require(round.matches.first)
             _ = try await FeedbackStore(client: f.client, logger: f.logger).give(
-                experienceId: first.experienceId, exchangeId: id, useful: true, comment: nil, by: Fixtures.codOfficial)
+                experienceId: first.experienceID, exchangeId: id, useful: true, comment: nil, by: Fixtures.codOfficial)
             let again = try await Matcher(client: f.client, logger: f.logger).match(MatchRequest(
                 text: Fixtures.ddrRequest.institutionalChallenge, sectors: Fixtures.ddrRequest.sectors, countryCode: "COD",
                 region: .subSaharanAfrica, incomeGroup: .low))
-            let same = try #require(again.matches.first { $0.experienceId == first.experienceId })
+            let same = try #require(again.matches.first { $0.experienceID == first.experienceID })
             #expect(same.reasons.feedback?.hasPrefix("officials' feedback: 1 useful, 0 not useful (+0.05") == true)
         }
     }

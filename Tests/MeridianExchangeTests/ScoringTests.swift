@@ -38,7 +38,7 @@ struct ScoringTests {
         let matches = scorer.select(candidates)
         #expect(matches.count == 5)
         #expect(!matches.contains { $0.countryCode == "RWA" || $0.countryCode == "USA" })
-        #expect(matches.filter { $0.countryCode == "KEN" }.map(\.experienceId) == [2])
+        #expect(matches.filter { $0.countryCode == "KEN" }.map(\.experienceID) == [2])
         #expect(matches.map(\.score) == matches.map(\.score).sorted(by: >))
     }
 

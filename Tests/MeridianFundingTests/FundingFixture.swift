@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine
@@ -84,6 +85,21 @@ struct FundingFixture: Sendable {
             #expect(outcome.status == .applied, "\(event): \(outcome.message)")
         }
         return instance.id
+    }
+
+    /// `count` exchanges whose grants fa1 approved and fo1 disbursed: their instructions are
+    /// pending, ready for the next payment file.
+    @discardableResult
+    func pendingPayments(count: Int, grant: Int64 = 100_050) async throws -> [PaymentInstruction] {
+        var instructions: [PaymentInstruction] = []
+        for _ in 0..<count {
+            let exchange = try await exchangeInFundingReview(grant: grant)
+            _ = try await engine.fire(FireRequest(instanceID: exchange, event: "approve-grant", actor: Self.approver("fa1")))
+            instructions.append(try await Disbursements(engine: engine, logger: logger).disburse(DisbursementRequest(
+                grantID: try await self.grant(of: exchange).id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82 WEST 1234 5698 7654 32"),
+                actor: Self.finance("fo1"))).instruction)
+        }
+        return instructions
     }
 
     /// The bank's confirmation marked by hand, as a second finance officer does it: the

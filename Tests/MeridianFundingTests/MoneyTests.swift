@@ -1,3 +1,5 @@
+import Foundation
+import MeridianCodes
 import MeridianFunding
 import PropertyBased
 import PostgresNIO
@@ -36,12 +38,12 @@ struct MoneyTests {
         "92233720368547758.07 USD", "10000000000000.01 USD", "1 XXX", "1 ZZZ",
     ])
     func refused(_ text: String) {
-        #expect(throws: FundingError.self) { try MoneyParser().parse(text) }
+        #expect(throws: MoneyError.self) { try MoneyParser().parse(text) }
     }
 
     @Test("a default currency refuses amounts in another one")
     func otherCurrency() {
-        #expect(throws: FundingError.self) { try MoneyParser(defaultCurrency: Currency(code: "USD")!).parse("10 EUR") }
+        #expect { try MoneyParser(defaultCurrency: Currency(code: "USD")!).parse("10 EUR") } throws: { ($0 as? MoneyError)?.code == .currencyMismatch }
     }
 
     @Test("instalments add up to the grant exactly; the last one takes the remainder")
@@ -71,5 +73,28 @@ struct MoneyTests {
         #expect(CountryCodes.alpha2("ke") == "KE")
         #expect(CountryCodes.alpha2("XXX") == nil)
         #expect(CountryCodes.alpha2("") == nil)
+    }
+}
+
+/// Money's one JSON form, read back whatever the decoder's key strategy; codes checked.
+@Suite("Money's JSON") struct MoneyJSONTests {
+    @Test func oneFormWrittenAndReadBothWays() throws {
+        let money = try Money(minorUnits: 1_500, code: "JOD")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(money), as: UTF8.self)
+        #expect(text == #"{"currency":"JOD","minor_units":1500}"#)
+        #expect(try JSONDecoder().decode(Money.self, from: Data(text.utf8)) == money)
+        let snake = JSONDecoder()
+        snake.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try snake.decode(Money.self, from: Data(text.utf8)) == money)
+        // Records written before the one form kept the currency as an object.
+        #expect(try JSONDecoder().decode(Money.self, from: Data(#"{"minorUnits":1500,"currency":{"code":"JOD","exponent":3}}"#.utf8)) == money)
+    }
+
+    @Test(arguments: [#"{"minor_units":1,"currency":"ZZZ"}"#, #"{"minor_units":1,"currency":"usd"}"#,
+                      #"{"minor_units":10000000000000000,"currency":"USD"}"#, #"{"minor_units":1.5,"currency":"USD"}"#])
+    func badMoneyIsRefused(_ json: String) {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Money.self, from: Data(json.utf8)) }
     }
 }

@@ -22,11 +22,19 @@ import Testing
         var description: String { "boom on attempt \(attempt)" }
     }
 
+    /// Bodies waiting here ignore cancellation until released: a handler that hangs.
+    final class Hang: Sendable {
+        private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
+        func wait() async { await withCheckedContinuation { continuation in waiting.withLock { $0.append(continuation) } } }
+        func release() { for continuation in waiting.withLock({ all in defer { all = [] }; return all }) { continuation.resume() } }
+    }
+
     func withWorker(
-        _ database: TestDatabase, _ client: PostgresClient, _ handlers: JobHandlers,
+        _ database: TestDatabase, _ client: PostgresClient, _ handlers: JobHandlers, jobTimeout: Duration? = .seconds(300),
         _ body: () async throws -> Void
     ) async throws {
         var configuration = QueueWorkerConfiguration()
+        configuration.jobTimeout = jobTimeout
         configuration.queues = [.init(.default, concurrency: 4)]
         configuration.pollInterval = .seconds(5)
         configuration.retryPolicy = RetryPolicy(baseMilliseconds: 200, maximumMilliseconds: 1_000, jitter: .none)
@@ -64,6 +72,30 @@ import Testing
                 // 200 ms after the first failure, 400 ms after the second (no jitter).
                 #expect(starts[1].timeIntervalSince(starts[0]) >= 0.19)
                 #expect(starts[2].timeIntervalSince(starts[1]) >= 0.39)
+            }
+        }
+    }
+
+    /// A body that hangs, deaf to cancellation, does not hold its lease for ever through the
+    /// heartbeats: the job timeout fails the attempt and the job runs again.
+    @Test func aHungBodyTimesOutAndTheJobRunsAgain() async throws {
+        try await withQueue { database, client, store in
+            let recorder = Recorder()
+            let hang = Hang()
+            var handlers = JobHandlers()
+            handlers.register("stuck") { job, _ in
+                recorder.record(job)
+                if job.attempt == 1 { await hang.wait() }
+            }
+            try await withWorker(database, client, handlers, jobTimeout: .milliseconds(500)) {
+                let id = try await store.enqueue(NewJob(kind: "stuck"), on: client).id
+                try await eventually("the second attempt completed", within: 20) { try await store.job(id, on: client)?.state == .completed }
+                let job = try #require(try await store.job(id, on: client))
+                #expect(job.attempt == 2)
+                #expect(recorder.count(id) == 2)
+                #expect(job.errors.map(\.error) == ["the job ran longer than its timeout (0.5 seconds); its body was cancelled"])
+                // Before the worker stops: without the timeout its shutdown would wait for the body.
+                hang.release()
             }
         }
     }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianExchange
 import MeridianFunding
@@ -119,6 +120,8 @@ import MeridianEngine
         },
         Action(name: "list payments", expected: only([.financeOfficer, .supervisor, .admin])) { f, c, _ in _ = try await f.service.payments(by: c) },
         Action(name: "export payments", expected: only([.financeOfficer])) { f, c, _ in _ = try await f.service.exportPayments(execution: nil, by: c) },
+        Action(name: "list payment files", expected: only([.financeOfficer])) { f, c, _ in _ = try await f.service.paymentFiles(by: c) },
+        Action(name: "fetch a payment file", expected: only([.financeOfficer])) { f, c, _ in _ = try await f.service.paymentFile("MER-NONE", by: c) },
         Action(name: "reconcile a bank report", expected: only([.financeOfficer])) { f, c, _ in
             _ = try await f.service.reconcile(try Pain002Reader.read(Array(emptyStatusReport.utf8)), by: c)
         },

@@ -1,4 +1,7 @@
+import MeridianCodes
 import MeridianEngine
+import MeridianPostgres
+import MeridianXML
 import MeridianExchange
 import MeridianShippedWorkflows
 import MeridianWorkflow
@@ -19,7 +22,34 @@ import HTTPTypes
         #expect(ServiceError.classify(FundingError(.refused, "x"))?.kind == .refused)
         #expect(ServiceError.classify(IdentityError(.unauthenticated, "x"))?.kind == .unauthenticated)
         #expect(ServiceError.classify(IdentityError(.forbidden, "x"))?.kind == .forbidden)
+        #expect(ServiceError.classify(EngineError(.concurrentChange, "x"))?.kind == .conflict)
+        #expect(ServiceError.classify(QueueError(.notFound, "x"))?.kind == .notFound)
+        #expect(ServiceError.classify(DatabaseError(.timedOut, "x"))?.kind == .unavailable)
         #expect(ServiceError.classify(CancellationError()) == nil)
+    }
+
+    /// Every module's error is a `MeridianFailure`: one protocol, so an error of a module the
+    /// classification was never told about (the XML parser's, before) still gets its kind.
+    @Test func everyModulesErrorIsAMeridianFailure() {
+        let failures: [any MeridianFailure] = [
+            ExchangeError(.notFound, "x"), EngineError(.notFound, "x"), FundingError(.notFound, "x"), IdentityError(.notFound, "x"),
+            QueueError(.notFound, "x"), DatabaseError(.timedOut, "x"), XMLInputError(.doctypeForbidden, "x"),
+            WorkflowLoadingError(code: .schemaUnusable, message: "x"),
+        ]
+        #expect(Set(failures.map { type(of: $0).domain }).count == failures.count)
+        #expect(ServiceError.classify(XMLInputError(.doctypeForbidden, "a DOCTYPE is not allowed"))?.kind == .invalidData)
+        #expect(ServiceError.classify(XMLInputError(.schemaUnusable, "x"))?.kind == .failure)
+    }
+
+    /// The classified error keeps the one it came from (for logs), and its line is the module's.
+    @Test func classificationKeepsTheUnderlyingError() throws {
+        struct Cause: Error {}
+        let original = FundingError(.refused, "not enough money in the fund", hint: "record a contribution", underlying: Cause())
+        let classified = try #require(ServiceError.classify(original))
+        #expect(classified.message == "not enough money in the fund; record a contribution")
+        let kept = try #require(classified.underlying as? FundingError)
+        #expect(kept.code == .refused && kept.underlying is Cause)
+        #expect(classified.logCode == "funding.refused")
     }
 
     @Test func everyKindHasAnHTTPStatus() {

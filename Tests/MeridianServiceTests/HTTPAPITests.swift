@@ -50,6 +50,8 @@ import HTTPTypes
             "disburse": .post("\(g)/disbursements", #"{"beneficiary":"RDRC","iban":"DE89 3704 0044 0532 0130 00"}"#),
             "list payments": .get("/api/v1/payments"),
             "export payments": .post("/api/v1/payments/exports", nil),
+            "list payment files": .get("/api/v1/payments/files"),
+            "fetch a payment file": .get("/api/v1/payments/files/MER-NONE"),
             "reconcile a bank report": reconcile,
             "mark a payment": .post("/api/v1/payments/M0/mark", #"{"status":"paid","reason":"matrix"}"#),
             "choose a grant's fund": .post("\(g)/fund", #"{"fund":"rapid","reason":"matrix"}"#),

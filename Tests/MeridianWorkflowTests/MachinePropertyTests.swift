@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianWorkflow
 import PropertyBased
@@ -24,9 +25,9 @@ struct MachinePropertyTests {
         .system("task"),
     ]
 
-    static let amounts: [Amount?] = [
-        nil, Amount(minorUnits: 100, currency: "USD"), Amount(minorUnits: 5_000_001, currency: "USD"),
-        Amount(minorUnits: 20_000_000, currency: "USD"), Amount(minorUnits: 100, currency: "EUR"),
+    static let amounts: [Money?] = [
+        nil, Money(minorUnits: 100, currency: Currency(code: "USD")!), Money(minorUnits: 5_000_001, currency: Currency(code: "USD")!),
+        Money(minorUnits: 20_000_000, currency: Currency(code: "USD")!), Money(minorUnits: 100, currency: Currency(code: "EUR")!),
     ]
 
     @Test(arguments: ["knowledge-exchange", "grant"])
@@ -104,7 +105,7 @@ struct MachinePropertyTests {
     }
 
     func walk(_ definition: WorkflowDefinition, eventChoices: [Int], actorChoices: [Int], guards: ClosureGuardEvaluator,
-              falseGuards: Set<String>, amount: Amount?, start: String) -> Coverage {
+              falseGuards: Set<String>, amount: Money?, start: String) -> Coverage {
         var coverage = Coverage()
         let declared = Set(definition.states.map(\.id))
         let allEvents = definition.events.sorted() + ["no-such-event"]

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianWorkflow
 import Testing
@@ -122,7 +123,7 @@ struct ApprovalTests {
 
     func review(amount minorUnits: Int64) -> InstanceSnapshot {
         InstanceSnapshot(state: "funding-review", enteredAt: now,
-                         context: InstanceContext(amounts: ["grant": Amount(minorUnits: minorUnits, currency: "USD")]),
+                         context: InstanceContext(amounts: ["grant": Money(minorUnits: minorUnits, currency: Currency(code: "USD")!)]),
                          firedBy: ["submit-plan": ["olu"]])
     }
 
@@ -161,7 +162,7 @@ struct ApprovalTests {
         let snapshot = InstanceSnapshot(state: "funding-review", enteredAt: now, firedBy: ["submit-plan": ["olu"]])
         #expect(try vote(snapshot, "approve-grant", by: ann).outcome?.kind == .voteRecorded)
         var euro = review(amount: 1)
-        euro.context.amounts["grant"] = Amount(minorUnits: 1, currency: "EUR")
+        euro.context.amounts["grant"] = Money(minorUnits: 1, currency: Currency(code: "EUR")!)
         #expect(try vote(euro, "approve-grant", by: ann).outcome?.kind == .voteRecorded)
     }
 
@@ -195,8 +196,8 @@ struct ApprovalTests {
 
     @Test func theGrantWorkflowHasThreeTiers() throws {
         let approval = try #require(try Fixtures.shipped("grant").state("approval")?.approvals.first)
-        #expect(approval.requiredApprovals(for: Amount(minorUnits: 2_500_000, currency: "USD")) == 1)
-        #expect(approval.requiredApprovals(for: Amount(minorUnits: 2_500_001, currency: "USD")) == 2)
-        #expect(approval.requiredApprovals(for: Amount(minorUnits: 10_000_001, currency: "USD")) == 3)
+        #expect(approval.requiredApprovals(for: Money(minorUnits: 2_500_000, currency: Currency(code: "USD")!)) == 1)
+        #expect(approval.requiredApprovals(for: Money(minorUnits: 2_500_001, currency: Currency(code: "USD")!)) == 2)
+        #expect(approval.requiredApprovals(for: Money(minorUnits: 10_000_001, currency: Currency(code: "USD")!)) == 3)
     }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianWorkflow
 import Testing
@@ -23,7 +24,7 @@ struct OpenActionsTests {
     func votes() throws {
         let exchange = try Fixtures.shipped("knowledge-exchange")
         var snapshot = InstanceSnapshot(state: "funding-review", enteredAt: now,
-                                        context: InstanceContext(amounts: ["grant": Amount(minorUnits: 6_000_000, currency: "USD")]),
+                                        context: InstanceContext(amounts: ["grant": Money(minorUnits: 6_000_000, currency: Currency(code: "USD")!)]),
                                         firedBy: ["submit-plan": ["olga"]])
         let open = exchange.openActions(in: snapshot, roles: ["fund-approver"], actorID: "fay")
         #expect(open.map(\.event) == ["approve-grant", "reject-grant"])

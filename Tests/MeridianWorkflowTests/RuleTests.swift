@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianWorkflow
 import Testing
@@ -116,6 +117,20 @@ struct RuleTests {
         let messages = Fixtures.load(xml).diagnostics.filter { $0.rule == .impossibleQuorum }.map(\.message)
         #expect(messages.contains { $0.contains("needs amount=") })
         #expect(messages.contains { $0.contains("not larger than the base quorum 2") })
+    }
+
+    /// A threshold in a currency ISO 4217 does not list is named, never silently dropped (the
+    /// larger quorum would otherwise vanish); the rule then fails safe, towards more approvers.
+    @Test func aThresholdInAnUnknownCurrencyIsReported() throws {
+        let xml = Fixtures.valid.replacingOccurrences(of: "<on event=\"finish\"", with: """
+            <approval id="sign" role="boss" quorum="1" amount="grant" on-approved="finish" on-rejected="nudge"><quorum-above amount="100" currency="ZZZ" count="2"/></approval>
+                <on event="finish"
+            """)
+        let result = Fixtures.load(xml)
+        let messages = result.diagnostics.filter { $0.rule == .impossibleQuorum }.map(\.message)
+        #expect(messages.contains { $0.contains("'ZZZ' is not an ISO 4217 currency code") }, "\(result.diagnostics)")
+        let approval = try #require(result.definition?.states.flatMap(\.approvals).first { $0.id == "sign" })
+        #expect(approval.requiredApprovals(for: Money(minorUnits: 1, currency: Currency(code: "USD")!)) == 2)
     }
 
     @Test func aGuardedTransitionWithAnOtherwiseIsNotAmbiguous() {

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianShippedWorkflows
 import MeridianWorkflow
@@ -28,8 +29,8 @@ struct ShippedDefinitionTests {
         #expect(exchange.state("information-requested")?.transitions.contains { $0.target == "screening" } == true)
         // Funding needs two approvers above 50,000 USD, never the plan's author.
         let grant = try #require(exchange.state("funding-review")?.approvals.first)
-        #expect(grant.requiredApprovals(for: Amount(minorUnits: 5_000_000, currency: "USD")) == 1)
-        #expect(grant.requiredApprovals(for: Amount(minorUnits: 5_000_001, currency: "USD")) == 2)
+        #expect(grant.requiredApprovals(for: Money(minorUnits: 5_000_000, currency: Currency(code: "USD")!)) == 1)
+        #expect(grant.requiredApprovals(for: Money(minorUnits: 5_000_001, currency: Currency(code: "USD")!)) == 2)
         #expect(grant.distinctFrom.map(\.event) == ["submit-plan"])
     }
 

@@ -64,7 +64,7 @@ public struct WorkflowEngine: Sendable {
         do {
             self.loader = try WorkflowLoader(registry: configuration.registry)
         } catch {
-            throw EngineError(.invalidDefinition, "cannot load the workflow schema: \(error.message)", hint: "the installation is broken; reinstall meridian")
+            throw EngineError(.invalidDefinition, "cannot load the workflow schema: \(error.message)", hint: "the installation is broken; reinstall meridian", underlying: error)
         }
     }
 

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianWorkflow
 
 /// The engine's own guards, decided from the instance's context and the event's data alone —
@@ -28,7 +29,7 @@ public struct ContextGuards: GuardEvaluator {
         switch guardReference.name {
         case "amount-at-most", "amount-above":
             guard let limit = arguments["amount"].flatMap({ Int64($0) }), let currency = arguments["currency"] else { return false }
-            let amounts = snapshot.context.amounts.values.filter { $0.currency == currency }
+            let amounts = snapshot.context.amounts.values.filter { $0.currency.code == currency }
             if guardReference.name == "amount-at-most" {
                 return !amounts.isEmpty && amounts.allSatisfy { $0.minorUnits <= limit }
             }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianWorkflow
 
 /// Turns an instance's JSON context into the facts the step function reads.
@@ -18,12 +19,18 @@ enum ContextMapping {
             }
             for (key, entry) in entries {
                 guard case .object(let fields) = entry, case .integer(let minor)? = fields["minor_units"],
-                      case .string(let currency)? = fields["currency"], currency.count == 3,
-                      currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                      case .string(let code)? = fields["currency"] else {
                     throw EngineError(.invalidInput, "the amount \"\(key)\" must be {\"minor_units\": INTEGER, \"currency\": \"ISO 4217 code\"}",
                                       hint: "money is an integer count of minor units (cents), never a decimal")
                 }
-                context.amounts[key] = Amount(minorUnits: minor, currency: currency)
+                guard let currency = Currency(code: code) else {
+                    throw EngineError(.invalidInput, "the amount \"\(key)\" is in '\(InputText.printable(code))', which is not an ISO 4217 currency code",
+                                      hint: "write a code such as USD, EUR or XOF")
+                }
+                guard minor >= 0, minor <= Money.largestMinorUnits else {
+                    throw EngineError(.invalidInput, "the amount \"\(key)\" must be from 0 to \(Money.largestMinorUnits) minor units, not \(minor)")
+                }
+                context.amounts[key] = Money(minorUnits: minor, currency: currency)
             }
         }
         return context
@@ -32,5 +39,13 @@ enum ContextMapping {
     /// Event data as the step function's payload: a flat map of strings.
     static func payload(from json: [String: JSONValue]) -> [String: String] {
         json.mapValues(\.flatText)
+    }
+}
+
+extension JSONValue {
+    /// Money as a context holds it, `{"minor_units": 150000, "currency": "USD"}`: the form
+    /// ``ContextMapping`` reads back (and `Money`'s own JSON form).
+    public static func money(_ money: Money) -> JSONValue {
+        .object(["minor_units": .integer(money.minorUnits), "currency": .string(money.currency.code)])
     }
 }

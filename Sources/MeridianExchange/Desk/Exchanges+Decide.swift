@@ -48,6 +48,22 @@ extension Exchanges {
         if let replay {
             return Decision(verb: verb.rawValue, event: replay.event, from: replay.from, to: replay.to, message: replay.message, replayed: true)
         }
+        do {
+            return try await choose(verb, exchange: exchange, id: id, comment: comment, roles: roles, definition: definition, by: actor, key: key)
+        } catch let error where key != nil {
+            // The same key sent twice at once: the other call may have acted between this one's
+            // look-up and its choice, and this one then saw the state it left (nothing to decide
+            // there). Its outcome, now stored with the key, is the answer.
+            if let replay = try await client.withConnection({ connection in try await self.replayedAny(key: key, exchange: id, on: connection) }) {
+                return Decision(verb: verb.rawValue, event: replay.event, from: replay.from, to: replay.to, message: replay.message, replayed: true)
+            }
+            throw error
+        }
+    }
+
+    /// Chooses the event `verb` names among the actions open to the person now, and takes it.
+    private func choose(_ verb: DeskVerb, exchange: LockedExchange, id: UUID, comment: String?, roles: ExchangeRoles, definition: WorkflowDefinition,
+                        by actor: ExchangeActor, key: String?) async throws -> Decision {
         guard !roles.workflowRoles.isEmpty else {
             throw ExchangeError(.permissionDenied, "\(actor.id) holds no role on the exchange \(id.uuidString.lowercased()) and so decides nothing there",
                                 hint: "decisions need a program-manager, fund-approver, finance-officer or supervisor role, or an official's on her own exchange")

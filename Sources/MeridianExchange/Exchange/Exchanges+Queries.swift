@@ -51,6 +51,17 @@ extension Exchanges {
         }
     }
 
+    /// Refuses, with the same not-found as for an unknown exchange, when `actor` may not see
+    /// the exchange: the check every read makes, for callers that need only the answer
+    /// (whether a grant or a file of the exchange may be read), not the whole view.
+    public func requireVisible(_ id: UUID, for actor: ExchangeActor) async throws {
+        let logger = self.logger
+        try await client.withConnection { connection in
+            let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
+            try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
+        }
+    }
+
     /// The latest matches of an exchange (`nil` before matching ran).
     public func matches(_ id: UUID, for actor: ExchangeActor) async throws -> MatchRound? {
         let logger = self.logger

@@ -22,4 +22,18 @@ extension Exchanges {
         first.replayed = true
         return first
     }
+
+    /// The first outcome of `actor`'s own step taken with `key`, for a person who no longer
+    /// sees the exchange because of that very step — a partner official who declined the
+    /// invitation — so that her retry (or a copy of her request sent at the same time) gets
+    /// its answer instead of "no exchange has the id". Her step is found in the history by her
+    /// id, so nobody else's key is replayed to her.
+    func replayedOwn(key: String?, event: String, exchange: UUID, actor: ExchangeActor, on connection: PostgresConnection) async throws -> FireOutcome? {
+        guard let key else { return nil }
+        let own = try await connection.query("""
+            SELECT 1 FROM engine_history WHERE instance_id = \(exchange) AND idempotency_key = \(key) AND actor_id = \(actor.id) AND event = \(event)
+            """, logger: logger).collect()
+        guard !own.isEmpty else { return nil }
+        return try await replayed(key: key, event: event, exchange: exchange, on: connection)
+    }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianFunding
@@ -46,9 +47,10 @@ public struct ExchangeIATIExport: Sendable {
             let share = 100 / sectors.count + (index == sectors.count - 1 ? 100 % sectors.count : 0)
             return IATIActivity.Sector(code: code, vocabulary: "99", percentage: share)
         }
-        if funded == nil, let plan = view.plans.last, let code = plan.totals.grantCurrency, let currency = Currency(code: code) {
-            let total = plan.totals.grantMinor + (plan.totals.coFinancingCurrency == code ? plan.totals.coFinancingMinor : 0)
-            activity.budgets = [.init(start: filed, end: Self.yearLater(filed), value: Money(minorUnits: total, currency: currency), valueDate: filed)]
+        if funded == nil, let plan = view.plans.last, let grant = plan.totals.grant {
+            let coFinancing = plan.totals.coFinancing.flatMap { $0.currency == grant.currency ? $0 : nil }
+            let total = try coFinancing.map { try grant.adding($0) } ?? grant
+            activity.budgets = [.init(start: filed, end: Self.yearLater(filed), value: total, valueDate: filed)]
         }
         let report = view.reports.last?.report
         let periodEnd = view.reports.last.map { CalendarDay($0.submittedAt) } ?? Self.yearLater(filed)
@@ -79,7 +81,7 @@ public struct ExchangeIATIExport: Sendable {
     }
 
     private static func currency(_ view: ExchangeView) throws -> Currency {
-        try Currency.named(view.plans.last?.totals.grantCurrency ?? "USD")
+        try view.plans.last?.totals.grant?.currency ?? Currency.named("USD")
     }
 
     private static func yearLater(_ day: CalendarDay) -> CalendarDay {

@@ -17,8 +17,8 @@ public struct FeedbackStore: Sendable {
 
     /// One official's word on one experience, for one exchange.
     public struct Feedback: Sendable, Codable, Equatable {
-        public var experienceId: Int
-        public var exchangeId: UUID
+        public var experienceID: Int
+        public var exchangeID: UUID
         public var official: String
         public var useful: Bool
         public var comment: String?
@@ -76,7 +76,7 @@ public struct FeedbackStore: Sendable {
                 """,
                 logger: logger
             )
-            return Feedback(experienceId: experienceId, exchangeId: exchangeId, official: actor.id, useful: useful, comment: comment, givenAt: now)
+            return Feedback(experienceID: experienceId, exchangeID: exchangeId, official: actor.id, useful: useful, comment: comment, givenAt: now)
         }
     }
 
@@ -91,7 +91,7 @@ public struct FeedbackStore: Sendable {
         )
         var result: [Feedback] = []
         for try await (exchange, official, useful, comment, at) in rows.decode((UUID, String, Bool, String?, Date).self) {
-            result.append(Feedback(experienceId: experienceId, exchangeId: exchange, official: official, useful: useful, comment: comment, givenAt: at))
+            result.append(Feedback(experienceID: experienceId, exchangeID: exchange, official: official, useful: useful, comment: comment, givenAt: at))
         }
         return result
     }

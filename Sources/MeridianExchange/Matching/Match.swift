@@ -28,7 +28,7 @@ public struct Match: Sendable, Codable, Equatable {
         public var feedback: String?
     }
 
-    public var experienceId: Int
+    public var experienceID: Int
     public var countryCode: String
     public var countryName: String
     public var programme: String

@@ -44,7 +44,7 @@ public struct MatchScorer: Sendable {
             .sorted { lhs, rhs in
                 if lhs.match.score != rhs.match.score { return lhs.match.score > rhs.match.score }
                 if lhs.candidate.rank != rhs.candidate.rank { return lhs.candidate.rank > rhs.candidate.rank }
-                return lhs.match.experienceId < rhs.match.experienceId
+                return lhs.match.experienceID < rhs.match.experienceID
             }
         var countries: Set<String> = []
         var matches: [Match] = []
@@ -88,7 +88,7 @@ public struct MatchScorer: Sendable {
         )
         let summary = MatchSummary.make(experience, in: language)
         return Match(
-            experienceId: experience.id ?? 0,
+            experienceID: experience.id ?? 0,
             countryCode: experience.countryCode,
             countryName: experience.countryName,
             programme: experience.programme,

@@ -65,7 +65,7 @@ extension Matcher {
                 matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
             )
         }, logger: logger)
-        let chosen = Set(scorer.select(candidates).map(\.experienceId))
+        let chosen = Set(scorer.select(candidates).map(\.experienceID))
         guard !chosen.isEmpty else { return ([], candidates.count) }
         let whole = try await client.query(
             "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(Array(chosen)))",

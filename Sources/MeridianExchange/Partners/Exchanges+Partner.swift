@@ -85,7 +85,13 @@ extension Exchanges {
         return try await transaction { connection in
             let exchange = try await LockedExchange.lock(id, on: connection, logger: logger)
             let roles = exchange.roles(of: actor)
-            try roles.requireVisible(actor, exchange: id.uuidString.lowercased())
+            do {
+                try roles.requireVisible(actor, exchange: id.uuidString.lowercased())
+            } catch {
+                // Declining takes the country's view of the exchange away; her retry with the key still gets her answer.
+                guard let replay = try await replayedOwn(key: key, event: event, exchange: id, actor: actor, on: connection) else { throw error }
+                return PartnerStep(country: actor.country ?? "", state: replay.to, replayed: true)
+            }
             if let replay = try await replayed(key: key, event: event, exchange: id, on: connection) {
                 return PartnerStep(country: actor.country ?? "", state: replay.to, replayed: true)
             }

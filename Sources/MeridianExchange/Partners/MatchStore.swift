@@ -33,7 +33,7 @@ enum MatchStore {
             try await connection.query("""
                 INSERT INTO exchange_matches (exchange_id, round, rank, country_code, country_name, experience_id, programme, years,
                                               score, parts, summary, reasons, sources)
-                VALUES (\(exchange), \(round), \(index + 1), \(match.countryCode), \(match.countryName), \(match.experienceId),
+                VALUES (\(exchange), \(round), \(index + 1), \(match.countryCode), \(match.countryName), \(match.experienceID),
                         \(match.programme), \(match.years), \(match.score), \(try JSONText.encode(match.parts))::jsonb,
                         \(match.summary), \(try JSONText.encode(match.reasons))::jsonb, \(match.sources))
                 """, logger: logger)
@@ -57,7 +57,7 @@ enum MatchStore {
         for row in rows {
             let (code, name, experience, programme, years, score, parts, summary, reasons, sources) =
                 try row.decode((String, String, Int, String, String, Double, String, String, String, [String]).self)
-            matches.append(Match(experienceId: experience, countryCode: code, countryName: name, programme: programme, years: years,
+            matches.append(Match(experienceID: experience, countryCode: code, countryName: name, programme: programme, years: years,
                                  score: score, parts: try JSONText.decode(Match.ScoreParts.self, parts), summary: summary,
                                  reasons: try JSONText.decode(Match.Reasons.self, reasons), sources: sources))
         }

@@ -25,7 +25,7 @@ extension Exchanges {
             }
             let funds = try await FundStore.all(on: connection, logger: logger)
             let subject = try await PlanFund.subject(exchange: id, plan: plan.plan, on: connection, logger: logger)
-            let amount = plan.totals.grantCurrency.flatMap { Currency(code: $0) }.map { Money(minorUnits: plan.totals.grantMinor, currency: $0) }
+            let amount = plan.totals.grant
             let eligible = funds.filter { PlanFund.refusals($0, amount: amount, subject: subject).isEmpty }.map(\.id)
             let couldPay = eligible.isEmpty ? "no fund could pay for this exchange" : "funds that could pay: \(eligible.joined(separator: ", "))"
             guard let fund = funds.first(where: { $0.id == fundID }) else {

@@ -30,7 +30,7 @@ extension Exchanges {
             if plan.fund != nil {
                 // A named fund is checked now (it exists, its currency, maximum and mandate), so
                 // the official learns at once; submission checks it again.
-                _ = try await PlanFund.choose(for: plan, grantMinor: check.totals.grantMinor, currency: check.totals.grantCurrency,
+                _ = try await PlanFund.choose(for: plan, grant: check.totals.grant,
                                               exchange: id, on: connection, logger: logger)
             }
             return try await PlanStore.insert(plan, totals: check.totals, exchange: id, author: actor.id, now: self.now(),
@@ -84,17 +84,17 @@ extension Exchanges {
                                     hint: "import a revised plan as a new version, then submit that")
             }
             let check = PlanCheck(latest.plan, today: CalendarDay(self.now()))
-            guard check.isConsistent, let grantCurrency = check.totals.grantCurrency else {
+            guard check.isConsistent, let grant = check.totals.grant else {
                 throw ExchangeError(.invalidData, "plan version \(latest.version) cannot be submitted: " + check.problems.joined(separator: "; "),
                                     hint: "import a corrected plan, then submit again")
             }
-            let fund = try await PlanFund.choose(for: latest.plan, grantMinor: check.totals.grantMinor, currency: grantCurrency,
+            let fund = try await PlanFund.choose(for: latest.plan, grant: grant,
                                                  exchange: id, on: connection, logger: logger)
             var amounts: [String: JSONValue] = [:]
             if case .object(let existing)? = exchange.context["amounts"] { amounts = existing }
-            amounts["grant"] = .object(["minor_units": .integer(check.totals.grantMinor), "currency": .string(grantCurrency)])
-            if let currency = check.totals.coFinancingCurrency {
-                amounts["co_financing"] = .object(["minor_units": .integer(check.totals.coFinancingMinor), "currency": .string(currency)])
+            amounts["grant"] = .money(grant)
+            if let coFinancing = check.totals.coFinancing {
+                amounts["co_financing"] = .money(coFinancing)
             } else {
                 amounts["co_financing"] = nil
             }

@@ -10,10 +10,15 @@ import MeridianFunding
 public struct PlanCheck: Sendable, Equatable {
     /// What the grant and the co-financing come to, per payer in its one currency.
     public struct Totals: Sendable, Codable, Equatable {
-        public var grantMinor: Int64
-        public var grantCurrency: String?
-        public var coFinancingMinor: Int64
-        public var coFinancingCurrency: String?
+        /// What the plan asks of the trust fund (`nil`: no line is paid by the grant).
+        public var grant: Money?
+        /// What the requesting country pays itself (`nil`: nothing).
+        public var coFinancing: Money?
+
+        public init(grant: Money? = nil, coFinancing: Money? = nil) {
+            self.grant = grant
+            self.coFinancing = coFinancing
+        }
     }
 
     public var problems: [String]
@@ -71,14 +76,14 @@ public struct PlanCheck: Sendable, Equatable {
                 problems.append("instalments: \(instalments) must be one to four whole percentages of the grant, each 1–100, adding up to 100 (such as [70, 30])")
             }
         }
-        var totals = Totals(grantMinor: 0, grantCurrency: nil, coFinancingMinor: 0, coFinancingCurrency: nil)
+        var totals = Totals()
         for (index, line) in plan.budget.enumerated() {
             let field = "budget[\(index)]"
             if line.description.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).description: is empty") }
             if let problem = InputText.problem(line.description, field: "\(field).description", maximum: InputText.Limit.title, multiline: false) {
                 problems.append(problem)
             }
-            guard Self.isCurrencyCode(line.currency) else {
+            guard let currency = Currency(code: line.currency) else {
                 problems.append("\(field).currency: '\(InputText.printable(line.currency))' is not an ISO 4217 currency code (such as USD, EUR, XOF)")
                 continue
             }
@@ -90,14 +95,15 @@ public struct PlanCheck: Sendable, Equatable {
                 problems.append("\(field).amount_minor: \(line.amountMinor) is more than Meridian accepts (\(Money.largestMinorUnits) minor units)")
                 continue
             }
+            let amount = Money(minorUnits: line.amountMinor, currency: currency)
             switch line.paidBy {
             case .grant:
-                Self.add(line, to: &totals.grantMinor, currency: &totals.grantCurrency, field: field, payer: "grant", problems: &problems)
+                Self.add(amount, to: &totals.grant, field: field, payer: "grant", problems: &problems)
             case .coFinancing:
-                Self.add(line, to: &totals.coFinancingMinor, currency: &totals.coFinancingCurrency, field: field, payer: "co-financing", problems: &problems)
+                Self.add(amount, to: &totals.coFinancing, field: field, payer: "co-financing", problems: &problems)
             }
         }
-        if !plan.budget.isEmpty, totals.grantMinor == 0, !problems.contains(where: { $0.hasPrefix("budget[") }) {
+        if !plan.budget.isEmpty, totals.grant == nil, !problems.contains(where: { $0.hasPrefix("budget[") }) {
             problems.append("budget: no line is paid by the grant; a plan asks the trust fund for something (paid_by \"grant\")")
         }
         self.problems = problems
@@ -106,22 +112,21 @@ public struct PlanCheck: Sendable, Equatable {
 
     public var isConsistent: Bool { problems.isEmpty }
 
-    private static func add(_ line: VisitPlan.BudgetLine, to total: inout Int64, currency: inout String?, field: String, payer: String,
-                            problems: inout [String]) {
-        if let currency, currency != line.currency {
-            problems.append("\(field).currency: the \(payer) lines are in \(currency), this one in \(line.currency); convert it so the \(payer) has one currency")
+    private static func add(_ amount: Money, to total: inout Money?, field: String, payer: String, problems: inout [String]) {
+        guard let sum = total else {
+            total = amount
             return
         }
-        currency = line.currency
-        let (sum, overflow) = total.addingReportingOverflow(line.amountMinor)
-        if overflow {
+        guard sum.currency == amount.currency else {
+            problems.append("\(field).currency: the \(payer) lines are in \(sum.currency), this one in \(amount.currency); convert it so the \(payer) has one currency")
+            return
+        }
+        do {
+            total = try sum.adding(amount)
+        } catch {
             problems.append("\(field).amount_minor: the \(payer) total overflows")
-        } else {
-            total = sum
         }
     }
 
     static func isCountryCode(_ text: String) -> Bool { ISO3166.isAlpha3(text) }
-
-    static func isCurrencyCode(_ text: String) -> Bool { ISO4217.isCurrency(text) }
 }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianFunding
@@ -41,14 +42,13 @@ enum PlanFund {
         return reasons + fund.mandate.refusals(subject).map { "its mandate excludes the exchange: \($0)" }
     }
 
-    /// The fund that pays the plan's grant (`grantMinor` in `currency`), or the reason none may;
+    /// The fund that pays the plan's grant (`amount`), or the reason none may;
     /// `nil` when the plan names none and no fund is kept in the currency at all (the grant
     /// request, which the funding module files in the same step, then says so).
-    static func choose(for plan: VisitPlan, grantMinor: Int64, currency code: String?, exchange id: UUID,
+    static func choose(for plan: VisitPlan, grant amount: Money?, exchange id: UUID,
                        on connection: PostgresConnection, logger: Logger) async throws -> Choice? {
         let funds = try await FundStore.all(on: connection, logger: logger)
         let subject = try await subject(exchange: id, plan: plan, on: connection, logger: logger)
-        let amount = code.flatMap { Currency(code: $0) }.map { Money(minorUnits: grantMinor, currency: $0) }
         let eligible = funds.filter { refusals($0, amount: amount, subject: subject).isEmpty }.map(\.id)
         let couldPay = eligible.isEmpty ? "no fund could pay for this exchange (see meridian fund list)"
                                         : "funds that could pay: \(eligible.joined(separator: ", "))"
@@ -64,6 +64,7 @@ enum PlanFund {
             }
             return Choice(fund: fund, how: .plan)
         }
+        let code = amount?.currency.code
         let inCurrency = funds.filter { $0.currency.code == code }
         if inCurrency.isEmpty { return nil }
         guard inCurrency.count == 1 else {

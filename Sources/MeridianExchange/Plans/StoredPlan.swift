@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import PostgresNIO
@@ -22,8 +23,8 @@ enum PlanStore {
         let rows = try await connection.query("""
             INSERT INTO exchange_plans (exchange_id, version, plan, grant_minor, grant_currency, co_financing_minor,
                                         co_financing_currency, author, created_at)
-            SELECT \(exchange), coalesce(max(version), 0) + 1, \(try JSONText.encode(plan))::jsonb, \(totals.grantMinor),
-                   \(totals.grantCurrency), \(totals.coFinancingMinor), \(totals.coFinancingCurrency), \(author), \(now)
+            SELECT \(exchange), coalesce(max(version), 0) + 1, \(try JSONText.encode(plan))::jsonb, \(totals.grant?.minorUnits ?? 0),
+                   \(totals.grant?.currency.code), \(totals.coFinancing?.minorUnits ?? 0), \(totals.coFinancing?.currency.code), \(author), \(now)
             FROM exchange_plans WHERE exchange_id = \(exchange)
             RETURNING version
             """, logger: logger).collect()
@@ -41,7 +42,8 @@ enum PlanStore {
             let (version, plan, grant, grantCurrency, co, coCurrency, author, created, submitted, submittedBy, checked, result) =
                 try row.decode((Int, String, Int64, String?, Int64, String?, String, Date, Date?, String?, Date?, String?).self)
             return StoredPlan(version: version, plan: try JSONText.decode(VisitPlan.self, plan),
-                              totals: .init(grantMinor: grant, grantCurrency: grantCurrency, coFinancingMinor: co, coFinancingCurrency: coCurrency),
+                              totals: .init(grant: try grantCurrency.map { try Money(minorUnits: grant, code: $0) },
+                                            coFinancing: try coCurrency.map { try Money(minorUnits: co, code: $0) }),
                               author: author, createdAt: created, submittedAt: submitted, submittedBy: submittedBy, checkedAt: checked,
                               checkResult: result)
         }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianFunding
 
 /// How the two countries will meet and what it costs: activities (each one of the
@@ -75,6 +76,20 @@ public struct VisitPlan: Sendable, Codable, Equatable {
             case category, description, currency
             case amountMinor = "amount_minor"
             case paidBy = "paid_by"
+        }
+
+        /// The line's amount, `nil` when its currency is not ISO 4217 (``PlanCheck`` reports it).
+        public var amount: Money? { Currency(code: currency).map { Money(minorUnits: amountMinor, currency: $0) } }
+
+        /// Decodes the file's snake_case keys, also when Meridian's wire decoder has turned
+        /// them into camelCase first (``SnakeCaseKeys``).
+        public init(from decoder: any Decoder) throws {
+            let (container, key) = try decoder.fileContainer(CodingKeys.self)
+            category = try container.decode(BudgetCategory.self, forKey: key(.category))
+            description = try container.decode(String.self, forKey: key(.description))
+            amountMinor = try container.decode(Int64.self, forKey: key(.amountMinor))
+            currency = try container.decode(String.self, forKey: key(.currency))
+            paidBy = try container.decode(Payer.self, forKey: key(.paidBy))
         }
 
         public init(category: BudgetCategory, description: String, amountMinor: Int64, currency: String, paidBy: Payer) {

@@ -37,6 +37,22 @@ public struct ExchangeRequest: Sendable, Codable, Equatable {
         case sectors, instruments, indicators
     }
 
+    /// Decodes the file's snake_case keys, also when Meridian's wire decoder has turned them
+    /// into camelCase first (``SnakeCaseKeys``).
+    public init(from decoder: any Decoder) throws {
+        let (container, key) = try decoder.fileContainer(CodingKeys.self)
+        country = try container.decode(String.self, forKey: key(.country))
+        countryName = try container.decodeIfPresent(String.self, forKey: key(.countryName))
+        region = try container.decodeIfPresent(Region.self, forKey: key(.region))
+        incomeGroup = try container.decodeIfPresent(IncomeGroup.self, forKey: key(.incomeGroup))
+        developmentGoal = try container.decode(String.self, forKey: key(.developmentGoal))
+        institutionalChallenge = try container.decode(String.self, forKey: key(.institutionalChallenge))
+        changeObjective = try container.decode(String.self, forKey: key(.changeObjective))
+        sectors = try container.decode([Sector].self, forKey: key(.sectors))
+        instruments = try container.decode([Instrument].self, forKey: key(.instruments))
+        indicators = try container.decode([Indicator].self, forKey: key(.indicators))
+    }
+
     public init(
         country: String, countryName: String? = nil, region: Region? = nil, incomeGroup: IncomeGroup? = nil,
         developmentGoal: String, institutionalChallenge: String, changeObjective: String,

@@ -54,6 +54,14 @@ public struct ResultsReport: Sendable, Codable, Equatable {
             case partnerCountry = "partner_country"
         }
 
+        /// Decodes the file's snake_case keys, also when Meridian's wire decoder has turned
+        /// them into camelCase first (``SnakeCaseKeys``).
+        public init(from decoder: any Decoder) throws {
+            let (container, key) = try decoder.fileContainer(CodingKeys.self)
+            requestingCountry = try container.decode(String.self, forKey: key(.requestingCountry))
+            partnerCountry = try container.decode(String.self, forKey: key(.partnerCountry))
+        }
+
         public init(requestingCountry: String, partnerCountry: String) {
             self.requestingCountry = requestingCountry
             self.partnerCountry = partnerCountry

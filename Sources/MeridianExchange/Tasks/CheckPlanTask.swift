@@ -16,8 +16,7 @@ enum CheckPlanTask {
             }
             let check = PlanCheck(submitted.plan, today: CalendarDay(submittedAt.addingTimeInterval(-86_400)))
             let totals = check.totals
-            let money = [totals.grantCurrency.map { "grant \(MoneyText.format(totals.grantMinor, $0))" },
-                         totals.coFinancingCurrency.map { "co-financing \(MoneyText.format(totals.coFinancingMinor, $0))" }]
+            let money = [totals.grant.map { "grant \($0)" }, totals.coFinancing.map { "co-financing \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ")
             let participants = submitted.plan.activities.reduce(0) { $0 + $1.participants.count }
             let result = check.isConsistent

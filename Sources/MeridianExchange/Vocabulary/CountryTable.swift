@@ -65,7 +65,7 @@ public struct CountryTable: Sendable {
             let file = try JSONDecoder().decode(File.self, from: data)
             return CountryTable(source: file.source, date: file.date, notes: file.notes, countries: file.economies)
         } catch {
-            throw ExchangeError(.invalidData, "the country table is not valid: \(error)")
+            throw ExchangeError(.invalidData, "the country table is not valid: \(error)", underlying: error)
         }
     }
 

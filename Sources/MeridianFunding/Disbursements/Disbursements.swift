@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine
@@ -37,7 +38,7 @@ public struct Disbursements: Sendable {
         guard request.actor.kind == .person, request.actor.roles.contains(FundingRoles.financeOfficer) else {
             throw FundingError(.permission, "disbursing needs the role \(FundingRoles.financeOfficer); \(request.actor.id) does not hold it")
         }
-        let beneficiary = request.beneficiary.trimmingWhitespace
+        let beneficiary = InputText.trimmingSpaces(request.beneficiary)
         guard (1...140).contains(beneficiary.count) else {
             throw FundingError(.invalidInput, "the beneficiary institution's name must have 1 to 140 characters")
         }

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// An order to pay one instalment of a grant to the beneficiary's bank account.

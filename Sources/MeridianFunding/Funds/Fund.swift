@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// A trust fund: money given by donors, in one currency, granted to exchanges.

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// A grant from a trust fund to one exchange, and the country's own share of the plan.

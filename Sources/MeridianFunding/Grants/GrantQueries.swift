@@ -20,6 +20,16 @@ public struct GrantQueries: Sendable {
         try await GrantStore.grants(fund: fund, on: client, logger: logger)
     }
 
+    /// Grants with the state of their exchange (`nil` for a grant without one), oldest first;
+    /// of one fund when `fund` is given. Two queries, however many grants.
+    public func listWithExchangeStates(fund: String? = nil) async throws -> [(grant: Grant, exchangeState: String?)] {
+        let grants = try await list(fund: fund)
+        let instances = grants.compactMap(\.instanceID)
+        let rows = try await client.query("SELECT id, state FROM engine_instances WHERE id = ANY(\(instances))", logger: logger).collect()
+        let states = Dictionary(uniqueKeysWithValues: try rows.map { try $0.decode((UUID, String).self) })
+        return grants.map { ($0, $0.instanceID.flatMap { states[$0] }) }
+    }
+
     /// The grant whose id, id prefix (8+ hex digits) or exchange instance id is `text`.
     public func find(_ text: String) async throws -> Grant {
         let lowered = text.lowercased()

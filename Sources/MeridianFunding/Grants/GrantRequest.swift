@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// What an exchange asks a fund for when its plan is submitted.

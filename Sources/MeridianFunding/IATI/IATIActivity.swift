@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// One IATI activity (standard 2.03) as a plain value: what ``IATIActivityWriter`` writes.

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// One movement of money in a fund's ledger, before it is stored.

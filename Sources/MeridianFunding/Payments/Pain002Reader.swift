@@ -63,7 +63,7 @@ public enum Pain002Reader {
         do {
             root = try HardenedXMLParser(limits: limits).parseTree(bytes)
         } catch {
-            throw FundingError(.invalidInput, "the status report is not acceptable XML: \(error)", hint: "give the pain.002 file exactly as the bank sent it")
+            throw FundingError(.invalidInput, "the status report is not acceptable XML: \(error)", hint: "give the pain.002 file exactly as the bank sent it", underlying: error)
         }
         guard root.name == "Document", let namespace = root.namespace, namespace.hasPrefix("urn:iso:std:iso:20022:tech:xsd:pain.002.") else {
             throw FundingError(.invalidInput, "the file is not an ISO 20022 pain.002 status report (root \(root.name), namespace \(root.namespace ?? "none"))",

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 
 /// What one pain.001 file carries: payments grouped by the account they leave from.

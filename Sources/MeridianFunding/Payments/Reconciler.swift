@@ -13,7 +13,8 @@ import MeridianPostgres
 /// `payment-confirmed` or `payment-failed` on the instance, so a failure puts the
 /// disbursement back in the finance officers' inbox (the instance returns to
 /// `disbursement`, whose approval starts with fresh votes). A whole file is one transaction:
-/// one unknown end-to-end id or contradiction and nothing of it is applied.
+/// one unknown end-to-end id or contradiction and nothing of it is applied — also a payment
+/// never exported, or exported in another file than the one the report answers (`OrgnlMsgId`).
 public struct Reconciler: Sendable {
     public let engine: WorkflowEngine
     public let logger: Logger
@@ -59,6 +60,7 @@ public struct Reconciler: Sendable {
                         throw FundingError(.notFound, "the report names the end-to-end id \(transaction.endToEndID), which no payment instruction has",
                                            hint: "check the file belongs to this Meridian; nothing was applied")
                     }
+                    try Self.requireSent(instruction, answering: report.originalMessageID)
                     let mark: Mark? = switch Pain002Reader.outcome(of: transaction.status) {
                     case .paid: .paid
                     case .failed: .failed(reason: [transaction.reasonCode, transaction.reasonText].compactMap { $0 }.filter { !$0.isEmpty }
@@ -127,6 +129,23 @@ public struct Reconciler: Sendable {
         }
     }
 
+    /// Refuses a report line about a payment the bank cannot have received in the file the
+    /// report answers: one never exported (still prepared or pending), or one that went in
+    /// another file. Either means the report is not about what Meridian sent — a wrong file,
+    /// or a report of another system — and the whole report is refused.
+    static func requireSent(_ instruction: PaymentInstruction, answering original: String) throws {
+        if instruction.status == .prepared || instruction.status == .pending {
+            throw FundingError(.conflict, "the report names the payment \(instruction.endToEndID), which is \(instruction.status.rawValue): "
+                               + "it was never exported in a pain.001 file, so the bank cannot have received it; nothing of the report was applied",
+                               hint: "check the report belongs to a file from `meridian payments files`")
+        }
+        guard instruction.messageID == original else {
+            throw FundingError(.conflict, "the report answers the file \(original), but the payment \(instruction.endToEndID) went to the bank "
+                               + (instruction.messageID.map { "in the file \($0)" } ?? "in no file Meridian recorded") + "; nothing of the report was applied",
+                               hint: "ask the bank for the report of the file that carried it (OrgnlMsgId must be its message id)")
+        }
+    }
+
     private func apply(_ mark: Mark, to instruction: PaymentInstruction, by who: String, on connection: PostgresConnection) async throws -> Change {
         let target: PaymentInstruction.Status = mark == .paid ? .paid : .failed
         var change = Change(instructionID: instruction.id, endToEndID: instruction.endToEndID, from: instruction.status, to: target, event: nil, note: "")
@@ -134,7 +153,7 @@ public struct Reconciler: Sendable {
             change.note = "already \(target.rawValue), nothing changed"
             return change
         }
-        guard instruction.status == .pending || instruction.status == .exported else {
+        guard instruction.status == .exported else {
             throw FundingError(.conflict, "the payment \(instruction.endToEndID) is \(instruction.status.rawValue); it cannot become \(target.rawValue)",
                                hint: "a payment is reconciled once; nothing was applied")
         }

@@ -1,8 +1,10 @@
+import MeridianCodes
+
 /// A problem the funding module reports: what went wrong and why, and what to do about it.
 ///
 /// A struct with an opaque ``Code`` (as `EngineError`), so the CLI maps codes to exit statuses
 /// and new kinds do not break callers.
-public struct FundingError: Error, CustomStringConvertible, Sendable {
+public struct FundingError: MeridianFailure, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
         public var description: String { name }
@@ -22,15 +24,26 @@ public struct FundingError: Error, CustomStringConvertible, Sendable {
     public var code: Code
     public var message: String
     public var hint: String?
+    /// The error this one was made from, for logs (never shown).
+    public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.underlying = underlying
     }
 
-    public var description: String {
-        guard let hint else { return message }
-        return "\(message); \(hint)"
+    public static let domain = "funding"
+
+    /// The kind of each code, decided here once for every front end.
+    public var kind: FailureKind {
+        switch code {
+        case .notFound: .notFound
+        case .invalidInput: .invalidData
+        case .conflict: .conflict
+        case .permission: .forbidden
+        default: .refused
+        }
     }
 }

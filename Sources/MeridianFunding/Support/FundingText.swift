@@ -8,7 +8,7 @@ enum FundingText {
         if let problem = InputText.problem(text, field: field, maximum: maximum, multiline: false) {
             throw FundingError(.invalidInput, problem, hint: "give plain text of at most \(maximum) characters")
         }
-        let trimmed = text.trimmingWhitespace
+        let trimmed = InputText.trimmingSpaces(text)
         guard !trimmed.isEmpty else {
             throw FundingError(.invalidInput, "\(field): is blank", hint: "give plain text of at most \(maximum) characters")
         }

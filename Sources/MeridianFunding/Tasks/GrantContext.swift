@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine
@@ -53,7 +54,7 @@ enum GrantContext {
             }
         case .string(let text)?:
             instalments = try text.split(separator: ",").map { part in
-                guard let percent = Int(String(part).trimmingWhitespace) else { throw FundingError(.invalidInput, "instalments '\(text)' must be like 70,30") }
+                guard let percent = Int(InputText.trimmingSpaces(String(part))) else { throw FundingError(.invalidInput, "instalments '\(text)' must be like 70,30") }
                 return percent
             }
         default: break

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Hummingbird
 import MeridianService
 import Foundation

@@ -1,4 +1,5 @@
 import Hummingbird
+import MeridianService
 import Logging
 import HTTPTypes
 
@@ -13,7 +14,11 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch {
             let problem = Problem.from(error)
             if problem.status >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
+                context.logger.error("request failed", metadata: [
+                    "error": "\(String(reflecting: error))",
+                    "error.code": "\(ServiceError.classify(error)?.logCode ?? "unclassified")",
+                    "http.path": "\(request.uri.path)",
+                ])
             }
             var headers: HTTPFields = [:]
             if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"meridian\"" }

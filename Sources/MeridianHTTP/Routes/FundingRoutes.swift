@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Hummingbird
 import MeridianFunding
@@ -94,11 +95,35 @@ struct FundingRoutes {
         api.post("payments/exports") { request, context -> Response in
             let caller = try context.requireCaller()
             let day = try request.uri.queryParameters.get("execution_date").map { try CalendarDay($0) }
+            // The response is the delivery: the file is recorded delivered as it is sent, and a
+            // client that lost the response fetches it again from payments/files/{message_id}.
             guard let exported = try await service.exportPayments(execution: day, by: caller) else {
                 return Response(status: .noContent)
             }
-            return .text(exported.xml, contentType: "application/xml; charset=utf-8", status: .created,
-                         headers: [HTTPField.Name("Meridian-Message-Id")!: exported.batch.messageID])
+            return .text(exported.xml, contentType: "application/xml; charset=utf-8", status: exported.redelivered ? .ok : .created, headers: [
+                HTTPField.Name("Meridian-Message-Id")!: exported.batch.messageID,
+                HTTPField.Name("Meridian-Redelivered")!: exported.redelivered ? "true" : "false",
+                HTTPField.Name("Meridian-Still-Pending")!: String(exported.stillPending),
+            ])
+        }
+        api.get("payments/files") { request, context -> Response in
+            let caller = try context.requireCaller()
+            var state: PaymentFile.State?
+            if let text = request.uri.queryParameters.get("state") {
+                guard let parsed = PaymentFile.State(rawValue: text) else {
+                    throw ServiceError(.invalidArgument, "'\(text)' is not a payment file state; use prepared or delivered")
+                }
+                state = parsed
+            }
+            return try .json(try await service.paymentFiles(state: state, by: caller).map(PaymentFileJSON.init))
+        }
+        api.get("payments/files/{message_id}") { _, context -> Response in
+            let caller = try context.requireCaller()
+            let (file, xml) = try await service.paymentFile(context.parameters.get("message_id") ?? "", by: caller)
+            return .text(xml, contentType: "application/xml; charset=utf-8", status: .ok, headers: [
+                HTTPField.Name("Meridian-Message-Id")!: file.messageID,
+                HTTPField.Name("Meridian-File-State")!: file.state.rawValue,
+            ])
         }
         api.post("payments/reconciliations") { request, context -> Response in
             let caller = try context.requireCaller()

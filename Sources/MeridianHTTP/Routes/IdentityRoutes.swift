@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Hummingbird
 import MeridianIdentity
@@ -30,7 +31,8 @@ struct IdentityRoutes {
         }
         api.get("tokens") { request, context -> Response in
             let caller = try context.requireCaller()
-            return try .json(try await service.identity(for: caller).tokens(for: request.uri.queryParameters.get("user") ?? caller.handle))
+            // Without `user`: one's own tokens, or everybody's for an admin (as `meridian token list`).
+            return try .json(try await service.identity(for: caller).tokens(for: request.uri.queryParameters.get("user")))
         }
         api.post("tokens") { request, context -> Response in
             let caller = try context.requireCaller()

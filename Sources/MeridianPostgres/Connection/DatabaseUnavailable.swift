@@ -1,3 +1,4 @@
+import MeridianCodes
 import PostgresNIO
 
 /// Tells a database that cannot be reached — down, starting, shutting down, restarting, out

@@ -89,7 +89,8 @@ public func withPostgresConnection<Result>(
         throw DatabaseError(
             reason.lowercased().contains("timeout") ? .timedOut : .clusterNotRunning,
             "cannot connect to \(settings.url): \(reason)",
-            hint: "check that the server runs and the URL is right (`meridian db status`)"
+            hint: "check that the server runs and the URL is right (`meridian db status`)",
+            underlying: error
         )
     }
     do {

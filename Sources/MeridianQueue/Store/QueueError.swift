@@ -1,8 +1,10 @@
+import MeridianCodes
+
 /// A problem with a queue operation, told so that a person can act on it.
 ///
 /// A struct with an opaque ``Code`` (not an enum), so new kinds of problems do not break
 /// callers that switch over them.
-public struct QueueError: Error, CustomStringConvertible, Sendable {
+public struct QueueError: MeridianFailure, Sendable {
     /// What kind of problem this is; stable, for callers and exit codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate let name: String
@@ -21,15 +23,24 @@ public struct QueueError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// What to do about it, when there is something to do.
     public var hint: String?
+    /// The error this one was made from, for logs (never shown).
+    public var underlying: (any Error)?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    public init(_ code: Code, _ message: String, hint: String? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
+        self.underlying = underlying
     }
 
-    public var description: String {
-        guard let hint else { return message }
-        return "\(message); \(hint)"
+    public static let domain = "queue"
+
+    /// The kind of each code, decided here once for every front end.
+    public var kind: FailureKind {
+        switch code {
+        case .notFound: .notFound
+        case .invalidArgument: .invalidData
+        default: .refused
+        }
     }
 }

@@ -127,11 +127,7 @@ final class QueueRunner: Sendable {
     private func execute(_ job: ClaimedJob) async {
         var message: String?
         if let handler = context.handlers.handler(for: job.kind) {
-            do {
-                try await handler.handle(job, logger: logger)
-            } catch {
-                message = String(describing: error)
-            }
+            message = await attempt(job, with: handler)
         } else {
             message = "no handler for job kind \(job.kind) in worker \(context.configuration.workerID)"
         }
@@ -147,5 +143,27 @@ final class QueueRunner: Sendable {
         let stillRunning = running.subtract(1, ordering: .relaxed).newValue
         let free = settings.concurrency - stillRunning
         if free == refillThreshold || free == 1 || stillRunning == 0 || context.isStopping { wake.signal() }
+    }
+
+    /// Runs the job's body, within the job timeout when there is one; the failure's message,
+    /// or `nil` when it succeeded.
+    private func attempt(_ job: ClaimedJob, with handler: any JobHandler) async -> String? {
+        let logger = self.logger
+        guard let limit = context.configuration.jobTimeout else { return await Self.run(job, handler, logger) }
+        let body = Task { await Self.run(job, handler, logger) }
+        if let outcome = await result(of: body, within: limit) { return outcome }
+        logger.warning("job timed out: its body was cancelled and the attempt failed", metadata: [
+            "job.id": "\(job.id)", "job.kind": "\(job.kind)", "job.timeout": "\(limit)",
+        ])
+        return "the job ran longer than its timeout (\(limit)); its body was cancelled"
+    }
+
+    private static func run(_ job: ClaimedJob, _ handler: any JobHandler, _ logger: Logger) async -> String? {
+        do {
+            try await handler.handle(job, logger: logger)
+            return nil
+        } catch {
+            return String(describing: error)
+        }
     }
 }

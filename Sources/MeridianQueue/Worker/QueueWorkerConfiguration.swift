@@ -43,6 +43,11 @@ public struct QueueWorkerConfiguration: Sendable {
     /// On graceful shutdown, how long running jobs may still finish before they are cancelled
     /// and given back. Default 25 s.
     public var shutdownDeadline: Duration = .seconds(25)
+    /// The longest one attempt of a job may run: then its body is cancelled and the attempt
+    /// fails (retried with backoff like any failure), so a body that hangs cannot hold its
+    /// lease for ever through the heartbeats. `nil`: no limit. Default 5 minutes (River's
+    /// default is one minute; Meridian's imports run longer).
+    public var jobTimeout: Duration? = .seconds(300)
     /// Delays between attempts.
     public var retryPolicy = RetryPolicy()
     /// Whether to keep a LISTEN connection for wake-ups (else only polling). Default true.

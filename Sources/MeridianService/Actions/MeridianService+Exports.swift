@@ -6,7 +6,7 @@ import MeridianFunding
 extension MeridianService {
     /// The exchange's IATI activity, if the caller may see the exchange (an unknown id otherwise).
     public func iatiActivity(exchange id: UUID, publisher: IATIActivity.Organisation, by caller: Caller) async throws -> IATIActivity {
-        _ = try await exchanges.show(id, for: caller.exchangeActor)
+        try await exchanges.requireVisible(id, for: caller.exchangeActor)
         return try await ExchangeIATIExport(client: client, logger: logger, reportingOrg: publisher).activity(exchange: id)
     }
 

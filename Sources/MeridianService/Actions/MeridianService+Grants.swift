@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import MeridianFunding
 import MeridianEngine
@@ -35,15 +36,10 @@ extension MeridianService {
 
     /// Grants the caller may read, oldest first; of one fund when `fund` is given.
     public func grants(fund: String? = nil, by caller: Caller) async throws -> [(grant: Grant, exchangeState: String?)] {
-        let queries = GrantQueries(client: client, logger: logger)
-        var grants = try await queries.list(fund: fund)
-        if !caller.isStaff {
-            let visible = Set(try await exchanges.list(for: caller.exchangeActor, limit: 100_000).map(\.id))
-            grants = grants.filter { $0.instanceID.map(visible.contains) ?? false }
-        }
-        var rows: [(grant: Grant, exchangeState: String?)] = []
-        for grant in grants { rows.append((grant, try await queries.exchangeState(of: grant))) }
-        return rows
+        let rows = try await GrantQueries(client: client, logger: logger).listWithExchangeStates(fund: fund)
+        guard !caller.isStaff else { return rows }
+        let visible = Set(try await exchanges.list(for: caller.exchangeActor, limit: 100_000).map(\.id))
+        return rows.filter { $0.grant.instanceID.map(visible.contains) ?? false }
     }
 
     /// One grant by its id, id prefix (8+ hex digits) or its exchange's id, as the caller may read it.
@@ -89,11 +85,13 @@ extension MeridianService {
     /// an unknown grant.
     func readableGrant(_ text: String, by caller: Caller) async throws -> Grant {
         let grant = try await GrantQueries(client: client, logger: logger).find(text)
-        guard caller.isStaff else {
-            guard let instance = grant.instanceID, (try? await exchanges.show(instance, for: caller.exchangeActor)) != nil else {
-                throw FundingError(.notFound, "no grant matches '\(text)'", hint: "see meridian grant list")
-            }
-            return grant
+        guard !caller.isStaff else { return grant }
+        let unknown = FundingError(.notFound, "no grant matches '\(text)'", hint: "see meridian grant list")
+        guard let instance = grant.instanceID else { throw unknown }
+        do {
+            try await exchanges.requireVisible(instance, for: caller.exchangeActor)
+        } catch let error as ExchangeError where error.code == .notFound {
+            throw unknown
         }
         return grant
     }

@@ -25,12 +25,26 @@ extension MeridianService {
             actor: caller.workflowActor, idempotencyKey: key))
     }
 
-    /// Every pending instruction as one pain.001 file; `deliver` writes it before the
-    /// instructions count as exported. `nil` when nothing is pending.
+    /// One pain.001 file delivered: a file stored earlier whose delivery was never recorded
+    /// (again, with the same MsgId), or else a new file of every pending instruction. `deliver`
+    /// sends it after it is stored and its instructions marked exported; should it fail, the
+    /// next export delivers the same file again. `nil` when there is nothing to deliver.
     public func exportPayments(execution: CalendarDay?, by caller: Caller,
-                               deliver: (PaymentExport.Exported) throws -> Void = { _ in }) async throws -> PaymentExport.Exported? {
+                               deliver: (PaymentExport.Exported) async throws -> Void = { _ in }) async throws -> PaymentExport.Exported? {
         try caller.require(anyOf: [.financeOfficer], to: "exporting payment files")
-        return try await PaymentExport(client: client, logger: logger).export(execution: execution, deliver: deliver)
+        return try await PaymentExport(client: client, logger: logger).export(execution: execution, by: caller.handle, deliver: deliver)
+    }
+
+    /// The payment files Meridian stored, newest first (only those in `state` when given).
+    public func paymentFiles(state: PaymentFile.State? = nil, by caller: Caller) async throws -> [PaymentFile] {
+        try caller.require(anyOf: [.financeOfficer], to: "reading payment files")
+        return try await PaymentFileStore.list(state: state, client: client, logger: logger)
+    }
+
+    /// One stored payment file and its bytes, exactly as delivered (fetching it records no delivery).
+    public func paymentFile(_ messageID: String, by caller: Caller) async throws -> (file: PaymentFile, xml: String) {
+        try caller.require(anyOf: [.financeOfficer], to: "reading payment files")
+        return try await PaymentFileStore.find(messageID, client: client, logger: logger)
     }
 
     /// Applies a bank's pain.002 status report, all or nothing.

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianIdentity
 
 /// The web pages' sessions: a token exchanged for a cookie, and the caller behind a cookie.

@@ -1,3 +1,4 @@
+import MeridianCodes
 import MeridianExchange
 import MeridianIdentity
 import MeridianWorkflow

@@ -1,3 +1,4 @@
+import MeridianCodes
 import Foundation
 import Logging
 import MeridianEngine

@@ -1,9 +1,13 @@
+import MeridianCodes
 import Foundation
 import MeridianFunding
 
 /// The JSON shapes of funding's records, the same for the CLI's `--json` and the HTTP API:
 /// money as exact minor units with its code (and the text people read), never a floating-point number.
-public struct MoneyJSON: Encodable {
+///
+/// They decode too (``ServiceJSON/decoder()``): the CLI against a server reads the API's answers
+/// into these and prints them as it prints the local ones.
+public struct MoneyJSON: Codable, Sendable, Equatable, CustomStringConvertible {
     public var minorUnits: Int64
     public var currency: String
     public var text: String
@@ -13,9 +17,12 @@ public struct MoneyJSON: Encodable {
         currency = money.currency.code
         text = money.description
     }
+
+    /// The text people read (`1,250.00 USD`), as ``Money`` prints itself.
+    public var description: String { text }
 }
 
-public struct FundJSON: Encodable {
+public struct FundJSON: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var currency: String
@@ -43,8 +50,8 @@ public struct FundJSON: Encodable {
     }
 }
 
-public struct StatementJSON: Encodable {
-    public struct Line: Encodable {
+public struct StatementJSON: Codable, Sendable, Equatable {
+    public struct Line: Codable, Sendable, Equatable {
         public var transaction: Int64
         public var valueDate: String
         public var kind: String
@@ -76,7 +83,7 @@ public struct StatementJSON: Encodable {
     }
 }
 
-public struct GrantJSON: Encodable {
+public struct GrantJSON: Codable, Sendable, Equatable {
     public var id: UUID
     public var exchange: UUID?
     public var exchangeState: String?
@@ -88,6 +95,8 @@ public struct GrantJSON: Encodable {
     public var amount: MoneyJSON
     public var coFinancing: MoneyJSON
     public var instalments: [MoneyJSON]
+    /// Each instalment's share of the amount, in percent (`[70, 30]`).
+    public var instalmentPercentages: [Int]
     public var status: String
     public var requestedBy: String
     public var planAuthor: String
@@ -110,6 +119,7 @@ public struct GrantJSON: Encodable {
         amount = MoneyJSON(grant.amount)
         coFinancing = MoneyJSON(grant.coFinancing)
         instalments = grant.instalmentAmounts.map(MoneyJSON.init)
+        instalmentPercentages = grant.instalments
         status = grant.status.rawValue
         requestedBy = grant.requestedBy
         planAuthor = grant.planAuthor
@@ -120,7 +130,7 @@ public struct GrantJSON: Encodable {
     }
 }
 
-public struct PaymentSummaryJSON: Encodable {
+public struct PaymentSummaryJSON: Codable, Sendable, Equatable {
     public var instalment: Int
     public var amount: MoneyJSON
     public var status: String
@@ -136,9 +146,9 @@ extension GrantJSON {
     }
 }
 
-public struct PaymentJSON: Encodable {
+public struct PaymentJSON: Codable, Sendable, Equatable {
     public var id: UUID
-    public var endToEndId: String
+    public var endToEndID: String
     public var grant: UUID
     public var fund: String
     public var instalment: Int
@@ -148,14 +158,14 @@ public struct PaymentJSON: Encodable {
     public var reference: String
     public var status: String
     public var failureReason: String?
-    public var messageId: String?
+    public var messageID: String?
     public var disbursedBy: String
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(_ payment: PaymentInstruction) {
         id = payment.id
-        endToEndId = payment.endToEndID
+        endToEndID = payment.endToEndID
         grant = payment.grantID
         fund = payment.fundID
         instalment = payment.instalment
@@ -165,7 +175,7 @@ public struct PaymentJSON: Encodable {
         reference = payment.reference
         status = payment.status.rawValue
         failureReason = payment.failureReason
-        messageId = payment.messageID
+        messageID = payment.messageID
         disbursedBy = payment.disbursedBy
         createdAt = payment.createdAt
         updatedAt = payment.updatedAt
@@ -173,9 +183,9 @@ public struct PaymentJSON: Encodable {
 }
 
 /// What reconciliation or a mark did to one payment instruction.
-public struct PaymentChangeJSON: Encodable {
+public struct PaymentChangeJSON: Codable, Sendable, Equatable {
     public var instruction: UUID
-    public var endToEndId: String
+    public var endToEndID: String
     public var from: String
     public var to: String
     public var event: String?
@@ -183,7 +193,7 @@ public struct PaymentChangeJSON: Encodable {
 
     public init(_ change: Reconciler.Change) {
         instruction = change.instructionID
-        endToEndId = change.endToEndID
+        endToEndID = change.endToEndID
         from = change.from.rawValue
         to = change.to.rawValue
         event = change.event
@@ -192,7 +202,7 @@ public struct PaymentChangeJSON: Encodable {
 }
 
 /// A donor's contribution as recorded.
-public struct ContributionJSON: Encodable {
+public struct ContributionJSON: Codable, Sendable, Equatable {
     public var transaction: Int64
     public var fund: String
     public var donor: String
@@ -209,5 +219,34 @@ public struct ContributionJSON: Encodable {
         receivedOn = contribution.receivedOn.description
         reference = contribution.reference
         replayed = contribution.replayed
+    }
+}
+
+/// A stored pain.001 file, without its bytes (`payments files`, `GET /payments/files`).
+public struct PaymentFileJSON: Encodable {
+    public var messageId: String
+    public var format: String
+    public var state: String
+    public var funds: [String]
+    public var payments: Int
+    public var controlSum: String
+    public var requestedExecution: CalendarDay
+    public var createdBy: String
+    public var createdAt: Date
+    public var deliveredAt: Date?
+    public var deliveries: Int
+
+    public init(_ file: PaymentFile) {
+        messageId = file.messageID
+        format = file.format
+        state = file.state.rawValue
+        funds = file.fundIDs
+        payments = file.payments
+        controlSum = file.controlSum
+        requestedExecution = file.requestedExecution
+        createdBy = file.createdBy
+        createdAt = file.createdAt
+        deliveredAt = file.deliveredAt
+        deliveries = file.deliveries
     }
 }

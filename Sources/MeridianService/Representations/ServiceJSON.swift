@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 
 /// The one JSON form of Meridian's answers, for the CLI's `--json` and the HTTP API alike:
 /// snake_case keys, sorted, ISO 8601 dates, slashes unescaped, ids in lower case.
@@ -17,12 +18,25 @@ public enum ServiceJSON {
         return encoder
     }
 
-    /// The decoder of request bodies in that form.
+    /// The decoder of that form — request bodies on the server, answers in the CLI — and the
+    /// encoder's inverse: `exchange_id` is read back as `exchangeID` (``SnakeCaseKeys``), and
+    /// types whose own keys are snake_case (a request, a budget line) still find them.
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = .custom { path in
+            WireKey(SnakeCaseKeys.camelCase(path.last?.stringValue ?? ""))
+        }
+        decoder.userInfo[SnakeCaseKeys.userInfoKey] = true
         return decoder
+    }
+
+    private struct WireKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ value: String) { stringValue = value }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// `UUID` encodes itself in upper case and JSONEncoder has no strategy for it, so every

@@ -1,3 +1,5 @@
+import MeridianCodes
+
 /// `impossible-quorum`: quorums are at least 1 and at most the allowed maximum, a larger
 /// quorum above an amount is larger, and the amount it depends on is named.
 struct QuorumCheck: DefinitionCheck {
@@ -17,15 +19,18 @@ struct QuorumCheck: DefinitionCheck {
                 if !approval.quorumAbove.isEmpty && approval.amountKey == nil {
                     report(approval.positions.element, "<quorum-above> needs amount=\"…\" on the approval to name the amount it compares")
                 }
-                var seenThresholds: Set<Amount> = []
+                var seenThresholds: Set<String> = []
                 for tier in approval.quorumAbove {
-                    if tier.count < 1 || tier.count > maximum {
-                        report(tier.positions.of("count"), "a quorum of \(tier.count) above \(tier.threshold) is impossible; use 1 to \(maximum)")
-                    } else if tier.count <= approval.quorum {
-                        report(tier.positions.of("count"), "the quorum above \(tier.threshold) is \(tier.count), not larger than the base quorum \(approval.quorum)")
+                    if tier.threshold == nil {
+                        report(tier.positions.of("currency"), "'\(tier.currencyCode)' is not an ISO 4217 currency code; write one such as USD, EUR or XOF")
                     }
-                    if !seenThresholds.insert(tier.threshold).inserted {
-                        report(tier.positions.of("amount"), "the threshold \(tier.threshold) is given twice")
+                    if tier.count < 1 || tier.count > maximum {
+                        report(tier.positions.of("count"), "a quorum of \(tier.count) above \(tier.thresholdText) is impossible; use 1 to \(maximum)")
+                    } else if tier.count <= approval.quorum {
+                        report(tier.positions.of("count"), "the quorum above \(tier.thresholdText) is \(tier.count), not larger than the base quorum \(approval.quorum)")
+                    }
+                    if !seenThresholds.insert("\(tier.minorUnits) \(tier.currencyCode)").inserted {
+                        report(tier.positions.of("amount"), "the threshold \(tier.thresholdText) is given twice")
                     }
                 }
             }

@@ -29,8 +29,8 @@ public enum CanonicalForm {
                                     ("amount", approval.amountKey), ("approve-event", approval.approveEvent),
                                     ("reject-event", approval.rejectEvent), ("on-approved", approval.onApproved),
                                     ("on-rejected", approval.onRejected)])
-                for tier in approval.quorumAbove.sorted(by: { ($0.threshold.currency, $0.threshold.minorUnits) < ($1.threshold.currency, $1.threshold.minorUnits) }) {
-                    line("    quorum-above", [("amount", String(tier.threshold.minorUnits)), ("currency", tier.threshold.currency), ("count", String(tier.count))])
+                for tier in approval.quorumAbove.sorted(by: { ($0.currencyCode, $0.minorUnits) < ($1.currencyCode, $1.minorUnits) }) {
+                    line("    quorum-above", [("amount", String(tier.minorUnits)), ("currency", tier.currencyCode), ("count", String(tier.count))])
                 }
                 for rule in Set(approval.distinctFrom.map(\.event)).sorted() {
                     line("    distinct-from", [("event", rule)])

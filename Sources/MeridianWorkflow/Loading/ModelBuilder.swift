@@ -76,7 +76,7 @@ struct ModelBuilder {
                   let currency = tier.attribute("currency"),
                   let count = tier.attribute("count").flatMap({ Int($0.trimmingWhitespace()) })
             else { return nil }
-            return .init(threshold: Amount(minorUnits: amount, currency: currency.trimmingWhitespace()), count: count, positions: tier.positions)
+            return .init(minorUnits: amount, currencyCode: currency.trimmingWhitespace(), count: count, positions: tier.positions)
         }
         let distinct = element.children(named: "distinct-from").compactMap { rule -> ApprovalDefinition.DistinctFrom? in
             rule.attribute("event").map { .init(event: $0, positions: rule.positions) }

@@ -1,3 +1,5 @@
+import MeridianCodes
+
 import Foundation
 
 /// What the step function knows of an instance: where it is, since when, and the facts the
@@ -34,9 +36,9 @@ public struct InstanceSnapshot: Sendable, Hashable, Codable {
 public struct InstanceContext: Sendable, Hashable, Codable {
     public var values: [String: String]
     /// Amounts by key (`grant` …), for quorums that grow with the amount.
-    public var amounts: [String: Amount]
+    public var amounts: [String: Money]
 
-    public init(values: [String: String] = [:], amounts: [String: Amount] = [:]) {
+    public init(values: [String: String] = [:], amounts: [String: Money] = [:]) {
         self.values = values
         self.amounts = amounts
     }

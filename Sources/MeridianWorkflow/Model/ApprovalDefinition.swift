@@ -1,3 +1,5 @@
+import MeridianCodes
+
 /// A decision that needs a quorum of distinct people holding a role.
 ///
 /// People vote by firing `approveEvent` or `rejectEvent` while the instance is in the state.
@@ -7,15 +9,30 @@
 public struct ApprovalDefinition: Sendable, Hashable {
     /// A larger quorum for amounts strictly above a threshold.
     public struct QuorumAbove: Sendable, Hashable {
-        public var threshold: Amount
+        /// The threshold's minor units and currency code, as the definition writes them.
+        public var minorUnits: Int64
+        public var currencyCode: String
         public var count: Int
         public var positions: SourcePositions
 
-        public init(threshold: Amount, count: Int, positions: SourcePositions = .none) {
-            self.threshold = threshold
+        public init(minorUnits: Int64, currencyCode: String, count: Int, positions: SourcePositions = .none) {
+            self.minorUnits = minorUnits
+            self.currencyCode = currencyCode
             self.count = count
             self.positions = positions
         }
+
+        public init(threshold: Money, count: Int, positions: SourcePositions = .none) {
+            self.init(minorUnits: threshold.minorUnits, currencyCode: threshold.currency.code, count: count, positions: positions)
+        }
+
+        /// The threshold as money; `nil` when ISO 4217 lists no such currency (the checks
+        /// report it, and ``ApprovalDefinition/requiredApprovals(for:)`` then applies the
+        /// larger quorum: it fails safe).
+        public var threshold: Money? { Currency(code: currencyCode).map { Money(minorUnits: minorUnits, currency: $0) } }
+
+        /// The threshold for messages: `5,000,000.00 USD`, or as written when the currency is unknown.
+        public var thresholdText: String { threshold?.description ?? "\(minorUnits) \(currencyCode) minor units" }
     }
 
     /// Disqualifies whoever fired `event` earlier in the instance from voting.
@@ -66,12 +83,12 @@ public struct ApprovalDefinition: Sendable, Hashable {
     /// The largest count among the thresholds strictly below the amount applies. When the
     /// amount is unknown or in another currency than a threshold, that threshold is treated
     /// as exceeded: the rule fails safe, towards more approvers, never fewer.
-    public func requiredApprovals(for amount: Amount?) -> Int {
+    public func requiredApprovals(for amount: Money?) -> Int {
         var required = quorum
         for tier in quorumAbove {
             let exceeded: Bool
-            if let amount, amount.currency == tier.threshold.currency {
-                exceeded = amount.minorUnits > tier.threshold.minorUnits
+            if let amount, let threshold = tier.threshold, amount.currency == threshold.currency {
+                exceeded = amount.minorUnits > threshold.minorUnits
             } else {
                 exceeded = true
             }

@@ -2,7 +2,7 @@
 ///
 /// Never a floating-point number: arithmetic is checked integer arithmetic, and amounts of
 /// different currencies never mix (Meridian does no conversion).
-public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct Money: Sendable, Hashable, CustomStringConvertible {
     public var minorUnits: Int64
     public var currency: Currency
 
@@ -12,7 +12,7 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// `minorUnits` of the currency named `code`.
-    public init(minorUnits: Int64, code: String) throws(FundingError) {
+    public init(minorUnits: Int64, code: String) throws(MoneyError) {
         self.init(minorUnits: minorUnits, currency: try Currency.named(code))
     }
 
@@ -23,16 +23,16 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
 
     /// The sum, or an error if the currencies differ or the result overflows.
-    public func adding(_ other: Money) throws(FundingError) -> Money {
+    public func adding(_ other: Money) throws(MoneyError) -> Money {
         guard other.currency == currency else {
-            throw FundingError(.invalidInput, "cannot add \(other.currency) to \(currency)", hint: "Meridian does not convert currencies")
+            throw MoneyError(.currencyMismatch, "cannot add \(other.currency) to \(currency)", hint: "Meridian does not convert currencies")
         }
         let (sum, overflow) = minorUnits.addingReportingOverflow(other.minorUnits)
-        guard !overflow else { throw FundingError(.invalidInput, "the amount is too large") }
+        guard !overflow else { throw MoneyError(.outOfRange, "the amount is too large") }
         return Money(minorUnits: sum, currency: currency)
     }
 
-    public func subtracting(_ other: Money) throws(FundingError) -> Money {
+    public func subtracting(_ other: Money) throws(MoneyError) -> Money {
         try adding(Money(minorUnits: -other.minorUnits, currency: other.currency))
     }
 
@@ -65,5 +65,36 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
         grouped = whole + grouped
         let fraction = parts.count > 1 ? "." + parts[1] : ""
         return (negative ? "-" : "") + grouped + fraction + " " + currency.code
+    }
+}
+
+/// Money's one JSON form, everywhere Meridian writes or reads it (API bodies, `--json`,
+/// workflow contexts, stored records): `{"minor_units": 150000, "currency": "USD"}`. Read with
+/// or without a decoder's snake-case conversion (`minorUnits` then), the currency checked
+/// against ISO 4217; the amount within ``Money/largestMinorUnits`` either way.
+extension Money: Codable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        let amountKey = [Key("minor_units"), Key("minorUnits")].first(where: container.contains) ?? Key("minor_units")
+        let minorUnits = try container.decode(Int64.self, forKey: amountKey)
+        guard minorUnits.magnitude <= Self.largestMinorUnits.magnitude else {
+            throw DecodingError.dataCorruptedError(forKey: amountKey, in: container,
+                                                   debugDescription: "\(minorUnits) minor units is more than Meridian accepts (\(Self.largestMinorUnits))")
+        }
+        self.init(minorUnits: minorUnits, currency: try container.decode(Currency.self, forKey: Key("currency")))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(minorUnits, forKey: Key("minor_units"))
+        try container.encode(currency, forKey: Key("currency"))
     }
 }

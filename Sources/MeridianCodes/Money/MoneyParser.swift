@@ -13,8 +13,8 @@ public struct MoneyParser: Sendable {
         self.defaultCurrency = defaultCurrency
     }
 
-    public func parse(_ input: String) throws(FundingError) -> Money {
-        let text = input.trimmingWhitespace
+    public func parse(_ input: String) throws(MoneyError) -> Money {
+        let text = InputText.trimmingSpaces(input)
         let parts = text.split(separator: " ", omittingEmptySubsequences: false)
         let number: Substring
         let currency: Currency
@@ -39,13 +39,13 @@ public struct MoneyParser: Sendable {
             throw invalid(input, "it has \(parts.count) parts separated by spaces")
         }
         if let defaultCurrency, currency != defaultCurrency {
-            throw FundingError(.invalidInput, "'\(input)' is in \(currency), but this amount must be in \(defaultCurrency)",
+            throw MoneyError(.currencyMismatch, "'\(input)' is in \(currency), but this amount must be in \(defaultCurrency)",
                                hint: "Meridian does not convert currencies")
         }
         return Money(minorUnits: try minorUnits(number, currency: currency, input: input), currency: currency)
     }
 
-    private func minorUnits(_ number: Substring, currency: Currency, input: String) throws(FundingError) -> Int64 {
+    private func minorUnits(_ number: Substring, currency: Currency, input: String) throws(MoneyError) -> Int64 {
         let pieces = number.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard pieces.count <= 2 else { throw invalid(input, "it has more than one decimal point") }
         let whole = pieces[0]
@@ -67,7 +67,7 @@ public struct MoneyParser: Sendable {
                 throw invalid(input, "the decimal point must be followed by digits")
             }
             guard fraction.count <= currency.exponent else {
-                throw FundingError(.invalidInput, "'\(input)' has \(fraction.count) decimals, but \(currency) has \(currency.exponent)",
+                throw MoneyError(.malformedAmount, "'\(input)' has \(fraction.count) decimals, but \(currency) has \(currency.exponent)",
                                    hint: "round it to the smallest unit of \(currency) yourself")
             }
         }
@@ -80,7 +80,7 @@ public struct MoneyParser: Sendable {
             value = sum
         }
         guard value <= Money.largestMinorUnits else {
-            throw FundingError(.invalidInput, "'\(input)' is larger than Meridian accepts (\(Money(minorUnits: Money.largestMinorUnits, currency: currency)))",
+            throw MoneyError(.outOfRange, "'\(input)' is larger than Meridian accepts (\(Money(minorUnits: Money.largestMinorUnits, currency: currency)))",
                                hint: "split it, or check the digits")
         }
         return value
@@ -90,18 +90,8 @@ public struct MoneyParser: Sendable {
         text.count == 3 && text.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
     }
 
-    private func invalid(_ input: String, _ why: String) -> FundingError {
-        FundingError(.invalidInput, "'\(input)' is not an amount: \(why)",
+    private func invalid(_ input: String, _ why: String) -> MoneyError {
+        MoneyError(.malformedAmount, "'\(input)' is not an amount: \(why)",
                      hint: "write it like 1,000.50 USD or USD 1000.50 (no sign, '.' for decimals)")
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces and tabs (no Foundation needed).
-    var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import MeridianEngine
+import MeridianExchange
+import MeridianFunding
+import MeridianIdentity
+import MeridianService
+
+/// What the people's commands do, as the signed-in user, wherever Meridian runs: on the
+/// database through the service (``LocalActions``) or through `meridian serve`'s API
+/// (``RemoteActions``, when MERIDIAN_SERVER or `--server` names one).
+///
+/// Both answer with the same values — the API's JSON forms where the service has one (grants,
+/// payments, funds) — so a command prints the same lines and `--json` either way, and both
+/// fail with the same ``ServiceError`` kinds, so the exit statuses agree.
+protocol PeopleActions: Sendable {
+    // Your account.
+    func me() async throws -> User
+    func createToken(for user: String?, label: String?, expiresAt: Date?) async throws -> IssuedToken
+    func tokens(for user: String?) async throws -> [TokenInfo]
+    func revokeToken(_ id: Int64) async throws -> TokenInfo
+
+    // The desk.
+    func inbox() async throws -> [Exchanges.InboxItem]
+    func portfolio() async throws -> Portfolio
+    func decide(_ verb: DeskVerb, exchange id: UUID, comment: String?, key: String?) async throws -> Exchanges.Decision
+
+    // Exchanges.
+    func fileRequest(_ request: ExchangeRequest, key: String?) async throws -> Exchanges.Filed
+    func listExchanges(state: String?, country: String?) async throws -> [Exchanges.Summary]
+    func exchange(_ id: UUID) async throws -> ExchangeView
+    func status(_ id: UUID) async throws -> Exchanges.Status
+    func timeline(_ id: UUID) async throws -> [TimelineLine]
+    func matches(_ id: UUID) async throws -> MatchRound?
+    func startScreening(_ id: UUID, key: String?) async throws -> Exchanges.Decision
+    func selectPartner(_ country: String, exchange id: UUID, key: String?) async throws -> Exchanges.PartnerStep
+    func confirmPartnership(_ id: UUID, key: String?) async throws -> Exchanges.PartnerStep
+    func declinePartnership(_ id: UUID, reason: String, key: String?) async throws -> Exchanges.PartnerStep
+    func importPlan(_ plan: VisitPlan, exchange id: UUID) async throws -> Int
+    func plans(_ id: UUID) async throws -> [StoredPlan]
+    func submitPlan(_ id: UUID, key: String?) async throws -> Exchanges.PlanSubmission
+    func submitReport(_ report: ResultsReport, exchange id: UUID, key: String?) async throws -> Exchanges.ReportStep
+    func reviewReport(_ decision: Exchanges.ReviewDecision, comment: String?, exchange id: UUID, key: String?) async throws -> Exchanges.ReportStep
+
+    // Grants, disbursement, payments.
+    func grants(fund: String?) async throws -> [GrantJSON]
+    func grant(_ text: String) async throws -> GrantJSON
+    func voteOnGrant(_ text: String, approve: Bool, comment: String?, key: String?) async throws -> FireOutcome
+    func chooseGrantFund(_ text: String, fund: String, reason: String) async throws -> GrantJSON
+    func disburse(grant text: String, instalment: Int, beneficiary: String, account: BankAccount, reference: String?,
+                  key: String?) async throws -> Disbursed
+    func payments(status: PaymentInstruction.Status?) async throws -> [PaymentJSON]
+    func markPayment(_ instruction: String, _ mark: Reconciler.Mark, reason: String) async throws -> PaymentChangeJSON
+
+    // Funds.
+    func createFund(_ fund: Fund) async throws -> FundJSON
+    func funds() async throws -> [FundJSON]
+    func fund(_ id: String) async throws -> FundJSON
+    func statement(fund id: String, asOf day: CalendarDay) async throws -> StatementJSON
+    /// `amount` as the person typed it: it is read in the fund's currency.
+    func contribute(fund id: String, donor: String, amount: String, receivedOn day: CalendarDay, reference: String) async throws -> ContributionJSON
+}
+
+/// The most exchanges `exchange list` shows, on the database and through a server alike.
+enum ExchangeListing {
+    static let limit = 200
+}
+
+/// A disbursement's instruction, and whether it was there already (a retry or the same key).
+struct Disbursed: Sendable {
+    var payment: PaymentJSON
+    var replayed: Bool
+}

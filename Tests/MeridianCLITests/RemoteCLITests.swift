@@ -1,0 +1,336 @@
+import Foundation
+import MeridianTestSupport
+import Testing
+
+/// The people's commands through `meridian serve` (MERIDIAN_SERVER, `--server`): the same lines,
+/// `--json` and exit statuses as on the database, for an official filing and following an
+/// exchange, a program manager deciding, a fund approver's vote, a finance officer's payments
+/// and funds. The server runs as a child process with its workers over the test's database;
+/// each view is run both ways and compared byte for byte.
+@Suite("meridian against a server")
+struct RemoteCLITests {
+    enum Mode: String, Sendable { case local, remote }
+
+    struct Session {
+        let database: TestDatabase
+        let server: ServeProcess
+        var tokens: [String: String] = [:]
+
+        func run(_ arguments: [String], as user: String?, _ mode: Mode, environment extra: [String: String] = [:]) async throws -> MeridianBinary.Output {
+            var environment = extra
+            if let user { environment["MERIDIAN_TOKEN"] = tokens[user] }
+            switch mode {
+            case .local:
+                return try await MeridianBinary.run(arguments + ["--database-url", database.url], environment: environment)
+            case .remote:
+                environment["MERIDIAN_SERVER"] = server.url
+                // A database no command can reach: through a server, none is opened.
+                environment["MERIDIAN_DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none"
+                return try await MeridianBinary.run(arguments, environment: environment)
+            }
+        }
+
+        /// Runs `arguments` in `mode` and expects exit status 0; returns standard output.
+        @discardableResult
+        func ok(_ arguments: [String], as user: String?, _ mode: Mode, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
+            let output = try await run(arguments, as: user, mode)
+            #expect(output.status == 0, "\(mode) \(arguments.joined(separator: " ")): \(output.standardError)", sourceLocation: sourceLocation)
+            return output.standardOutput
+        }
+
+        /// Runs `arguments` on the database and through the server and expects the same exit
+        /// status (`status`; `nil`: any failure), output and error line. Background tasks may still be writing (a
+        /// notification), so differing outputs are read again for a while before they count.
+        @discardableResult
+        func same(_ arguments: [String], as user: String?, status: Int32? = 0,
+                  sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
+            var attempt = 0
+            while true {
+                let local = try await run(arguments, as: user, .local)
+                let remote = try await run(arguments, as: user, .remote)
+                attempt += 1
+                let agree = local.standardOutput == remote.standardOutput && local.standardError == remote.standardError
+                if !agree, attempt < 20 {
+                    try await Task.sleep(for: .milliseconds(500))
+                    continue
+                }
+                let command = arguments.joined(separator: " ")
+                #expect(status.map { local.status == $0 } ?? (local.status != 0), "local \(command): \(local.standardError)", sourceLocation: sourceLocation)
+                #expect(remote.status == local.status, "remote \(command): \(remote.standardError)", sourceLocation: sourceLocation)
+                #expect(remote.standardOutput == local.standardOutput, "\(command):\nlocal:\n\(local.standardOutput)\nremote:\n\(remote.standardOutput)",
+                        sourceLocation: sourceLocation)
+                #expect(remote.standardError == local.standardError, "\(command): local \(local.standardError) remote \(remote.standardError)",
+                        sourceLocation: sourceLocation)
+                if status != 0 {
+                    #expect(local.standardError.hasPrefix("meridian: error: ") && local.standardError.filter { $0 == "\n" }.count == 1,
+                            "\(command): \(local.standardError)", sourceLocation: sourceLocation)
+                }
+                return local.standardOutput
+            }
+        }
+
+        /// Waits (at most 60 s) until the exchange is in `state`: the server's workers run its tasks.
+        func wait(_ id: String, until state: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+            for _ in 0..<240 {
+                let status = try await ok(["exchange", "status", id, "--json"], as: "pm", .local)
+                if status.contains("\"state\" : \"\(state)\"") { return }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            Issue.record("exchange \(id) did not reach \(state)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("remote-\(UUID().uuidString)-\(name)").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Users with tokens, the shipped workflows, the seed catalogue and a fund with money, all on the database.
+    func setUp(_ database: TestDatabase, _ server: ServeProcess) async throws -> Session {
+        var session = Session(database: database, server: server)
+        try await session.ok(["workflow", "deploy", Self.repository.appendingPathComponent("Workflows/knowledge-exchange.xml").path,
+                              Self.repository.appendingPathComponent("Workflows/grant.xml").path], as: nil, .local)
+        session.tokens["ada"] = Self.lastLine(try await session.ok(["user", "add", "ada", "--name", "Ada", "--role", "admin"], as: nil, .local))
+        try await session.ok(["kb", "seed"], as: "ada", .local)
+        for (handle, role, country) in [("amani", "official", "COD"), ("claire", "official", "RWA"), ("pm", "program-manager", nil),
+                                        ("fay", "fund-approver", nil), ("finn", "finance-officer", nil),
+                                        ("fiona", "finance-officer", nil)] as [(String, String, String?)] {
+            try await session.ok(["user", "add", handle, "--name", handle, "--role", role] + (country.map { ["--country", $0] } ?? []), as: "ada", .local)
+            session.tokens[handle] = Self.lastLine(try await session.ok(["token", "create", "--user", handle], as: "ada", .local))
+        }
+        return session
+    }
+
+    @Test("an exchange from request to payment, acting through the server and reading both ways alike")
+    func exchangeThroughTheServer() async throws {
+        try await TestDatabase.withFresh { database in
+            try await ServeProcess.with(databaseURL: database.url) { server in
+                let session = try await setUp(database, server)
+
+                // Your account.
+                #expect(try await session.same(["whoami"], as: "amani") == "amani (amani; official; COD)\n")
+                try await session.same(["whoami", "--json"], as: "amani")
+                try await session.same(["whoami"], as: nil, status: 77)
+                // `meridian login` checks the token with the server and saves it; a refused one is refused alike.
+                let config = FileManager.default.temporaryDirectory.appendingPathComponent("remote-login-\(UUID().uuidString)").path
+                let login = try await session.run(["login", "--token", try #require(session.tokens["amani"])], as: nil, .remote,
+                                                  environment: ["XDG_CONFIG_HOME": config])
+                #expect(login.status == 0 && login.standardOutput.hasPrefix("logged in as amani (amani; official; COD); token saved to "), "\(login.standardError)")
+                #expect(try await session.run(["whoami"], as: nil, .remote, environment: ["XDG_CONFIG_HOME": config]).standardOutput
+                    == "amani (amani; official; COD)\n")
+                let refusedLocally = try await session.run(["login", "--token", "mrd_unknown"], as: nil, .local)
+                let refusedRemotely = try await session.run(["login", "--token", "mrd_unknown"], as: nil, .remote)
+                #expect(refusedLocally.status == 77 && refusedRemotely.status == 77)
+                #expect(refusedRemotely.standardError == refusedLocally.standardError, "\(refusedLocally.standardError) \(refusedRemotely.standardError)")
+                let created = try await session.ok(["token", "create", "--label", "laptop"], as: "amani", .remote)
+                #expect(created.contains("for amani (laptop)"))
+                #expect(try await session.ok(["token", "list"], as: "amani", .remote).contains("laptop"))
+                // An admin's list without --user is everybody's, through the server too.
+                #expect(try await session.same(["token", "list"], as: "ada").contains("laptop"))
+
+                // Funds, created and fed through the server.
+                #expect(try await session.ok(["fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD",
+                                              "--iban", "DE89 3704 0044 0532 0130 00"], as: "ada", .remote)
+                    .hasPrefix("created fund rapid: Rapid Response Fund, in USD, grants up to 150,000.00 USD"))
+                #expect(try await session.ok(["fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "100,000.00 USD",
+                                              "--date", "2026-01-15", "--reference", "AGR-1"], as: "ada", .remote)
+                    .hasPrefix("recorded 100,000.00 USD from Donor A on 2026-01-15 (AGR-1), ledger transaction "))
+                try await session.same(["fund", "create", "other", "--name", "Other", "--currency", "EUR"], as: "ada", status: 65)
+
+                // An official files a request; another country's official may not.
+                let request = ["exchange", "request", "--country", "COD", "--country-name", "DR Congo", "--region", "sub-saharan-africa",
+                               "--income-group", "low", "--goal", "Lasting peace in the eastern provinces after the war",
+                               "--challenge", "The commission cannot reintegrate demobilised ex-combatants into their communities",
+                               "--objective", "A community-based reintegration programme for former fighters",
+                               "--sector", "demobilisation-reintegration", "--instrument", "study-visit",
+                               "--indicator", "Former fighters with a livelihood|%|12|40"]
+                try await session.same(request, as: "claire", status: 77)
+                let filed = try await session.ok(request + ["--key", "cod-1"], as: "amani", .remote)
+                let id = try #require(filed.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
+                #expect(filed == "exchange \(id): filed; now in submitted\n")
+                #expect(try await session.ok(request + ["--key", "cod-1"], as: "amani", .local) == "exchange \(id): already filed with this key; now in submitted\n")
+                try await session.same(["exchange", "show", id], as: "amani")
+                try await session.same(["exchange", "show", id, "--json"], as: "pm")
+                try await session.same(["exchange", "show", id], as: "claire", status: 66)
+                try await session.same(["exchange", "show", "not-an-id"], as: "amani", status: 64)
+
+                // The program manager screens and decides through the server.
+                #expect(try await session.ok(["exchange", "screen", id, "--key", "screen-1"], as: "pm", .remote) == "exchange \(id): in screening\n")
+                try await session.same(["inbox"], as: "pm")
+                try await session.same(["inbox", "--json"], as: "pm")
+                try await session.same(["approve", id], as: "amani", status: 1)
+                #expect(try await session.ok(["approve", id, "--comment", "complete and in mandate"], as: "pm", .remote)
+                    == "exchange \(id): accept; screening → matching\n")
+                try await session.wait(id, until: "match-review")
+                try await session.same(["exchange", "matches", id], as: "amani")
+                try await session.same(["exchange", "matches", id, "--json"], as: "pm")
+                #expect(try await session.ok(["approve", id], as: "pm", .remote) == "exchange \(id): approve-matches; match-review → partner-selection\n")
+                #expect(try await session.ok(["exchange", "select-partner", id, "RWA"], as: "amani", .remote)
+                    == "exchange \(id): RWA chosen; now in partner-confirmation\n")
+                #expect(try await session.ok(["exchange", "confirm", id], as: "claire", .local) == "exchange \(id): RWA confirmed; now in planning\n")
+                try await session.same(["exchange", "confirm", id], as: "claire", status: 75)
+
+                // The plan, imported and submitted through the server; its grant read both ways.
+                let day = ISO8601DateFormatter.string(from: Date().addingTimeInterval(40 * 86_400), timeZone: TimeZone(identifier: "UTC")!,
+                                                      formatOptions: [.withFullDate])
+                let plan = try Self.temporaryFile("plan.json", """
+                    {"activities": [{"instrument": "study-visit", "title": "Reintegration centres", "start": "\(day)", "end": "\(day)",
+                      "place": "Musanze, Rwanda", "participants": [{"name": "Amani", "institution": "UEPN", "country": "COD", "role": "visitor"}]}],
+                     "budget": [{"category": "travel", "description": "Flights", "amount_minor": 1250000, "currency": "USD", "paid_by": "grant"},
+                                {"category": "venue", "description": "Debriefing", "amount_minor": 300000, "currency": "USD", "paid_by": "co-financing"}]}
+                    """)
+                #expect(try await session.ok(["exchange", "plan", "import", id, plan], as: "amani", .remote)
+                    == "exchange \(id): plan version 1 stored: 1 activities, grant 12,500.00 USD\n")
+                try await session.same(["exchange", "plan", "show", id], as: "pm")
+                try await session.same(["exchange", "plan", "show", id, "--json"], as: "claire")
+                #expect(try await session.ok(["exchange", "plan", "submit", id, "--key", "s1"], as: "amani", .remote)
+                    == "exchange \(id): plan version 1 submitted (grant 12,500.00 USD); now in funding-review\n")
+                try await session.same(["grant", "list"], as: "pm")
+                try await session.same(["grant", "list", "--json"], as: "fay")
+                try await session.same(["grant", "show", id], as: "pm")
+                try await session.same(["grant", "show", id, "--json"], as: "amani")
+
+                // The program manager names another fund and back, through the server; an official may not.
+                try await session.ok(["fund", "create", "reserve", "--name", "Reserve Fund", "--currency", "USD"], as: "ada", .remote)
+                try await session.same(["grant", "fund", id, "--fund", "reserve", "--reason", "mine"], as: "amani", status: 77)
+                #expect(try await session.ok(["grant", "fund", id, "--fund", "reserve", "--reason", "reserve agreement"], as: "pm", .remote)
+                    .contains("now asked from reserve, chosen by pm: reserve agreement"))
+                try await session.same(["grant", "show", id], as: "pm")
+                try await session.ok(["grant", "fund", id, "--fund", "rapid", "--reason", "the reserve holds no money"], as: "pm", .remote)
+
+                // A fund approver's vote through the server; a program manager may not vote.
+                try await session.same(["grant", "approve", id], as: "pm", status: 77)
+                try await session.ok(["grant", "approve", id, "--comment", "fits the mandate"], as: "fay", .remote)
+                try await session.wait(id, until: "disbursement")
+                try await session.same(["grant", "approve", id], as: "fay", status: nil)
+
+                // The finance officer disburses through the server and lists the payments both ways.
+                let disbursed = try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration",
+                                                      "--iban", "GB82 WEST 1234 5698 7654 32", "--key", "pay-1"], as: "finn", .remote)
+                #expect(disbursed.hasPrefix("instalment 1: ") && disbursed.contains(" USD to Ministry of Reintegration, instruction "), "\(disbursed)")
+                #expect(try await session.ok(["disburse", id, "--beneficiary", "Ministry of Reintegration",
+                                              "--iban", "GB82 WEST 1234 5698 7654 32", "--key", "pay-1"], as: "finn", .remote)
+                    .hasPrefix("already disbursed: instruction "))
+                try await session.same(["payments", "list"], as: "finn")
+                try await session.same(["payments", "list", "--json"], as: "finn")
+                try await session.same(["payments", "list"], as: "amani", status: 77)
+                try await session.same(["grant", "show", id], as: "finn")
+                try await session.same(["fund", "list"], as: "finn")
+                try await session.same(["fund", "show", "rapid", "--json"], as: "finn")
+                try await session.same(["fund", "statement", "rapid", "--as-of", "2026-12-31"], as: "finn")
+
+                // The bank's answer marked by hand through the server (export stays on the database), by a second officer.
+                let payments = try await session.ok(["payments", "list", "--json"], as: "finn", .remote)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(payments.utf8)) as? [[String: Any]])
+                let endToEnd = try #require(rows.first?["end_to_end_id"] as? String)
+                try await session.ok(["payments", "export", "--output", try Self.temporaryFile("pain001.xml", "")], as: "finn", .local)
+                try await session.same(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "finn", status: 77)
+                #expect(try await session.ok(["payments", "mark", endToEnd, "paid", "--reason", "bank statement of the day"], as: "fiona", .remote)
+                    .contains(endToEnd))
+                try await session.wait(id, until: "implementation")
+
+                // The results report and its review through the server.
+                let report = try Self.temporaryFile("report.json", """
+                    {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
+                     "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
+                     "lessons": ["Start with the communities."],
+                     "feedback": {"requesting_country": "Useful.", "partner_country": "Glad to help."}}
+                    """)
+                #expect(try await session.ok(["exchange", "report", "submit", id, report, "--key", "r1"], as: "amani", .remote)
+                    == "exchange \(id): report version 1 submitted; now in results-review\n")
+                try await session.same(["exchange", "review", id, "accept"], as: "amani", status: 77)
+                #expect(try await session.ok(["exchange", "review", id, "accept"], as: "pm", .remote)
+                    == "exchange \(id): report version 1 accepted; now in closed\n")
+
+                // Following the exchange, both ways alike.
+                try await session.same(["exchange", "status", id], as: "amani")
+                try await session.same(["exchange", "status", id, "--json"], as: "claire")
+                try await session.same(["exchange", "timeline", id], as: "amani")
+                try await session.same(["exchange", "list"], as: "claire")
+                try await session.same(["exchange", "list", "--json"], as: "pm")
+                try await session.same(["exchange", "show", id, "--json"], as: "amani")
+                try await session.same(["portfolio"], as: "pm")
+                try await session.same(["portfolio", "--json"], as: "amani")
+            }
+        }
+    }
+
+    @Test("a program manager asks for information and declines through the server; the official follows both ways")
+    func otherDecisions() async throws {
+        try await TestDatabase.withFresh { database in
+            try await ServeProcess.with(databaseURL: database.url, workers: false) { server in
+                let session = try await setUp(database, server)
+                var ids: [String] = []
+                for goal in ["Lasting peace in the eastern provinces", "Land titles for returning families"] {
+                    let filed = try await session.ok(["exchange", "request", "--country", "COD", "--country-name", "DR Congo",
+                                                      "--region", "sub-saharan-africa", "--income-group", "low", "--goal", goal,
+                                                      "--challenge", "The commission lacks a method", "--objective", "A method that works",
+                                                      "--sector", "demobilisation-reintegration", "--instrument", "videoconference",
+                                                      "--indicator", "Cases settled|%|10|50"],
+                                                     as: "amani", .remote)
+                    ids.append(try #require(filed.split(separator: " ").dropFirst().first.map { String($0.dropLast()) }))
+                    #expect(try await session.ok(["exchange", "screen", ids.last!], as: "pm", .remote) == "exchange \(ids.last!): in screening\n")
+                }
+                #expect(try await session.ok(["request-info", ids[0], "--comment", "Which provinces?"], as: "pm", .remote)
+                    == "exchange \(ids[0]): request-info; screening → information-requested\n")
+                try await session.same(["reject", ids[1]], as: "amani", status: 1)
+                #expect(try await session.ok(["reject", ids[1], "--comment", "outside the fund's mandate"], as: "pm", .remote)
+                    == "exchange \(ids[1]): decline; screening → declined\n")
+                try await session.same(["exchange", "status", ids[0]], as: "amani")
+                try await session.same(["exchange", "timeline", ids[1]], as: "amani")
+                try await session.same(["inbox"], as: "amani")
+                try await session.same(["exchange", "list", "--state", "declined", "--json"], as: "pm")
+            }
+        }
+    }
+
+    @Test("an unreachable server is exit status 69 with one line naming it, never the token")
+    func unreachableServer() async throws {
+        let port = try ServeProcess.freePort()
+        let token = "mrd_not-a-real-token-0123456789"
+        for arguments in [["inbox"], ["exchange", "status", "0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10", "--json"], ["whoami"]] {
+            let output = try await MeridianBinary.run(arguments, environment: ["MERIDIAN_SERVER": "http://127.0.0.1:\(port)", "MERIDIAN_TOKEN": token])
+            #expect(output.status == 69, "\(output.standardError)")
+            #expect(output.standardError == "meridian: error: cannot reach the Meridian server at http://127.0.0.1:\(port): the connection was refused; "
+                    + "check MERIDIAN_SERVER (or --server) and that `meridian serve` runs there\n", "\(output.standardError)")
+            #expect(output.standardOutput.isEmpty && !output.standardError.contains(token))
+        }
+        let flag = try await MeridianBinary.run(["grant", "list", "--server", "http://127.0.0.1:\(port)/"], environment: ["MERIDIAN_TOKEN": token])
+        #expect(flag.status == 69 && flag.standardError.contains("at http://127.0.0.1:\(port):"), "\(flag.standardError)")
+        let malformed = try await MeridianBinary.run(["inbox"], environment: ["MERIDIAN_SERVER": "ftp://example.org", "MERIDIAN_TOKEN": token])
+        #expect(malformed.status == 64 && malformed.standardError.hasPrefix("meridian: error: MERIDIAN_SERVER 'ftp://example.org' is not a server address"),
+                "\(malformed.standardError)")
+        let credentials = try await MeridianBinary.run(["inbox", "--server", "http://ada:secret@127.0.0.1:\(port)"], environment: ["MERIDIAN_TOKEN": token])
+        #expect(credentials.status == 64 && !credentials.standardError.contains("secret"), "\(credentials.standardError)")
+        // The token goes in clear only to this machine.
+        let clear = try await MeridianBinary.run(["inbox", "--server", "http://meridian.example.org"], environment: ["MERIDIAN_TOKEN": token])
+        #expect(clear.status == 64 && clear.standardError.contains("would send your token unencrypted over the network; use https://"),
+                "\(clear.standardError)")
+        #expect(!clear.standardError.contains(token))
+        // A server and a database on one command line: the command does not guess which was meant.
+        let both = try await MeridianBinary.run(["inbox", "--database-url", "postgresql://nobody@127.0.0.1:1/none"],
+                                                environment: ["MERIDIAN_SERVER": "http://127.0.0.1:\(port)", "MERIDIAN_TOKEN": token])
+        #expect(both.status == 64 && both.standardError.hasPrefix("meridian: error: MERIDIAN_SERVER names a server and the command line a database"),
+                "\(both.standardError)")
+    }
+
+    @Test("a command that cannot go through a server yet says so when MERIDIAN_SERVER is set, and touches nothing")
+    func commandsThatStayLocal() async throws {
+        let environment = ["MERIDIAN_SERVER": "http://127.0.0.1:1", "MERIDIAN_TOKEN": "mrd_x",
+                           "MERIDIAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"]
+        for arguments in [["payments", "export"], ["kb", "list"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
+            let output = try await MeridianBinary.run(arguments, environment: environment)
+            #expect(output.status == 64, "\(arguments): \(output.standardError)")
+            #expect(output.standardError == "meridian: error: `meridian \(arguments.joined(separator: " "))` does not work through a server yet, and MERIDIAN_SERVER is set; "
+                    + "unset it to run the command on the database itself (see docs/cli.md for the commands that go through a server)\n",
+                    "\(output.standardError)")
+        }
+        // Help is no command run: it is printed as ever.
+        #expect(try await MeridianBinary.run(["kb", "list", "--help"], environment: environment).status == 0)
+    }
+}
