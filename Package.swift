@@ -376,6 +376,7 @@ let package = Package(
                 "MeridianCodes",
                 "MeridianService",
                 "MeridianExchange",
+                "MeridianIdentity",
                 "MeridianFunding",
                 "MeridianEngine",
                 "MeridianQueue",

@@ -31,9 +31,10 @@ public struct ServeProcess: Sendable {
         }
     }
 
-    /// Starts the server and waits until its port accepts connections (at most 60 s).
-    public static func start(databaseURL: String, workers: Bool = true) async throws -> ServeProcess {
-        let port = try freePort()
+    /// Starts the server (on `port`, or a free one) and waits until its port accepts
+    /// connections (at most 60 s).
+    public static func start(databaseURL: String, workers: Bool = true, port chosen: Int? = nil) async throws -> ServeProcess {
+        let port = try chosen ?? freePort()
         let child = try MeridianBinary.start(
             ["serve", "--port", String(port), "--database-url", databaseURL] + (workers ? ["--workers"] : []),
             captureOutput: true
@@ -50,6 +51,13 @@ public struct ServeProcess: Sendable {
         }
         await server.stop()
         throw DatabaseError(.timedOut, "meridian serve did not listen on port \(port) within 60 s")
+    }
+
+    /// SIGKILLs the server, whatever it is doing (requests in flight die with it), and waits
+    /// until it is gone.
+    public func kill() async {
+        child.send(SIGKILL)
+        _ = await MeridianBinary.wait(for: child)
     }
 
     /// Stops the server gracefully and waits for it.

@@ -18,6 +18,9 @@ struct ChaosDriver: Sendable {
     let logger: Logger
     /// Makes this run's keys its own.
     let runID: String
+    /// The program manager's desk decisions go through `meridian serve` when set (the server
+    /// the monkey kills mid-request); through the library calls otherwise.
+    var api: ChaosAPI?
 
     var exchanges: Exchanges { Exchanges(engine: engine, logger: logger) }
 
@@ -63,12 +66,15 @@ struct ChaosDriver: Sendable {
         let state = try await engine.instance(id).state
         switch state {
         case "submitted":
+            if let api { return try await api.post("exchanges/\(id)/screening", key: key("screen")).step }
             return try await fire(id, "start-screening", key: key("screen"))
         case "screening":
+            if let api { return try await api.post("exchanges/\(id)/decisions", body: #"{"verb":"approve"}"#, key: key("accept")).step }
             return try await fire(id, "accept", key: key("accept"))
         case "matching", "payment-pending":
             return .waiting  // a worker's task, or the bank
         case "match-review":
+            if let api { return try await api.post("exchanges/\(id)/decisions", body: #"{"verb":"approve"}"#, key: key("approve-matches")).step }
             return try await fire(id, "approve-matches", key: key("approve-matches"))
         case "partner-selection":
             guard let partner = try await exchanges.matches(id, for: ChaosScenario.manager)?.matches.first else {
@@ -105,6 +111,9 @@ struct ChaosDriver: Sendable {
             _ = try await exchanges.submitReport(ChaosScenario.report(partner: partner), exchange: id, by: official, key: key("report"))
             return .acted
         case "results-review":
+            if let api {
+                return try await api.post("exchanges/\(id)/reports/review", body: #"{"decision":"accept","comment":"Clear results"}"#, key: key("review")).step
+            }
             _ = try await exchanges.review(.accept, comment: "Clear results", exchange: id, by: ChaosScenario.manager, key: key("review"))
             return .acted
         case "closed":
@@ -146,6 +155,11 @@ struct ChaosDriver: Sendable {
             try? await Task.sleep(for: .milliseconds(300))
         }
     }
+}
+
+extension Int {
+    /// What an HTTP status means for the driver: acted, or (409) the state moved on under it.
+    fileprivate var step: ChaosDriver.Step { self == 409 ? .waiting : .acted }
 }
 
 /// What the driver has done so far, for the monkey's timing and the final report.

@@ -1,13 +1,16 @@
 import Foundation
 
-/// Breaks things while the exchanges run: SIGKILLs a random worker every few seconds and
-/// SIGKILLs the PostgreSQL postmaster at evenly spread points of the run's progress (so every
-/// crash lands among work in flight), starting it again after a short pause.
+/// Breaks things while the exchanges run: SIGKILLs a random worker every few seconds, has
+/// `meridian serve` SIGKILLed under one of the program manager's requests every few seconds,
+/// and SIGKILLs the PostgreSQL postmaster at evenly spread points of the run's progress (so
+/// every crash lands among work in flight), starting each again after a short pause.
 struct ChaosMonkey: Sendable {
     let cluster: ChaosCluster
     let workers: ChaosWorkers
     let progress: ChaosProgress
     let settings: ChaosSettings
+    /// The HTTP server to SIGKILL mid-request, when the run has one.
+    let api: ChaosAPI?
     /// Steps the driver takes per exchange (file, screen, accept, approve matches, select,
     /// confirm, submit plan, approve grant, disburse, report, review).
     static let stepsPerExchange = 11
@@ -16,11 +19,16 @@ struct ChaosMonkey: Sendable {
     func run(until stop: @escaping @Sendable () async -> Bool) async throws -> Int {
         var restarts = 0
         var nextWorkerKill = ContinuousClock.now + .seconds(Double.random(in: settings.workerKillInterval))
+        var nextServerKill = ContinuousClock.now + .seconds(Double.random(in: settings.serverKillInterval))
         let total = Self.stepsPerExchange * settings.exchanges
         while await !stop() {
             if ContinuousClock.now >= nextWorkerKill {
                 await workers.killOne()
                 nextWorkerKill = ContinuousClock.now + .seconds(Double.random(in: settings.workerKillInterval))
+            }
+            if let api, ContinuousClock.now >= nextServerKill {
+                await api.killDuringNextRequest()
+                nextServerKill = ContinuousClock.now + .seconds(Double.random(in: settings.serverKillInterval))
             }
             if restarts < settings.restarts, await progress.actions >= total * (restarts + 1) / (settings.restarts + 1) {
                 try await cluster.crash()

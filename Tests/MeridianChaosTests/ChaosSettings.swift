@@ -13,6 +13,9 @@ struct ChaosSettings: Sendable, CustomStringConvertible {
     var parallel = 4
     /// A worker is SIGKILLed every this many seconds (picked at random in the range).
     var workerKillInterval: ClosedRange<Double> = 1.0...3.0
+    /// `meridian serve` (through which the program manager decides) is SIGKILLed and started
+    /// again every this many seconds (picked at random in the range).
+    var serverKillInterval: ClosedRange<Double> = 2.0...5.0
     /// The longest the whole run may take before what is unfinished counts as lost.
     var deadlineSeconds: Double = 420
 
@@ -30,6 +33,7 @@ struct ChaosSettings: Sendable, CustomStringConvertible {
     }
 
     var description: String {
-        "\(exchanges) exchanges (\(parallel) at once), \(workers) workers killed every \(workerKillInterval.lowerBound)–\(workerKillInterval.upperBound) s, \(restarts) server crashes"
+        "\(exchanges) exchanges (\(parallel) at once), \(workers) workers killed every \(workerKillInterval.lowerBound)–\(workerKillInterval.upperBound) s, "
+            + "meridian serve killed every \(serverKillInterval.lowerBound)–\(serverKillInterval.upperBound) s, \(restarts) database server crashes"
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import MeridianEngine
 import MeridianExchange
 import MeridianFunding
+import MeridianIdentity
 import MeridianPostgres
 import MeridianShippedWorkflows
 import MeridianTestSupport
@@ -33,16 +34,19 @@ struct ChaosTests {
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
 
         // No watchdog: the driver rides through the server's crashes, retrying its steps.
-        let (findings, restarts, progress, bank) = try await Self.stoppingWorkers(workers) {
+        let apiHolder = Mutex<ChaosAPI?>(nil)
+        let (findings, restarts, progress, bank) = try await Self.stoppingWorkers(workers, api: { apiHolder.withLock { $0 } }) {
           try await withPostgresClient(cluster.settings, logger: logger, watchdog: false) { client in
             // The engine as Meridian assembles it: every domain's plugin and task handlers.
             let engine = try MeridianService(client: client, logger: logger).engine
             let seedExperiences = try await Self.prepare(engine, exchanges: settings.exchanges, logger: logger)
+            let api = try await ChaosAPI.start(databaseURL: cluster.url, token: try await Self.managerToken(client, logger))
+            apiHolder.withLock { $0 = api }
             try await workers.start(settings.workers)
             let progress = ChaosProgress()
             let bank = ChaosBank()
-            let driver = ChaosDriver(engine: engine, bank: bank, progress: progress, logger: logger, runID: runID)
-            let monkey = ChaosMonkey(cluster: cluster, workers: workers, progress: progress, settings: settings)
+            let driver = ChaosDriver(engine: engine, bank: bank, progress: progress, logger: logger, runID: runID, api: api)
+            let monkey = ChaosMonkey(cluster: cluster, workers: workers, progress: progress, settings: settings, api: api)
             let driving = Mutex(true)
             let stop: @Sendable () async -> Bool = { !driving.withLock { $0 } }
             let deadline = ContinuousClock.now + .seconds(settings.deadlineSeconds)
@@ -64,6 +68,7 @@ struct ChaosTests {
                     """) == 0
             }
             await workers.stop()
+            await api.stop()
             let keys = (0..<settings.exchanges).map(driver.filingKey)
             let findings = try await ChaosChecks(client: client, logger: logger)
                 .run(keys: keys, fund: ChaosScenario.fundID, grantMinor: ChaosScenario.grantMinor, seedExperiences: seedExperiences)
@@ -73,6 +78,9 @@ struct ChaosTests {
 
         let audit = try await MeridianBinary.run(["audit", "verify", "--database-url", cluster.url])
         let kills = await workers.kills
+        let api = try #require(apiHolder.withLock { $0 })
+        let serverKills = await api.kills
+        let lostAnswers = await api.lostAnswers
         let ownExits = await workers.ownExits
         let received = bank.received()
         let seconds = (ContinuousClock.now - started).components.seconds
@@ -86,6 +94,7 @@ struct ChaosTests {
             \(received.files) payment files, \(received.payments) payments; \(ownExits.count) worker(s) exited on their own\
             \(ownExits.isEmpty ? "" : " (\(ownExits.prefix(3).joined(separator: "; ")))")
             chaos: audit: \(audit.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))\(audit.standardError)
+            chaos: meridian serve SIGKILLed \(serverKills) times; \(lostAnswers) request(s) lost their answer and were sent again with their key
             \(settings.exchanges) exchanges, \(kills) kills, \(restarts) restarts: \(findings.lost.count) lost, \
             \(findings.doubled.count + received.inSeveralFiles.count) doubled
             """)
@@ -99,6 +108,7 @@ struct ChaosTests {
         #expect(audit.status == 0, "meridian audit verify: \(audit.standardOutput) \(audit.standardError)")
         #expect(restarts == settings.restarts, "the server was to be crashed \(settings.restarts) times, was \(restarts)")
         #expect(kills > 0, "no worker was killed: the run was too short to test anything")
+        #expect(serverKills > 0, "meridian serve was never killed: the run was too short to test the HTTP path")
     }
 
     /// Drives every exchange, `settings.parallel` at a time.
@@ -117,13 +127,27 @@ struct ChaosTests {
 
     /// Runs `body`; when it fails, stops the worker processes first, so that a failed run
     /// leaves none behind (they would retry their vanished database for ever).
-    private static func stoppingWorkers<Result>(_ workers: ChaosWorkers, _ body: () async throws -> Result) async throws -> Result {
+    private static func stoppingWorkers<Result>(_ workers: ChaosWorkers, api: () -> ChaosAPI?,
+                                                _ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
         } catch {
             await workers.stop()
+            await api()?.stop()
             throw error
         }
+    }
+
+    /// The program manager as a user of the identity store, and a token the HTTP requests carry:
+    /// the same person (`chaos.manager`) the library calls act as.
+    private static func managerToken(_ client: PostgresClient, _ logger: Logger) async throws -> String {
+        let store = IdentityStore(client: client, logger: logger)
+        guard let adminToken = try await store.acting(as: nil).addUser(handle: "chaos.admin", name: "Chaos Admin", roles: [.admin], country: nil).token?.secret else {
+            throw ChaosFailure("the bootstrap admin got no token")
+        }
+        let admin = store.acting(as: try await store.authenticate(token: adminToken))
+        _ = try await admin.addUser(handle: ChaosScenario.manager.id, name: "Chaos Manager", roles: [.programManager], country: nil)
+        return try await admin.createToken(for: ChaosScenario.manager.id, label: "chaos", expiresAt: nil).secret
     }
 
     /// Deploys the shipped workflows, loads the seed knowledge base and opens the fund with
