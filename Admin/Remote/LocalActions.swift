@@ -130,4 +130,12 @@ struct LocalActions: PeopleActions {
         let money = try MoneyParser(defaultCurrency: fund.currency).parse(amount)
         return ContributionJSON(try await service.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, by: caller))
     }
+
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount {
+        try await service.importExperiences(data, fileName: fileName, format: format, by: caller)
+    }
+
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback {
+        try await service.giveFeedback(experience: experience, exchange: exchange, useful: useful, comment: comment, by: caller)
+    }
 }

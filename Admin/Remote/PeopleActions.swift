@@ -51,6 +51,11 @@ protocol PeopleActions: Sendable {
     func payments(status: PaymentInstruction.Status?) async throws -> [PaymentJSON]
     func markPayment(_ instruction: String, _ mark: Reconciler.Mark, reason: String) async throws -> PaymentChangeJSON
 
+    // The knowledge base.
+    /// `fileName` names the file in the problems found (FILE:LINE: field: message).
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback
+
     // Funds.
     func createFund(_ fund: Fund) async throws -> FundJSON
     func funds() async throws -> [FundJSON]

@@ -212,4 +212,17 @@ struct RemoteActions: PeopleActions {
         try await api.post("funds/\(ServerAddress.segment(id))/contributions",
                            json: NewContribution(donor: donor, amount: amount, receivedOn: day.description, reference: reference))
     }
+
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount {
+        let type = format == .csv ? "text/csv" : "application/json"
+        let answer = try await api.send(.POST, "experiences/imports", body: data, headers: [("Content-Type", type)])
+        return try api.decode(ExperienceStore.WriteCount.self, answer)
+    }
+
+    private struct FeedbackBody: Encodable { var exchange: String; var useful: Bool; var comment: String? }
+
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback {
+        try await api.post("experiences/\(experience)/feedback",
+                           json: FeedbackBody(exchange: exchange.uuidString.lowercased(), useful: useful, comment: comment))
+    }
 }
