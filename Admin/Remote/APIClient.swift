@@ -45,6 +45,7 @@ struct APIClient: Sendable {
     struct Answer: Sendable {
         var status: Int
         var body: Data
+        var headers: HTTPHeaders = [:]
     }
 
     func get<Value: Decodable>(_ path: String, query: [(String, String?)] = [], as type: Value.Type = Value.self) async throws -> Value {
@@ -83,7 +84,7 @@ struct APIClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: Self.deadline)
             let bytes = try await response.body.collect(upTo: Self.largestAnswer)
-            answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView))
+            answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView), headers: response.headers)
         } catch {
             throw server.unreachable(error)
         }

@@ -138,4 +138,13 @@ struct LocalActions: PeopleActions {
     func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback {
         try await service.giveFeedback(experience: experience, exchange: exchange, useful: useful, comment: comment, by: caller)
     }
+
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        let activities = try await service.iatiActivities(fund: id, publisher: publisher, by: caller)
+        return IATIFile(xml: IATIActivityWriter.write(activities), activities: activities.count)
+    }
+
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        IATIFile(xml: IATIActivityWriter.write([try await service.iatiActivity(exchange: id, publisher: publisher, by: caller)]), activities: 1)
+    }
 }

@@ -56,6 +56,10 @@ protocol PeopleActions: Sendable {
     func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount
     func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback
 
+    // Files for public standards.
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile
+
     // Funds.
     func createFund(_ fund: Fund) async throws -> FundJSON
     func funds() async throws -> [FundJSON]
@@ -68,6 +72,12 @@ protocol PeopleActions: Sendable {
 /// The most exchanges `exchange list` shows, on the database and through a server alike.
 enum ExchangeListing {
     static let limit = 200
+}
+
+/// An IATI activity file, and how many activities it holds.
+struct IATIFile: Sendable {
+    var xml: String
+    var activities: Int
 }
 
 /// A disbursement's instruction, and whether it was there already (a retry or the same key).

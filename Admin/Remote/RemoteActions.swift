@@ -225,4 +225,21 @@ struct RemoteActions: PeopleActions {
         try await api.post("experiences/\(experience)/feedback",
                            json: FeedbackBody(exchange: exchange.uuidString.lowercased(), useful: useful, comment: comment))
     }
+
+    private func iati(_ path: String, _ publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        let query = [("reporting_org", publisher.ref), ("reporting_org_type", publisher.type), ("reporting_org_name", publisher.name)]
+        let answer = try await api.send(.GET, path, query: query as [(String, String?)])
+        guard let xml = String(data: answer.body, encoding: .utf8), let count = answer.headers.first(name: "Meridian-Activities").flatMap(Int.init) else {
+            throw ServiceError(.failure, "the server at \(api.server) answered an IATI file this meridian cannot read; use a meridian of the server's version")
+        }
+        return IATIFile(xml: xml, activities: count)
+    }
+
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        try await iati("funds/\(ServerAddress.segment(id))/iati", publisher)
+    }
+
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        try await iati(exchangePath(id, "iati"), publisher)
+    }
 }

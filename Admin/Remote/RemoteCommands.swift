@@ -14,7 +14,7 @@ enum RemoteCommands {
         "grant list", "grant show", "grant fund", "grant approve", "grant reject", "disburse",
         "payments list", "payments mark",
         "fund create", "fund list", "fund show", "fund contribute", "fund statement",
-        "kb list", "kb show", "kb search", "kb import", "kb feedback",
+        "kb list", "kb show", "kb search", "kb import", "kb feedback", "export iati",
     ]
 
     /// Commands that read only what ships with meridian: the same wherever MERIDIAN_SERVER points.

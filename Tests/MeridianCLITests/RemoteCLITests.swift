@@ -82,6 +82,11 @@ struct RemoteCLITests {
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// An IATI file without the times it and its activities were written.
+    static func timeless(_ xml: String) -> String {
+        xml.replacing(/(generated|last-updated)-datetime="[^"]*"/, with: "datetime")
+    }
+
     static func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
@@ -235,6 +240,21 @@ struct RemoteCLITests {
                 try await session.same(["fund", "list"], as: "finn")
                 try await session.same(["fund", "show", "rapid", "--json"], as: "finn")
                 try await session.same(["fund", "statement", "rapid", "--as-of", "2026-12-31"], as: "finn")
+
+                // The fund's and the exchange's IATI files, through the server as on the database (but for the time they were written).
+                for (arguments, user) in [(["export", "iati", "--fund", "rapid"], "finn"), (["export", "iati", "--exchange", id], "amani"),
+                                          (["export", "iati", "--fund", "rapid", "--reporting-org", "XM-DAC-41114", "--reporting-org-name", "KEF"], "pm")] {
+                    let local = try await session.run(arguments, as: user, .local), remote = try await session.run(arguments, as: user, .remote)
+                    #expect(local.status == 0 && remote.status == 0, "\(arguments): \(local.standardError) \(remote.standardError)")
+                    #expect(local.standardOutput.contains("<iati-activities") && Self.timeless(remote.standardOutput) == Self.timeless(local.standardOutput),
+                            "\(arguments):\nlocal:\n\(local.standardOutput)\nremote:\n\(remote.standardOutput)")
+                }
+                let iati = try Self.temporaryFile("iati.xml", "")
+                let written = try await session.same(["export", "iati", "--fund", "rapid", "--output", iati], as: "finn")
+                #expect(written == "wrote \(iati): 2 activities\n")
+                try await session.same(["export", "iati", "--fund", "rapid"], as: "amani", status: 77)
+                try await session.same(["export", "iati", "--fund", "nowhere"], as: "finn", status: 66)
+                try await session.same(["export", "iati", "--exchange", "0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10"], as: "amani", status: 66)
 
                 // The bank's answer marked by hand through the server (export stays on the database), by a second officer.
                 let payments = try await session.ok(["payments", "list", "--json"], as: "finn", .remote)
