@@ -147,4 +147,27 @@ struct LocalActions: PeopleActions {
     func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile {
         IATIFile(xml: IATIActivityWriter.write([try await service.iatiActivity(exchange: id, publisher: publisher, by: caller)]), activities: 1)
     }
+
+    func exportPayments(execution: CalendarDay?, deliver: (PaymentsDelivery) async throws -> Void) async throws -> PaymentsDelivery? {
+        try await service.exportPayments(execution: execution, by: caller) { exported in try await deliver(Self.delivery(exported)) }.map(Self.delivery)
+    }
+
+    private static func delivery(_ exported: PaymentExport.Exported) -> PaymentsDelivery {
+        PaymentsDelivery(messageID: exported.batch.messageID, payments: exported.batch.payments.count,
+                         controlSum: PaymentBatch.controlSum(exported.batch.payments.map(\.amount)), xml: exported.xml,
+                         redelivered: exported.redelivered, stillPending: exported.stillPending, deliveredBeforeWrite: false)
+    }
+
+    func reconcile(_ report: Pain002Reader.Report, data: Data) async throws -> [PaymentChangeJSON] {
+        try await service.reconcile(report, by: caller).map(PaymentChangeJSON.init)
+    }
+
+    func paymentFiles(state: PaymentFile.State?) async throws -> [PaymentFileJSON] {
+        try await service.paymentFiles(state: state, by: caller).map(PaymentFileJSON.init)
+    }
+
+    func paymentFile(_ messageID: String) async throws -> StoredPaymentFile {
+        let (file, xml) = try await service.paymentFile(messageID, by: caller)
+        return StoredPaymentFile(messageID: file.messageID, state: file.state.rawValue, payments: file.payments, controlSum: file.controlSum, xml: xml)
+    }
 }

@@ -12,7 +12,7 @@ enum RemoteCommands {
         "exchange matches", "exchange select-partner", "exchange confirm", "exchange decline", "exchange plan import",
         "exchange plan show", "exchange plan submit", "exchange report submit", "exchange review",
         "grant list", "grant show", "grant fund", "grant approve", "grant reject", "disburse",
-        "payments list", "payments mark",
+        "payments list", "payments mark", "payments export", "payments reconcile", "payments files", "payments file",
         "fund create", "fund list", "fund show", "fund contribute", "fund statement",
         "kb list", "kb show", "kb search", "kb import", "kb feedback", "export iati",
     ]

@@ -260,11 +260,48 @@ struct RemoteCLITests {
                 let payments = try await session.ok(["payments", "list", "--json"], as: "finn", .remote)
                 let rows = try #require(try JSONSerialization.jsonObject(with: Data(payments.utf8)) as? [[String: Any]])
                 let endToEnd = try #require(rows.first?["end_to_end_id"] as? String)
-                try await session.ok(["payments", "export", "--output", try Self.temporaryFile("pain001.xml", "")], as: "finn", .local)
+                // The pain.001 file through the server: the answer is the delivery, the same file as stored.
+                try await session.same(["payments", "export"], as: "amani", status: 77)
+                let pain001 = try Self.temporaryFile("pain001.xml", "")
+                let exported = try await session.ok(["payments", "export", "--output", pain001], as: "finn", .remote)
+                let files = try #require(try JSONSerialization.jsonObject(with: Data(try await session.ok(["payments", "files", "--json"], as: "finn", .local).utf8))
+                    as? [[String: Any]])
+                let message = try #require(files.first?["message_id"] as? String), controlSum = try #require(files.first?["control_sum"] as? String)
+                #expect(exported == "wrote \(pain001): message \(message), 1 payment(s), control sum \(controlSum)\n")
+                #expect(try String(contentsOfFile: pain001, encoding: .utf8) == (try await session.ok(["payments", "file", message], as: "finn", .local)))
+                try await session.same(["payments", "files"], as: "finn")
+                try await session.same(["payments", "files", "--state", "delivered", "--json"], as: "fiona")
+                try await session.same(["payments", "files", "--state", "prepared"], as: "finn")
+                try await session.same(["payments", "files"], as: "pm", status: 77)
+                try await session.same(["payments", "file", message], as: "fiona")
+                let copy = try Self.temporaryFile("copy.xml", "")
+                #expect(try await session.same(["payments", "file", message, "--output", copy], as: "finn")
+                    == "wrote \(copy): message \(message) (delivered), 1 payment(s), control sum \(controlSum)\n")
+                try await session.same(["payments", "file", "MER-NONE"], as: "finn", status: 66)
+                try await session.same(["payments", "export"], as: "finn")
+                try await session.same(["payments", "export", "--format", "pain.008"], as: "finn", status: 64)
                 try await session.same(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "finn", status: 77)
                 #expect(try await session.ok(["payments", "mark", endToEnd, "paid", "--reason", "bank statement of the day"], as: "fiona", .remote)
                     .contains(endToEnd))
                 try await session.wait(id, until: "implementation")
+                // The bank's status report, both ways: a known payment already paid changes nothing; an unknown one refuses the file.
+                func report(_ endToEnd: String) throws -> String {
+                    try Self.temporaryFile("pain002.xml", """
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+                        <GrpHdr><MsgId>BANK-1</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
+                        <OrgnlGrpInfAndSts><OrgnlMsgId>\(message)</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+                        <OrgnlPmtInfAndSts><OrgnlPmtInfId>\(message)-1</OrgnlPmtInfId>
+                        <TxInfAndSts><OrgnlEndToEndId>\(endToEnd)</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+                        </OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+                        """)
+                }
+                let accepted = try report(endToEnd)
+                try await session.same(["payments", "reconcile", accepted], as: "finn")
+                try await session.same(["payments", "reconcile", accepted, "--json"], as: "fiona")
+                try await session.same(["payments", "reconcile", accepted], as: "amani", status: 77)
+                try await session.same(["payments", "reconcile", try report("M0000000000000000000000000000000")], as: "finn", status: 66)
+                try await session.same(["payments", "reconcile", "/nonexistent/pain002.xml"], as: "finn", status: 66)
 
                 // The results report and its review through the server.
                 let report = try Self.temporaryFile("report.json", """
@@ -395,7 +432,7 @@ struct RemoteCLITests {
     func commandsThatStayLocal() async throws {
         let environment = ["MERIDIAN_SERVER": "http://127.0.0.1:1", "MERIDIAN_TOKEN": "mrd_x",
                            "MERIDIAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"]
-        for arguments in [["payments", "export"], ["kb", "match", "--text", "x", "--country", "COD"], ["kb", "seed"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
+        for arguments in [["kb", "match", "--text", "x", "--country", "COD"], ["kb", "seed"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
             let output = try await MeridianBinary.run(arguments, environment: environment)
             #expect(output.status == 64, "\(arguments): \(output.standardError)")
             let path = arguments.prefix { !$0.hasPrefix("-") }.joined(separator: " ")
