@@ -37,7 +37,7 @@ struct ExportIATI: AsyncParsableCommand {
     @Option(help: "The publisher's name.") var reportingOrgName = "Meridian Knowledge Exchange Facility"
     @Option(help: "The publisher's IATI organisation type code (40: multilateral).") var reportingOrgType = "40"
     @Option(help: "Where to write the file (default: standard output).") var output: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func validate() throws {
         guard (fund == nil) != (exchange == nil) else { throw ValidationError("give either --fund or --exchange") }
@@ -46,11 +46,11 @@ struct ExportIATI: AsyncParsableCommand {
     func run() async throws {
         let exchangeID = try exchange.map { try EngineSession.instanceID($0) }
         let publisher = IATIActivity.Organisation(ref: reportingOrg, type: reportingOrgType, name: reportingOrgName)
-        let activities = try await ServiceSession.run(database) { service, caller in
-            if let exchangeID { return [try await service.iatiActivity(exchange: exchangeID, publisher: publisher, by: caller)] }
-            return try await service.iatiActivities(fund: fund ?? "", publisher: publisher, by: caller)
+        let file = try await ServiceSession.actions(database) { actions in
+            if let exchangeID { return try await actions.iati(exchange: exchangeID, publisher: publisher) }
+            return try await actions.iati(fund: fund ?? "", publisher: publisher)
         }
-        let xml = IATIActivityWriter.write(activities)
+        let xml = file.xml
         do {
             try StandardSchemas.iatiActivities().validate(xml, what: "the IATI file")
         } catch {
@@ -60,7 +60,7 @@ struct ExportIATI: AsyncParsableCommand {
             do { try Data(xml.utf8).write(to: URL(fileURLWithPath: output)) } catch {
                 throw CLIFailure("cannot write \(output): \(error.localizedDescription)", status: .failure)
             }
-            print("wrote \(output): \(activities.count) activities")
+            print("wrote \(output): \(file.activities) activities")
         } else {
             print(xml, terminator: "")
         }

@@ -19,7 +19,7 @@ struct PaymentsFiles: AsyncParsableCommand {
             """
     )
     @Option(help: "Only this state: prepared or delivered.") var state: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -30,9 +30,9 @@ struct PaymentsFiles: AsyncParsableCommand {
 
     func run() async throws {
         let wanted = state.flatMap(PaymentFile.State.init(rawValue:))
-        let files = try await ServiceSession.run(database) { service, caller in try await service.paymentFiles(state: wanted, by: caller) }
+        let files = try await ServiceSession.actions(database) { actions in try await actions.paymentFiles(state: wanted) }
         if json {
-            print(try JSONOutput.string(files.map(PaymentFileJSON.init)))
+            print(try JSONOutput.string(files))
             return
         }
         guard !files.isEmpty else {
@@ -40,7 +40,7 @@ struct PaymentsFiles: AsyncParsableCommand {
             return
         }
         print(Table.render(["MESSAGE ID", "STATE", "CREATED", "BY", "FUNDS", "PAYMENTS", "CONTROL SUM", "DELIVERED"], files.map {
-            [$0.messageID, $0.state.rawValue, EngineSession.time($0.createdAt), $0.createdBy, $0.fundIDs.joined(separator: ","), String($0.payments),
+            [$0.messageID, $0.state, EngineSession.time($0.createdAt), $0.createdBy, $0.funds.joined(separator: ","), String($0.payments),
              $0.controlSum, $0.deliveredAt.map(EngineSession.time) ?? "-"]
         }))
     }
@@ -61,11 +61,12 @@ struct PaymentsFile: AsyncParsableCommand {
     )
     @Argument(help: "The file's message id (see `meridian payments files`).") var messageID: String
     @Option(help: "Where to write the file (default: standard output).") var output: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
         let messageID = self.messageID
-        let (file, xml) = try await ServiceSession.run(database) { service, caller in try await service.paymentFile(messageID, by: caller) }
+        let file = try await ServiceSession.actions(database) { actions in try await actions.paymentFile(messageID) }
+        let xml = file.xml
         guard let output else {
             print(xml, terminator: "")
             return
@@ -75,6 +76,6 @@ struct PaymentsFile: AsyncParsableCommand {
         } catch {
             throw CLIFailure("could not write \(output): \(error.localizedDescription); choose another --output", status: .failure)
         }
-        print("wrote \(output): message \(file.messageID) (\(file.state.rawValue)), \(file.payments) payment(s), control sum \(file.controlSum)")
+        print("wrote \(output): message \(file.messageID) (\(file.state)), \(file.payments) payment(s), control sum \(file.controlSum)")
     }
 }

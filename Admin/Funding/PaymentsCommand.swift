@@ -82,7 +82,7 @@ struct PaymentsExport: AsyncParsableCommand {
     @Option(help: "The file format (only pain.001).") var format = "pain.001"
     @Option(help: "Where to write the file (default: standard output).") var output: String?
     @Option(help: "The requested execution day (YYYY-MM-DD; default today).") var executionDate: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func validate() throws {
         guard format == "pain.001" else { throw ValidationError("--format must be pain.001") }
@@ -91,8 +91,8 @@ struct PaymentsExport: AsyncParsableCommand {
     func run() async throws {
         let day = try executionDate.map { try CalendarDay($0) }
         let output = self.output
-        let exported = try await ServiceSession.run(database) { service, caller in
-            try await service.exportPayments(execution: day, by: caller) { exported in
+        let exported = try await ServiceSession.actions(database) { actions in
+            try await actions.exportPayments(execution: day) { exported in
                 // The file is stored and its payments exported by now: a failed write leaves it to the next export.
                 guard let output else {
                     print(exported.xml, terminator: "")
@@ -100,8 +100,12 @@ struct PaymentsExport: AsyncParsableCommand {
                 }
                 do {
                     try Data(exported.xml.utf8).write(to: URL(fileURLWithPath: output))
+                } catch where exported.deliveredBeforeWrite {
+                    throw CLIFailure("could not write \(output): \(error.localizedDescription); the server recorded the file \(exported.messageID) delivered "
+                                     + "as it sent it: fetch it again from the server (GET /api/v1/payments/files/\(exported.messageID)), "
+                                     + "or with `meridian payments file \(exported.messageID) --output FILE` on the database", status: .failure)
                 } catch {
-                    throw CLIFailure("could not write \(output): \(error.localizedDescription); the file \(exported.batch.messageID) is stored and "
+                    throw CLIFailure("could not write \(output): \(error.localizedDescription); the file \(exported.messageID) is stored and "
                                      + "its payments count as exported: run `meridian payments export` again with another --output, "
                                      + "and it writes this same file", status: .failure)
                 }
@@ -113,8 +117,7 @@ struct PaymentsExport: AsyncParsableCommand {
             FileHandle.standardError.write(Data("no pending payment instructions and no file waiting for delivery; nothing written\n".utf8))
             return
         }
-        let batch = exported.batch
-        let summary = "message \(batch.messageID), \(batch.payments.count) payment(s), control sum \(PaymentBatch.controlSum(batch.payments.map(\.amount)))"
+        let summary = "message \(exported.messageID), \(exported.payments) payment(s), control sum \(exported.controlSum)"
         if exported.redelivered {
             say("\(output.map { "wrote \($0)" } ?? "wrote the file") again: stored by an earlier export whose delivery was never recorded; \(summary) "
                 + "(the same MsgId: a bank that already has it refuses the duplicate)")
@@ -142,7 +145,7 @@ struct PaymentsReconcile: AsyncParsableCommand {
             """
     )
     @Argument(help: "The pain.002 file.") var file: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -156,7 +159,7 @@ struct PaymentsReconcile: AsyncParsableCommand {
             throw CLIFailure("cannot read \(file); check the path", status: .notFound)
         }
         let report = try Pain002Reader.read(Array(data))
-        let changes = try await ServiceSession.run(database) { service, caller in try await service.reconcile(report, by: caller) }
+        let changes = try await ServiceSession.actions(database) { actions in try await actions.reconcile(report, data: data) }
         PaymentsMark.show(changes, json: json)
     }
 }

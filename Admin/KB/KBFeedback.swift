@@ -20,7 +20,7 @@ struct KBFeedback: AsyncParsableCommand {
                 --comment "Their reintegration grants fitted our commission's budget"
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The experience's id (see the exchange's matches or kb list).") var experience: Int
     @Option(help: "The exchange that was matched with the experience.") var exchange: String
     @Flag(help: "The experience was useful.") var useful = false
@@ -34,8 +34,8 @@ struct KBFeedback: AsyncParsableCommand {
 
     func run() async throws {
         let exchangeID = try ExchangeSession.id(exchange)
-        let given = try await ServiceSession.run(database) { service, caller in
-            try await service.giveFeedback(experience: experience, exchange: exchangeID, useful: useful, comment: comment, by: caller)
+        let given = try await ServiceSession.actions(database) { actions in
+            try await actions.giveFeedback(experience: experience, exchange: exchangeID, useful: useful, comment: comment)
         }
         if json {
             print(try JSONOutput.string(given))

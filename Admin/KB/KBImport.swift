@@ -21,7 +21,7 @@ struct KBImport: AsyncParsableCommand {
               meridian kb import export.txt --format json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The file to import.") var file: String
     @Option(help: "csv or json (default: from the file's extension).") var format: String?
     @Flag(help: "Print JSON.") var json = false
@@ -35,9 +35,9 @@ struct KBImport: AsyncParsableCommand {
             throw CLIFailure("cannot tell the format of \(file) from its extension; name it .csv or .json, or pass --format csv|json", status: .usage)
         }
         let data = try ExchangeSession.read(file)
-        let count = try await ServiceSession.run(database) { service, caller in
+        let count = try await ServiceSession.actions(database) { actions in
             do {
-                return try await service.importExperiences(data, fileName: file, format: format, by: caller)
+                return try await actions.importExperiences(data, fileName: file, format: format)
             } catch let error as ExchangeError where !error.diagnostics.isEmpty {
                 FileHandle.standardError.write(Data(error.diagnostics.map { "\($0)\n" }.joined().utf8))
                 throw error

@@ -9,7 +9,7 @@ struct KBList: AsyncParsableCommand {
         abstract: "List experiences, by country and programme.",
         discussion: "Example:\n  meridian kb list --country RWA\n  meridian kb list --sector demobilisation-reintegration --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Option(help: "Only this country (ISO 3166-1 alpha-3).") var country: String?
     @Option(help: "Only this sector (\(Sector.codes)).") var sector: String?
     @Flag(help: "Print JSON.") var json = false
@@ -19,8 +19,8 @@ struct KBList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let experiences = try await ServiceSession.runAsOperator(database) { service in
-            try await service.experiences(country: country?.uppercased(), sector: sector.flatMap(Sector.init(rawValue:)))
+        let experiences = try await ServiceSession.knowledge(database) { reads in
+            try await reads.experiences(country: country?.uppercased(), sector: sector.flatMap(Sector.init(rawValue:)))
         }
         if json {
             print(try JSONOutput.string(experiences))

@@ -15,7 +15,7 @@ struct KBSearch: AsyncParsableCommand {
               meridian kb search "demobilised combatants reintegration" --json
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "What to look for.") var text: String
     @Option(help: "At most this many results.") var limit = 20
     @Flag(help: "Print JSON.") var json = false
@@ -25,7 +25,7 @@ struct KBSearch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let hits = try await ServiceSession.runAsOperator(database) { service in try await service.searchExperiences(text, limit: limit) }
+        let hits = try await ServiceSession.knowledge(database) { reads in try await reads.search(text, limit: limit) }
         if json {
             print(try JSONOutput.string(hits))
             return

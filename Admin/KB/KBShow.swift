@@ -11,7 +11,7 @@ struct KBShow: AsyncParsableCommand {
         abstract: "Show one experience in full (exit 66 when there is none with that id).",
         discussion: "Example:\n  meridian kb show 12 --json"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Argument(help: "The experience's id (see kb list).") var id: Int
     @Flag(help: "Print JSON.") var json = false
 
@@ -21,9 +21,9 @@ struct KBShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let found = try await ServiceSession.runAsOperator(database) { service -> Shown in
-            let experience = try await service.experience(id)
-            return Shown(experience: experience, feedback: try await service.feedback(on: id))
+        let found = try await ServiceSession.knowledge(database) { reads -> Shown in
+            let experience = try await reads.experience(id)
+            return Shown(experience: experience, feedback: try await reads.feedback(on: id))
         }
         let shown = found
         if json {

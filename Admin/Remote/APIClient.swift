@@ -14,7 +14,8 @@ import NIOHTTP1
 /// The token goes only into the `Authorization` header; no message ever holds it.
 struct APIClient: Sendable {
     let server: ServerAddress
-    let token: String
+    /// `nil` for the public reads (the knowledge base) when no token is configured.
+    let token: String?
     let http: HTTPClient
 
     /// How long one call may take: above the server's own request timeout (30 s by default).
@@ -23,7 +24,7 @@ struct APIClient: Sendable {
     static let largestAnswer = 64 << 20
 
     /// Runs `body` with a client of `server`, shut down afterwards.
-    static func with<Result: Sendable>(_ server: ServerAddress, token: String, _ body: (APIClient) async throws -> Result) async throws -> Result {
+    static func with<Result: Sendable>(_ server: ServerAddress, token: String?, _ body: (APIClient) async throws -> Result) async throws -> Result {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: deadline))
         // A command says at once that the server refused it; a pool's retries until the connect
         // timeout suit a long-running service, not one person's command.
@@ -44,6 +45,7 @@ struct APIClient: Sendable {
     struct Answer: Sendable {
         var status: Int
         var body: Data
+        var headers: HTTPHeaders = [:]
     }
 
     func get<Value: Decodable>(_ path: String, query: [(String, String?)] = [], as type: Value.Type = Value.self) async throws -> Value {
@@ -74,7 +76,7 @@ struct APIClient: Sendable {
               headers: [(String, String)] = []) async throws -> Answer {
         var request = HTTPClientRequest(url: server.url(path, query: query))
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.headers.add(name: "Accept", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
@@ -82,7 +84,7 @@ struct APIClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: Self.deadline)
             let bytes = try await response.body.collect(upTo: Self.largestAnswer)
-            answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView))
+            answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView), headers: response.headers)
         } catch {
             throw server.unreachable(error)
         }

@@ -130,4 +130,44 @@ struct LocalActions: PeopleActions {
         let money = try MoneyParser(defaultCurrency: fund.currency).parse(amount)
         return ContributionJSON(try await service.contribute(fund: id, donor: donor, amount: money, receivedOn: day, reference: reference, by: caller))
     }
+
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount {
+        try await service.importExperiences(data, fileName: fileName, format: format, by: caller)
+    }
+
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback {
+        try await service.giveFeedback(experience: experience, exchange: exchange, useful: useful, comment: comment, by: caller)
+    }
+
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        let activities = try await service.iatiActivities(fund: id, publisher: publisher, by: caller)
+        return IATIFile(xml: IATIActivityWriter.write(activities), activities: activities.count)
+    }
+
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        IATIFile(xml: IATIActivityWriter.write([try await service.iatiActivity(exchange: id, publisher: publisher, by: caller)]), activities: 1)
+    }
+
+    func exportPayments(execution: CalendarDay?, deliver: (PaymentsDelivery) async throws -> Void) async throws -> PaymentsDelivery? {
+        try await service.exportPayments(execution: execution, by: caller) { exported in try await deliver(Self.delivery(exported)) }.map(Self.delivery)
+    }
+
+    private static func delivery(_ exported: PaymentExport.Exported) -> PaymentsDelivery {
+        PaymentsDelivery(messageID: exported.batch.messageID, payments: exported.batch.payments.count,
+                         controlSum: PaymentBatch.controlSum(exported.batch.payments.map(\.amount)), xml: exported.xml,
+                         redelivered: exported.redelivered, stillPending: exported.stillPending, deliveredBeforeWrite: false)
+    }
+
+    func reconcile(_ report: Pain002Reader.Report, data: Data) async throws -> [PaymentChangeJSON] {
+        try await service.reconcile(report, by: caller).map(PaymentChangeJSON.init)
+    }
+
+    func paymentFiles(state: PaymentFile.State?) async throws -> [PaymentFileJSON] {
+        try await service.paymentFiles(state: state, by: caller).map(PaymentFileJSON.init)
+    }
+
+    func paymentFile(_ messageID: String) async throws -> StoredPaymentFile {
+        let (file, xml) = try await service.paymentFile(messageID, by: caller)
+        return StoredPaymentFile(messageID: file.messageID, state: file.state.rawValue, payments: file.payments, controlSum: file.controlSum, xml: xml)
+    }
 }

@@ -49,7 +49,24 @@ protocol PeopleActions: Sendable {
     func disburse(grant text: String, instalment: Int, beneficiary: String, account: BankAccount, reference: String?,
                   key: String?) async throws -> Disbursed
     func payments(status: PaymentInstruction.Status?) async throws -> [PaymentJSON]
+    /// The pending payments' pain.001 file (or the one stored and never delivered), handed to
+    /// `deliver` to write; `nil` when there is nothing to deliver.
+    func exportPayments(execution: CalendarDay?, deliver: (PaymentsDelivery) async throws -> Void) async throws -> PaymentsDelivery?
+    /// Applies a bank's pain.002 status report (`data`, already read by ``Pain002Reader``), all or nothing.
+    func reconcile(_ report: Pain002Reader.Report, data: Data) async throws -> [PaymentChangeJSON]
+    func paymentFiles(state: PaymentFile.State?) async throws -> [PaymentFileJSON]
+    /// One stored file, exactly as delivered; fetching it records no delivery.
+    func paymentFile(_ messageID: String) async throws -> StoredPaymentFile
     func markPayment(_ instruction: String, _ mark: Reconciler.Mark, reason: String) async throws -> PaymentChangeJSON
+
+    // The knowledge base.
+    /// `fileName` names the file in the problems found (FILE:LINE: field: message).
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback
+
+    // Files for public standards.
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile
 
     // Funds.
     func createFund(_ fund: Fund) async throws -> FundJSON
@@ -63,6 +80,34 @@ protocol PeopleActions: Sendable {
 /// The most exchanges `exchange list` shows, on the database and through a server alike.
 enum ExchangeListing {
     static let limit = 200
+}
+
+/// An IATI activity file, and how many activities it holds.
+struct IATIFile: Sendable {
+    var xml: String
+    var activities: Int
+}
+
+/// A pain.001 file to deliver, as the export made it.
+struct PaymentsDelivery: Sendable {
+    var messageID: String
+    var payments: Int
+    var controlSum: String
+    var xml: String
+    var redelivered: Bool
+    var stillPending: Int
+    /// Whether the file counts as delivered before `deliver` writes it: through a server the
+    /// answer is the delivery (fetch it again with GET /payments/files/{message_id}).
+    var deliveredBeforeWrite: Bool
+}
+
+/// A stored pain.001 file and what `payments file` says of it.
+struct StoredPaymentFile: Sendable {
+    var messageID: String
+    var state: String
+    var payments: Int
+    var controlSum: String
+    var xml: String
 }
 
 /// A disbursement's instruction, and whether it was there already (a retry or the same key).

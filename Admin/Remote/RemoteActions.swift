@@ -212,4 +212,68 @@ struct RemoteActions: PeopleActions {
         try await api.post("funds/\(ServerAddress.segment(id))/contributions",
                            json: NewContribution(donor: donor, amount: amount, receivedOn: day.description, reference: reference))
     }
+
+    func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount {
+        let type = format == .csv ? "text/csv" : "application/json"
+        let answer = try await api.send(.POST, "experiences/imports", body: data, headers: [("Content-Type", type)])
+        return try api.decode(ExperienceStore.WriteCount.self, answer)
+    }
+
+    private struct FeedbackBody: Encodable { var exchange: String; var useful: Bool; var comment: String? }
+
+    func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback {
+        try await api.post("experiences/\(experience)/feedback",
+                           json: FeedbackBody(exchange: exchange.uuidString.lowercased(), useful: useful, comment: comment))
+    }
+
+    private func iati(_ path: String, _ publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        let query = [("reporting_org", publisher.ref), ("reporting_org_type", publisher.type), ("reporting_org_name", publisher.name)]
+        let answer = try await api.send(.GET, path, query: query as [(String, String?)])
+        guard let xml = String(data: answer.body, encoding: .utf8), let count = answer.headers.first(name: "Meridian-Activities").flatMap(Int.init) else {
+            throw ServiceError(.failure, "the server at \(api.server) answered an IATI file this meridian cannot read; use a meridian of the server's version")
+        }
+        return IATIFile(xml: xml, activities: count)
+    }
+
+    func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        try await iati("funds/\(ServerAddress.segment(id))/iati", publisher)
+    }
+
+    func iati(exchange id: UUID, publisher: IATIActivity.Organisation) async throws -> IATIFile {
+        try await iati(exchangePath(id, "iati"), publisher)
+    }
+
+    func exportPayments(execution: CalendarDay?, deliver: (PaymentsDelivery) async throws -> Void) async throws -> PaymentsDelivery? {
+        let answer = try await api.send(.POST, "payments/exports", query: [("execution_date", execution?.description)], body: Data())
+        guard answer.status != 204 else { return nil }
+        let header = { (name: String) in answer.headers.first(name: name) }
+        guard let xml = String(data: answer.body, encoding: .utf8), let messageID = header("Meridian-Message-Id"),
+              let payments = header("Meridian-Payments").flatMap(Int.init), let controlSum = header("Meridian-Control-Sum"),
+              let stillPending = header("Meridian-Still-Pending").flatMap(Int.init) else {
+            throw ServiceError(.failure, "the server at \(api.server) answered a payment file this meridian cannot read; use a meridian of the server's version")
+        }
+        let delivery = PaymentsDelivery(messageID: messageID, payments: payments, controlSum: controlSum, xml: xml,
+                                        redelivered: header("Meridian-Redelivered") == "true", stillPending: stillPending, deliveredBeforeWrite: true)
+        try await deliver(delivery)
+        return delivery
+    }
+
+    func reconcile(_ report: Pain002Reader.Report, data: Data) async throws -> [PaymentChangeJSON] {
+        let answer = try await api.send(.POST, "payments/reconciliations", body: data, headers: [("Content-Type", "application/xml")])
+        return try api.decode([PaymentChangeJSON].self, answer)
+    }
+
+    func paymentFiles(state: PaymentFile.State?) async throws -> [PaymentFileJSON] {
+        try await api.get("payments/files", query: [("state", state?.rawValue)])
+    }
+
+    func paymentFile(_ messageID: String) async throws -> StoredPaymentFile {
+        let answer = try await api.send(.GET, "payments/files/\(ServerAddress.segment(messageID))")
+        let header = { (name: String) in answer.headers.first(name: name) }
+        guard let xml = String(data: answer.body, encoding: .utf8), let id = header("Meridian-Message-Id"), let state = header("Meridian-File-State"),
+              let payments = header("Meridian-Payments").flatMap(Int.init), let controlSum = header("Meridian-Control-Sum") else {
+            throw ServiceError(.failure, "the server at \(api.server) answered a payment file this meridian cannot read; use a meridian of the server's version")
+        }
+        return StoredPaymentFile(messageID: id, state: state, payments: payments, controlSum: controlSum, xml: xml)
+    }
 }

@@ -12,9 +12,13 @@ enum RemoteCommands {
         "exchange matches", "exchange select-partner", "exchange confirm", "exchange decline", "exchange plan import",
         "exchange plan show", "exchange plan submit", "exchange report submit", "exchange review",
         "grant list", "grant show", "grant fund", "grant approve", "grant reject", "disburse",
-        "payments list", "payments mark",
+        "payments list", "payments mark", "payments export", "payments reconcile", "payments files", "payments file",
         "fund create", "fund list", "fund show", "fund contribute", "fund statement",
+        "kb list", "kb show", "kb search", "kb import", "kb feedback", "export iati",
     ]
+
+    /// Commands that read only what ships with meridian: the same wherever MERIDIAN_SERVER points.
+    static let offline: Set<String> = ["kb countries"]
 
     /// Operator commands, and those that touch no database: MERIDIAN_SERVER does not concern them.
     static let local: Set<String> = ["db", "serve", "worker", "workflow", "queue", "audit", "demo", "bench", "logout"]
@@ -22,7 +26,7 @@ enum RemoteCommands {
     /// Refuses, when MERIDIAN_SERVER is set, a command (by its path, `fund verify`) that is
     /// neither remote nor an operator's.
     static func check(commandPath path: String) throws {
-        guard !path.isEmpty, !remote.contains(path), !local.contains(String(path.split(separator: " ")[0])) else { return }
+        guard !path.isEmpty, !remote.contains(path), !offline.contains(path), !local.contains(String(path.split(separator: " ")[0])) else { return }
         try refuseIfServerConfigured(path)
     }
 

@@ -23,6 +23,21 @@ enum ServiceSession {
         return try await runLocally(options.database) { service, caller in try await body(LocalActions(service: service, caller: caller)) }
     }
 
+    /// Runs `body` with the knowledge base's public reads: through the server when one is
+    /// configured (with the token if there is one), else on the database; no token needed.
+    static func knowledge<Result: Sendable>(_ options: ServiceOptions, _ body: (any KnowledgeReads) async throws -> Result) async throws -> Result {
+        if let server = try options.serverAddress() {
+            let configured = try ActingUser.configuredToken()
+            do {
+                return try await APIClient.with(server, token: configured?.token) { client in try await body(RemoteKnowledgeReads(api: client)) }
+            } catch let error as ServiceError where error.kind == .unauthenticated {
+                if let configured { throw ActingUser.refused(configured.source, error) }
+                throw error
+            }
+        }
+        return try await runAsOperator(options.database) { service in try await body(LocalKnowledgeReads(service: service)) }
+    }
+
     /// Runs `body` as the user whose token MERIDIAN_TOKEN (or `meridian login`) supplies; exit
     /// status 77 before anything is touched when there is none or it is refused. Refused when
     /// MERIDIAN_SERVER is set: the command has no way through the server yet.

@@ -82,6 +82,11 @@ struct RemoteCLITests {
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// An IATI file without the times it and its activities were written.
+    static func timeless(_ xml: String) -> String {
+        xml.replacing(/(generated|last-updated)-datetime="[^"]*"/, with: "datetime")
+    }
+
     static func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
@@ -169,6 +174,18 @@ struct RemoteCLITests {
                 try await session.wait(id, until: "match-review")
                 try await session.same(["exchange", "matches", id], as: "amani")
                 try await session.same(["exchange", "matches", id, "--json"], as: "pm")
+                // The official's word on a matched experience, through the server; read back both ways.
+                let matched = try await session.ok(["exchange", "matches", id, "--json"], as: "amani", .local)
+                let experience = try #require(matched.firstMatch(of: /"experience_id" : (\d+)/).map { String($0.1) })
+                try await session.same(["kb", "feedback", experience, "--exchange", id, "--useful"], as: "claire", status: nil)
+                try await session.same(["kb", "feedback", experience, "--exchange", id, "--useful", "--not-useful"], as: "amani", status: 64)
+                try await session.same(["kb", "feedback", "999999", "--exchange", id, "--useful"], as: "amani", status: nil)
+                #expect(try await session.ok(["kb", "feedback", experience, "--exchange", id, "--useful", "--comment", "Fits our commission"],
+                                             as: "amani", .remote) == "experience \(experience): recorded useful from amani for exchange \(id)\n")
+                try await session.same(["kb", "show", experience], as: "pm")
+                try await session.same(["kb", "show", experience, "--json"], as: nil)
+                try await session.same(["kb", "feedback", experience, "--exchange", id, "--not-useful", "--json"], as: "amani")
+                try await session.same(["kb", "show", experience], as: "amani")
                 #expect(try await session.ok(["approve", id], as: "pm", .remote) == "exchange \(id): approve-matches; match-review → partner-selection\n")
                 #expect(try await session.ok(["exchange", "select-partner", id, "RWA"], as: "amani", .remote)
                     == "exchange \(id): RWA chosen; now in partner-confirmation\n")
@@ -224,15 +241,67 @@ struct RemoteCLITests {
                 try await session.same(["fund", "show", "rapid", "--json"], as: "finn")
                 try await session.same(["fund", "statement", "rapid", "--as-of", "2026-12-31"], as: "finn")
 
+                // The fund's and the exchange's IATI files, through the server as on the database (but for the time they were written).
+                for (arguments, user) in [(["export", "iati", "--fund", "rapid"], "finn"), (["export", "iati", "--exchange", id], "amani"),
+                                          (["export", "iati", "--fund", "rapid", "--reporting-org", "XM-DAC-41114", "--reporting-org-name", "KEF"], "pm")] {
+                    let local = try await session.run(arguments, as: user, .local), remote = try await session.run(arguments, as: user, .remote)
+                    #expect(local.status == 0 && remote.status == 0, "\(arguments): \(local.standardError) \(remote.standardError)")
+                    #expect(local.standardOutput.contains("<iati-activities") && Self.timeless(remote.standardOutput) == Self.timeless(local.standardOutput),
+                            "\(arguments):\nlocal:\n\(local.standardOutput)\nremote:\n\(remote.standardOutput)")
+                }
+                let iati = try Self.temporaryFile("iati.xml", "")
+                let written = try await session.same(["export", "iati", "--fund", "rapid", "--output", iati], as: "finn")
+                #expect(written == "wrote \(iati): 2 activities\n")
+                try await session.same(["export", "iati", "--fund", "rapid"], as: "amani", status: 77)
+                try await session.same(["export", "iati", "--fund", "nowhere"], as: "finn", status: 66)
+                try await session.same(["export", "iati", "--exchange", "0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10"], as: "amani", status: 66)
+
                 // The bank's answer marked by hand through the server (export stays on the database), by a second officer.
                 let payments = try await session.ok(["payments", "list", "--json"], as: "finn", .remote)
                 let rows = try #require(try JSONSerialization.jsonObject(with: Data(payments.utf8)) as? [[String: Any]])
                 let endToEnd = try #require(rows.first?["end_to_end_id"] as? String)
-                try await session.ok(["payments", "export", "--output", try Self.temporaryFile("pain001.xml", "")], as: "finn", .local)
+                // The pain.001 file through the server: the answer is the delivery, the same file as stored.
+                try await session.same(["payments", "export"], as: "amani", status: 77)
+                let pain001 = try Self.temporaryFile("pain001.xml", "")
+                let exported = try await session.ok(["payments", "export", "--output", pain001], as: "finn", .remote)
+                let files = try #require(try JSONSerialization.jsonObject(with: Data(try await session.ok(["payments", "files", "--json"], as: "finn", .local).utf8))
+                    as? [[String: Any]])
+                let message = try #require(files.first?["message_id"] as? String), controlSum = try #require(files.first?["control_sum"] as? String)
+                #expect(exported == "wrote \(pain001): message \(message), 1 payment(s), control sum \(controlSum)\n")
+                #expect(try String(contentsOfFile: pain001, encoding: .utf8) == (try await session.ok(["payments", "file", message], as: "finn", .local)))
+                try await session.same(["payments", "files"], as: "finn")
+                try await session.same(["payments", "files", "--state", "delivered", "--json"], as: "fiona")
+                try await session.same(["payments", "files", "--state", "prepared"], as: "finn")
+                try await session.same(["payments", "files"], as: "pm", status: 77)
+                try await session.same(["payments", "file", message], as: "fiona")
+                let copy = try Self.temporaryFile("copy.xml", "")
+                #expect(try await session.same(["payments", "file", message, "--output", copy], as: "finn")
+                    == "wrote \(copy): message \(message) (delivered), 1 payment(s), control sum \(controlSum)\n")
+                try await session.same(["payments", "file", "MER-NONE"], as: "finn", status: 66)
+                try await session.same(["payments", "export"], as: "finn")
+                try await session.same(["payments", "export", "--format", "pain.008"], as: "finn", status: 64)
                 try await session.same(["payments", "mark", endToEnd, "paid", "--reason", "the bank called"], as: "finn", status: 77)
                 #expect(try await session.ok(["payments", "mark", endToEnd, "paid", "--reason", "bank statement of the day"], as: "fiona", .remote)
                     .contains(endToEnd))
                 try await session.wait(id, until: "implementation")
+                // The bank's status report, both ways: a known payment already paid changes nothing; an unknown one refuses the file.
+                func report(_ endToEnd: String) throws -> String {
+                    try Self.temporaryFile("pain002.xml", """
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+                        <GrpHdr><MsgId>BANK-1</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
+                        <OrgnlGrpInfAndSts><OrgnlMsgId>\(message)</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+                        <OrgnlPmtInfAndSts><OrgnlPmtInfId>\(message)-1</OrgnlPmtInfId>
+                        <TxInfAndSts><OrgnlEndToEndId>\(endToEnd)</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+                        </OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>
+                        """)
+                }
+                let accepted = try report(endToEnd)
+                try await session.same(["payments", "reconcile", accepted], as: "finn")
+                try await session.same(["payments", "reconcile", accepted, "--json"], as: "fiona")
+                try await session.same(["payments", "reconcile", accepted], as: "amani", status: 77)
+                try await session.same(["payments", "reconcile", try report("M0000000000000000000000000000000")], as: "finn", status: 66)
+                try await session.same(["payments", "reconcile", "/nonexistent/pain002.xml"], as: "finn", status: 66)
 
                 // The results report and its review through the server.
                 let report = try Self.temporaryFile("report.json", """
@@ -256,6 +325,46 @@ struct RemoteCLITests {
                 try await session.same(["exchange", "show", id, "--json"], as: "amani")
                 try await session.same(["portfolio"], as: "pm")
                 try await session.same(["portfolio", "--json"], as: "amani")
+            }
+        }
+    }
+
+    @Test("the knowledge base through the server: the same lists, searches, experiences and imports, with or without a token")
+    func knowledgeBase() async throws {
+        try await TestDatabase.withFresh { database in
+            try await ServeProcess.with(databaseURL: database.url, workers: false) { server in
+                let session = try await setUp(database, server)
+                try await session.same(["kb", "list"], as: "amani")
+                try await session.same(["kb", "list"], as: nil)
+                try await session.same(["kb", "list", "--country", "rwa"], as: "pm")
+                try await session.same(["kb", "list", "--sector", "demobilisation-reintegration", "--json"], as: nil)
+                try await session.same(["kb", "list", "--sector", "nonsense"], as: nil, status: 64)
+                try await session.same(["kb", "search", "demobilised combatants reintegration"], as: "amani")
+                try await session.same(["kb", "search", "land titles", "--limit", "3", "--json"], as: nil)
+                try await session.same(["kb", "search", "zzzqqq"], as: nil)
+                try await session.same(["kb", "show", "1"], as: "amani")
+                try await session.same(["kb", "show", "1", "--json"], as: nil)
+                try await session.same(["kb", "show", "999999"], as: "amani", status: 66)
+                // The bundled country table: read from meridian itself, whether a server is named or not.
+                for arguments in [["kb", "countries"], ["kb", "countries", "--language", "fr", "--json"]] {
+                    let here = try await MeridianBinary.run(arguments, environment: [:])
+                    let there = try await MeridianBinary.run(arguments, environment: ["MERIDIAN_SERVER": server.url])
+                    #expect(here.status == 0 && there.status == 0 && here.standardOutput == there.standardOutput, "\(there.standardError)")
+                }
+
+                // A curator imports through the server; an official may not; the catalogue reads the same after.
+                let catalogue = try Self.temporaryFile("experiences.json", """
+                    [{"country_code": "GHA", "country_name": "Ghana", "region": "sub-saharan-africa", "income_group": "lower-middle",
+                      "sectors": ["governance"], "programme": "Remote import test programme", "start_year": 2015,
+                      "end_year": 2019, "problem": "Budget credibility was low", "approach": "Medium-term expenditure framework",
+                      "outcomes": "Budget outturns within five per cent", "outcome_strength": 2, "sources": ["https://example.org/gha"]}]
+                    """)
+                try await session.same(["kb", "import", catalogue], as: "amani", status: 77)
+                #expect(try await session.ok(["kb", "import", catalogue], as: "ada", .remote) == "imported \(catalogue): 1 new, 0 updated\n")
+                #expect(try await session.ok(["kb", "import", catalogue, "--json"], as: "ada", .remote)
+                    == (try await session.ok(["kb", "import", catalogue, "--json"], as: "ada", .local)))
+                try await session.same(["kb", "list", "--country", "GHA"], as: nil)
+                try await session.same(["kb", "search", "expenditure framework", "--json"], as: "pm")
             }
         }
     }
@@ -323,10 +432,11 @@ struct RemoteCLITests {
     func commandsThatStayLocal() async throws {
         let environment = ["MERIDIAN_SERVER": "http://127.0.0.1:1", "MERIDIAN_TOKEN": "mrd_x",
                            "MERIDIAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"]
-        for arguments in [["payments", "export"], ["kb", "list"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
+        for arguments in [["kb", "match", "--text", "x", "--country", "COD"], ["kb", "seed"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
             let output = try await MeridianBinary.run(arguments, environment: environment)
             #expect(output.status == 64, "\(arguments): \(output.standardError)")
-            #expect(output.standardError == "meridian: error: `meridian \(arguments.joined(separator: " "))` does not work through a server yet, and MERIDIAN_SERVER is set; "
+            let path = arguments.prefix { !$0.hasPrefix("-") }.joined(separator: " ")
+            #expect(output.standardError == "meridian: error: `meridian \(path)` does not work through a server yet, and MERIDIAN_SERVER is set; "
                     + "unset it to run the command on the database itself (see docs/cli.md for the commands that go through a server)\n",
                     "\(output.standardError)")
         }

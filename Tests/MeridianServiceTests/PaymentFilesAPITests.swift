@@ -43,6 +43,8 @@ import Testing
             #expect(again.headers[HTTPField.Name("Meridian-Message-Id")!] == messageID)
             #expect(again.headers[HTTPField.Name("Meridian-Redelivered")!] == "true")
             #expect(again.headers[HTTPField.Name("Meridian-Still-Pending")!] == "0")
+            #expect(again.headers[HTTPField.Name("Meridian-Payments")!] == "1")
+            #expect(again.headers[HTTPField.Name("Meridian-Control-Sum")!] == files[0]["control_sum"] as? String)
             #expect(nothing.status == 204)
             let after = try #require(try JSONSerialization.jsonObject(with: Data(all.body.utf8)) as? [[String: Any]], "\(all.body)")
             #expect(after.count == 1 && after[0]["state"] as? String == "delivered" && after[0]["deliveries"] as? Int == 1, "\(after)")
@@ -56,6 +58,8 @@ import Testing
             }
             #expect(fetched[0].status == 200 && fetched[0].body == stored && fetched[0].headers[.contentType]?.hasPrefix("application/xml") == true)
             #expect(fetched[0].headers[HTTPField.Name("Meridian-File-State")!] == "delivered")
+            #expect(fetched[0].headers[HTTPField.Name("Meridian-Payments")!] == "1")
+            #expect(fetched[0].headers[HTTPField.Name("Meridian-Control-Sum")!] == files[0]["control_sum"] as? String)
             #expect(fetched[1].status == 404 && fetched[1].body.contains("no payment file has the message id 'MER-NONE'"), "\(fetched[1].body)")
             #expect(fetched[2].status == 400, "\(fetched[2].status) \(fetched[2].body)")
         }

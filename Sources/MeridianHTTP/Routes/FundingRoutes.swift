@@ -104,6 +104,8 @@ struct FundingRoutes {
                 HTTPField.Name("Meridian-Message-Id")!: exported.batch.messageID,
                 HTTPField.Name("Meridian-Redelivered")!: exported.redelivered ? "true" : "false",
                 HTTPField.Name("Meridian-Still-Pending")!: String(exported.stillPending),
+                HTTPField.Name("Meridian-Payments")!: String(exported.batch.payments.count),
+                HTTPField.Name("Meridian-Control-Sum")!: PaymentBatch.controlSum(exported.batch.payments.map(\.amount)),
             ])
         }
         api.get("payments/files") { request, context -> Response in
@@ -123,6 +125,8 @@ struct FundingRoutes {
             return .text(xml, contentType: "application/xml; charset=utf-8", status: .ok, headers: [
                 HTTPField.Name("Meridian-Message-Id")!: file.messageID,
                 HTTPField.Name("Meridian-File-State")!: file.state.rawValue,
+                HTTPField.Name("Meridian-Payments")!: String(file.payments),
+                HTTPField.Name("Meridian-Control-Sum")!: file.controlSum,
             ])
         }
         api.post("payments/reconciliations") { request, context -> Response in

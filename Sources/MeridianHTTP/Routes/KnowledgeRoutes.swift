@@ -30,13 +30,32 @@ struct KnowledgeRoutes {
                 throw ServiceError(.invalidArgument, "give the words to search for as ?q=")
             }
             guard text.count <= 1000 else { throw ServiceError(.invalidArgument, "a search has at most 1000 characters") }
-            return try .json(try await service.searchExperiences(text))
+            let count = try request.uri.queryParameters.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else { throw ServiceError(.invalidArgument, "limit must be 1 to 1000") }
+                return value
+            } ?? 20
+            return try .json(try await service.searchExperiences(text, limit: count))
         }
         api.get("experiences/{id}") { _, context -> Response in
             guard let text = context.parameters.get("id"), let id = Int(text) else {
                 throw ServiceError(.notFound, "no experience has the id \(context.parameters.get("id") ?? "")")
             }
             return try .json(try await service.experience(id))
+        }
+        // What officials said of an experience (`kb show`), and an official's word on one her exchange was matched with.
+        api.get("experiences/{id}/feedback") { _, context -> Response in
+            let id = try Self.experienceID(context)
+            _ = try await service.experience(id)
+            return try .json(try await service.feedback(on: id))
+        }
+        api.post("experiences/{id}/feedback") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let id = try Self.experienceID(context)
+            let body = try await JSONBody.decode(FeedbackBody.self, from: request, fields: ["exchange", "useful", "comment"], limit: limit)
+            guard let exchange = UUID(uuidString: body.exchange) else {
+                throw ServiceError(.invalidArgument, "'\(body.exchange)' is not an exchange id; give the UUID that `meridian exchange list` shows")
+            }
+            return try .json(try await service.giveFeedback(experience: id, exchange: exchange, useful: body.useful, comment: body.comment, by: caller))
         }
         api.post("experiences/imports") { request, context -> Response in
             let caller = try context.requireCaller()
@@ -50,5 +69,19 @@ struct KnowledgeRoutes {
             let data = try await JSONBody.bytes(of: request, limit: limit)
             return try .json(try await service.importExperiences(data, fileName: "the uploaded catalogue", format: format, by: caller))
         }
+    }
+
+    /// An official's feedback on an experience: `{"exchange": UUID, "useful": Bool, "comment": String?}`.
+    struct FeedbackBody: Decodable {
+        var exchange: String
+        var useful: Bool
+        var comment: String?
+    }
+
+    static func experienceID(_ context: MeridianRequestContext) throws -> Int {
+        guard let text = context.parameters.get("id"), let id = Int(text) else {
+            throw ServiceError(.notFound, "no experience has the id \(context.parameters.get("id") ?? "")")
+        }
+        return id
     }
 }

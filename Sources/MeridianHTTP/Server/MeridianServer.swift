@@ -32,6 +32,7 @@ public enum MeridianServer {
         ExchangeRoutes(service: service, limit: limit).add(to: api)
         FundingRoutes(service: service, limit: limit).add(to: api)
         KnowledgeRoutes(service: service, limit: limit).add(to: api)
+        ExportRoutes(service: service).add(to: api)
         EngineRoutes(service: service, limit: limit).add(to: api)
         IdentityRoutes(service: service, limit: limit).add(to: api)
         try WebPages(service: service, secureCookies: configuration.secureCookies).add(to: router)

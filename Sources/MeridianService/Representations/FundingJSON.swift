@@ -223,8 +223,8 @@ public struct ContributionJSON: Codable, Sendable, Equatable {
 }
 
 /// A stored pain.001 file, without its bytes (`payments files`, `GET /payments/files`).
-public struct PaymentFileJSON: Encodable {
-    public var messageId: String
+public struct PaymentFileJSON: Codable, Sendable {
+    public var messageID: String
     public var format: String
     public var state: String
     public var funds: [String]
@@ -237,7 +237,7 @@ public struct PaymentFileJSON: Encodable {
     public var deliveries: Int
 
     public init(_ file: PaymentFile) {
-        messageId = file.messageID
+        messageID = file.messageID
         format = file.format
         state = file.state.rawValue
         funds = file.fundIDs
