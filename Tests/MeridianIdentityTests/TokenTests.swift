@@ -33,6 +33,21 @@ struct TokenTests {
         }
     }
 
+    /// Every request of a client authenticates with one token: writing its row each time made
+    /// them all queue on that row's lock. The time of use is kept to the minute instead.
+    @Test("the time of use is written at most once a minute")
+    func timeOfUseToTheMinute() async throws {
+        try await withIdentity { store, _ in
+            _ = try await store.addUser(handle: "lucia", name: "Lucía", roles: [.programManager], country: nil)
+            let issued = try await store.createToken(for: "lucia", label: nil, expiresAt: nil)
+            _ = try await store.authenticate(token: issued.secret)
+            let first = try #require(try await store.tokens(for: "lucia").first?.lastUsedAt)
+            try await Task.sleep(for: .milliseconds(20))
+            for _ in 0..<3 { _ = try await store.authenticate(token: issued.secret) }
+            #expect(try await store.tokens(for: "lucia").first?.lastUsedAt == first)
+        }
+    }
+
     @Test("unknown and malformed tokens are refused")
     func unknownTokens() async throws {
         try await withIdentity { store, _ in
