@@ -33,6 +33,8 @@ import HTTPTypes
             "exchange timeline": .get("\(e)/timeline"),
             "exchange matches": .get("\(e)/matches"),
             "exchange plans": .get("\(e)/plans"),
+            "exchange's IATI activity": .get("\(e)/iati"),
+            "fund's IATI file": .get("/api/v1/funds/rapid/iati"),
             "instance of an exchange": .get("/api/v1/instances/\(f.exchange.uuidString.lowercased())"),
             "history of an exchange": .get("/api/v1/instances/\(f.exchange.uuidString.lowercased())/history"),
             "show the grant": .get(g),
