@@ -41,7 +41,7 @@ struct DisburseCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        guard let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic) else {
+        guard let account = try BankAccount.given(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic, names: .options) else {
             throw CLIFailure("give the beneficiary's account: --iban, or --account-number with --bank-code", status: .usage)
         }
         let result = try await ServiceSession.actions(database) { actions in

@@ -76,7 +76,7 @@ struct FundCreate: AsyncParsableCommand {
     func run() async throws {
         let currency = try Currency.named(currency.uppercased())
         let max = try maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) }
-        let account = try FundingArguments.account(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic)
+        let account = try BankAccount.given(iban: iban, number: accountNumber, bankCode: bankCode, bic: bic, names: .options)
         let fund = Fund(id: id, name: name, currency: currency, donors: donors, maxGrant: max, account: account, mandate: try mandate(),
                         allowsSelfConfirmation: allowSelfConfirmation, createdBy: "")
         _ = try await ServiceSession.actions(database) { actions in try await actions.createFund(fund) }
@@ -231,19 +231,6 @@ struct FundStatementCommand: AsyncParsableCommand {
             print(Table.render(["GRANT", "AMOUNT", "STATUS", "FUND NAMED"], grants.map {
                 [String($0.id.uuidString.lowercased().prefix(8)), $0.amount.description, $0.status, $0.fundChoice?.description ?? "-"]
             }))
-        }
-    }
-}
-
-/// Argument helpers shared by the funding commands.
-enum FundingArguments {
-    static func account(iban: String?, number: String?, bankCode: String?, bic: String?) throws -> BankAccount? {
-        switch (iban, number, bankCode) {
-        case (nil, nil, nil): return nil
-        case (let iban?, nil, nil): return try BankAccount.iban(iban, bic: bic)
-        case (nil, let number?, let code?): return try BankAccount.local(number: number, bankCode: code, bic: bic)
-        default:
-            throw CLIFailure("give either --iban, or --account-number with --bank-code", status: .usage)
         }
     }
 }

@@ -44,50 +44,20 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The external database URL, if one is configured.
-    var externalURL: String? {
-        if let databaseURL { return databaseURL }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["MERIDIAN_DATABASE_URL"], !fromEnvironment.isEmpty {
-            return fromEnvironment
-        }
-        return nil
-    }
+    var externalURL: String? { ConfiguredDatabase.externalURL(databaseURL) }
 
     /// The embedded cluster these options point at (whether or not it exists yet).
     func embeddedCluster(database fallback: String? = nil) throws -> EmbeddedCluster {
-        var configuration = EmbeddedCluster.Configuration.default()
-        if let dataDirectory { configuration.directory = dataDirectory }
-        if let name = privateDatabase ?? fallback { configuration.database = name }
-        return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate(
-            majorVersion: EmbeddedCluster.majorVersion(ofClusterIn: configuration.directory)
-        ))
+        try ConfiguredDatabase.embeddedCluster(dataDirectory: dataDirectory, database: privateDatabase ?? fallback)
     }
 
-    /// Connection settings for the configured database, starting the embedded cluster
-    /// (and bringing its schema up to date) when no external one is configured.
-    ///
-    /// An external database is never migrated implicitly: when its schema is behind, the
-    /// command stops and says to run `meridian db migrate`.
+    /// Connection settings for the configured database (see `ConfiguredDatabase.connect`),
+    /// with the environment's limits.
     /// - Parameter privateDefault: the private cluster's database when `--database` does not
     ///   name one (the demo keeps to `meridian_demo`); `nil` for Meridian's own.
     func connect(privateDefault: String? = nil) async throws -> ConnectionSettings {
-        let logger = self.logger
-        if let url = externalURL {
-            let settings = try Self.limited(try ConnectionSettings(url: url))
-            let pending = try await Migrator.bundled().pending(settings, logger: logger)
-            guard pending.isEmpty else {
-                throw DatabaseError(
-                    .migrationsPending,
-                    "the database at \(settings.url) lacks \(pending.count) migration(s), starting with \(pending[0].fileName)",
-                    hint: "run `meridian db migrate` against it first"
-                )
-            }
-            return settings
-        }
-        let cluster = try embeddedCluster(database: privateDefault)
-        try await cluster.start(logger: logger)
-        let settings = try Self.limited(cluster.connection)
-        try await Migrator.bundled().migrate(settings, logger: logger)
-        return settings
+        try await ConfiguredDatabase.connect(url: databaseURL, dataDirectory: dataDirectory, database: privateDatabase ?? privateDefault,
+                                             logger: logger, limits: Self.limited)
     }
 
     /// The statement limit when MERIDIAN_STATEMENT_TIMEOUT says none: five minutes, far above

@@ -72,7 +72,7 @@ struct FundingRoutes {
             let body = try await JSONBody.decode(Disbursement.self, from: request, fields: [
                 "instalment", "beneficiary", "iban", "account_number", "bank_code", "bic", "reference",
             ], limit: limit)
-            guard let account = try Self.account(iban: body.iban, number: body.accountNumber, bankCode: body.bankCode, bic: body.bic) else {
+            guard let account = try BankAccount.given(iban: body.iban, number: body.accountNumber, bankCode: body.bankCode, bic: body.bic, names: .fields) else {
                 throw ServiceError(.invalidData, "give the beneficiary's account: iban, or account_number with bank_code")
             }
             let result = try await service.disburse(grant: context.parameters.get("id") ?? "", instalment: body.instalment ?? 1,
@@ -166,7 +166,7 @@ struct FundingRoutes {
             let currency = try Currency.named(body.currency.uppercased())
             let fund = Fund(id: body.id, name: body.name, currency: currency, donors: body.donors ?? [],
                             maxGrant: try body.maxGrant.map { try MoneyParser(defaultCurrency: currency).parse($0) },
-                            account: try Self.account(iban: body.iban, number: body.accountNumber, bankCode: body.bankCode, bic: body.bic),
+                            account: try BankAccount.given(iban: body.iban, number: body.accountNumber, bankCode: body.bankCode, bic: body.bic, names: .fields),
                             mandate: FundMandate(sectors: body.mandateSectors ?? [], countries: (body.mandateCountries ?? []).map { $0.uppercased() },
                                                  instruments: body.mandateInstruments ?? [],
                                                  from: try body.mandateFrom.map { try CalendarDay($0) }, until: try body.mandateUntil.map { try CalendarDay($0) }),
@@ -192,16 +192,6 @@ struct FundingRoutes {
             let day = try body.receivedOn.map { try CalendarDay($0) } ?? CalendarDay(Date())
             let contribution = try await service.contribute(fund: id, donor: body.donor, amount: amount, receivedOn: day, reference: body.reference, by: caller)
             return try .json(ContributionJSON(contribution), status: contribution.replayed ? .ok : .created)
-        }
-    }
-
-    /// The account an IBAN or a local number with its bank code names; `nil` when none is given.
-    static func account(iban: String?, number: String?, bankCode: String?, bic: String?) throws -> BankAccount? {
-        switch (iban, number, bankCode) {
-        case (nil, nil, nil): return nil
-        case (let iban?, nil, nil): return try BankAccount.iban(iban, bic: bic)
-        case (nil, let number?, let code?): return try BankAccount.local(number: number, bankCode: code, bic: bic)
-        default: throw ServiceError(.invalidData, "give either iban, or account_number with bank_code")
         }
     }
 }

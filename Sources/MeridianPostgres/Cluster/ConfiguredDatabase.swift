@@ -15,10 +15,11 @@ public enum ConfiguredDatabase {
     }
 
     /// The embedded cluster in `dataDirectory` (default: `MERIDIAN_DATA_DIR` or the user's
-    /// folder), whether or not it exists yet.
-    public static func embeddedCluster(dataDirectory: String?) throws -> EmbeddedCluster {
+    /// folder), its database `database` (default: `meridian`), whether or not it exists yet.
+    public static func embeddedCluster(dataDirectory: String?, database: String? = nil) throws -> EmbeddedCluster {
         var configuration = EmbeddedCluster.Configuration.default()
         if let dataDirectory { configuration.directory = dataDirectory }
+        if let database { configuration.database = database }
         return EmbeddedCluster(configuration: configuration, binaries: try ServerBinaries.locate(
             majorVersion: EmbeddedCluster.majorVersion(ofClusterIn: configuration.directory)
         ))
@@ -29,9 +30,16 @@ public enum ConfiguredDatabase {
     ///
     /// An external database is never migrated implicitly: when its schema is behind, this
     /// stops and says to run `meridian db migrate`.
-    public static func connect(url argument: String?, dataDirectory: String?, logger: Logger) async throws -> ConnectionSettings {
+    /// - Parameters:
+    ///   - database: the private cluster's database (default: `meridian`).
+    ///   - limits: applied to the settings before the first connection (the CLI's timeouts
+    ///     from the environment).
+    public static func connect(
+        url argument: String?, dataDirectory: String?, database: String? = nil, logger: Logger,
+        limits: (ConnectionSettings) throws -> ConnectionSettings = { $0 }
+    ) async throws -> ConnectionSettings {
         if let url = externalURL(argument) {
-            let settings = try ConnectionSettings(url: url)
+            let settings = try limits(try ConnectionSettings(url: url))
             let pending = try await Migrator.bundled().pending(settings, logger: logger)
             guard pending.isEmpty else {
                 throw DatabaseError(
@@ -42,9 +50,10 @@ public enum ConfiguredDatabase {
             }
             return settings
         }
-        let cluster = try embeddedCluster(dataDirectory: dataDirectory)
+        let cluster = try embeddedCluster(dataDirectory: dataDirectory, database: database)
         try await cluster.start(logger: logger)
-        try await Migrator.bundled().migrate(cluster.connection, logger: logger)
-        return cluster.connection
+        let settings = try limits(cluster.connection)
+        try await Migrator.bundled().migrate(settings, logger: logger)
+        return settings
     }
 }

@@ -8,18 +8,33 @@ import MeridianFunding
 /// They decode too (``ServiceJSON/decoder()``): the CLI against a server reads the API's answers
 /// into these and prints them as it prints the local ones.
 public struct MoneyJSON: Codable, Sendable, Equatable, CustomStringConvertible {
-    public var minorUnits: Int64
-    public var currency: String
+    /// The amount, in ``Money``'s one JSON form (`minor_units`, `currency`).
+    public var money: Money
+    /// The text people read (`1,250.00 USD`), as ``Money`` prints itself.
     public var text: String
 
     public init(_ money: Money) {
-        minorUnits = money.minorUnits
-        currency = money.currency.code
+        self.money = money
         text = money.description
     }
 
-    /// The text people read (`1,250.00 USD`), as ``Money`` prints itself.
+    public var minorUnits: Int64 { money.minorUnits }
+    public var currency: String { money.currency.code }
     public var description: String { text }
+
+    private enum Keys: String, CodingKey { case text }
+
+    public init(from decoder: any Decoder) throws {
+        money = try Money(from: decoder)
+        text = try decoder.container(keyedBy: Keys.self).decode(String.self, forKey: .text)
+    }
+
+    /// Money's own fields, and `text` beside them.
+    public func encode(to encoder: any Encoder) throws {
+        try money.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(text, forKey: .text)
+    }
 }
 
 public struct FundJSON: Codable, Sendable, Equatable {
