@@ -220,6 +220,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test-only: the fixtures over the domain modules (an engine, an exchange, a fund on a
+        // fresh database) that the library tests and the CLI's end-to-end tests share.
+        .target(
+            name: "MeridianDomainTestSupport",
+            dependencies: [
+                "MeridianCodes",
+                "MeridianTestSupport",
+                "MeridianPostgres",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianEngine",
+                "MeridianIdentity",
+                "MeridianFunding",
+                "MeridianExchange",
+                "MeridianShippedWorkflows",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "meridian",
             dependencies: [
@@ -282,7 +301,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeridianQueueTests",
-            dependencies: ["MeridianQueue", "MeridianTestSupport"]
+            dependencies: ["MeridianQueue", "MeridianTestSupport", "MeridianDomainTestSupport"]
         ),
         .testTarget(
             name: "MeridianEngineTests",
@@ -293,6 +312,7 @@ let package = Package(
                 "MeridianWorkflow",
                 "MeridianQueue",
                 "MeridianTestSupport",
+                "MeridianDomainTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -307,6 +327,7 @@ let package = Package(
                 "MeridianWorkflow",
                 "MeridianShippedWorkflows",
                 "MeridianTestSupport",
+                "MeridianDomainTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -326,6 +347,7 @@ let package = Package(
                 "MeridianQueue",
                 "MeridianIdentity",
                 "MeridianTestSupport",
+                "MeridianDomainTestSupport",
                 "MeridianPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -339,6 +361,7 @@ let package = Package(
                 "MeridianIdentity",
                 "MeridianPostgres",
                 "MeridianTestSupport",
+                "MeridianDomainTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -393,7 +416,17 @@ let package = Package(
             dependencies: [
                 "MeridianCodes",
                 "MeridianTestSupport",
+                "MeridianDomainTestSupport",
                 "MeridianPostgres",
+                "MeridianQueue",
+                "MeridianWorkflow",
+                "MeridianEngine",
+                "MeridianIdentity",
+                "MeridianFunding",
+                "MeridianExchange",
+                "MeridianShippedWorkflows",
+                "MeridianXML",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -89,12 +89,6 @@ struct RemoteCLITests {
 
     static func lastLine(_ text: String) -> String { text.split(separator: "\n").last.map(String.init) ?? "" }
 
-    static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("remote-\(UUID().uuidString)-\(name)").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     /// Users with tokens, the shipped workflows, the seed catalogue and a fund with money, all on the database.
     func setUp(_ database: TestDatabase, _ server: ServeProcess) async throws -> Session {
         var session = Session(database: database, server: server)
@@ -195,7 +189,7 @@ struct RemoteCLITests {
                 // The plan, imported and submitted through the server; its grant read both ways.
                 let day = ISO8601DateFormatter.string(from: Date().addingTimeInterval(40 * 86_400), timeZone: TimeZone(identifier: "UTC")!,
                                                       formatOptions: [.withFullDate])
-                let plan = try Self.temporaryFile("plan.json", """
+                let plan = try temporaryFile("plan.json", """
                     {"activities": [{"instrument": "study-visit", "title": "Reintegration centres", "start": "\(day)", "end": "\(day)",
                       "place": "Musanze, Rwanda", "participants": [{"name": "Amani", "institution": "UEPN", "country": "COD", "role": "visitor"}]}],
                      "budget": [{"category": "travel", "description": "Flights", "amount_minor": 1250000, "currency": "USD", "paid_by": "grant"},
@@ -249,7 +243,7 @@ struct RemoteCLITests {
                     #expect(local.standardOutput.contains("<iati-activities") && Self.timeless(remote.standardOutput) == Self.timeless(local.standardOutput),
                             "\(arguments):\nlocal:\n\(local.standardOutput)\nremote:\n\(remote.standardOutput)")
                 }
-                let iati = try Self.temporaryFile("iati.xml", "")
+                let iati = try temporaryFile("iati.xml", "")
                 let written = try await session.same(["export", "iati", "--fund", "rapid", "--output", iati], as: "finn")
                 #expect(written == "wrote \(iati): 2 activities\n")
                 try await session.same(["export", "iati", "--fund", "rapid"], as: "amani", status: 77)
@@ -262,7 +256,7 @@ struct RemoteCLITests {
                 let endToEnd = try #require(rows.first?["end_to_end_id"] as? String)
                 // The pain.001 file through the server: the answer is the delivery, the same file as stored.
                 try await session.same(["payments", "export"], as: "amani", status: 77)
-                let pain001 = try Self.temporaryFile("pain001.xml", "")
+                let pain001 = try temporaryFile("pain001.xml", "")
                 let exported = try await session.ok(["payments", "export", "--output", pain001], as: "finn", .remote)
                 let files = try #require(try JSONSerialization.jsonObject(with: Data(try await session.ok(["payments", "files", "--json"], as: "finn", .local).utf8))
                     as? [[String: Any]])
@@ -274,7 +268,7 @@ struct RemoteCLITests {
                 try await session.same(["payments", "files", "--state", "prepared"], as: "finn")
                 try await session.same(["payments", "files"], as: "pm", status: 77)
                 try await session.same(["payments", "file", message], as: "fiona")
-                let copy = try Self.temporaryFile("copy.xml", "")
+                let copy = try temporaryFile("copy.xml", "")
                 #expect(try await session.same(["payments", "file", message, "--output", copy], as: "finn")
                     == "wrote \(copy): message \(message) (delivered), 1 payment(s), control sum \(controlSum)\n")
                 try await session.same(["payments", "file", "MER-NONE"], as: "finn", status: 66)
@@ -286,7 +280,7 @@ struct RemoteCLITests {
                 try await session.wait(id, until: "implementation")
                 // The bank's status report, both ways: a known payment already paid changes nothing; an unknown one refuses the file.
                 func report(_ endToEnd: String) throws -> String {
-                    try Self.temporaryFile("pain002.xml", """
+                    try temporaryFile("pain002.xml", """
                         <?xml version="1.0" encoding="UTF-8"?>
                         <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
                         <GrpHdr><MsgId>BANK-1</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
@@ -304,7 +298,7 @@ struct RemoteCLITests {
                 try await session.same(["payments", "reconcile", "/nonexistent/pain002.xml"], as: "finn", status: 66)
 
                 // The results report and its review through the server.
-                let report = try Self.temporaryFile("report.json", """
+                let report = try temporaryFile("report.json", """
                     {"indicators": [{"name": "Former fighters with a livelihood", "actual": 27}],
                      "outcomes": [{"kind": "enhanced-skills", "description": "Case workers trained in community reintegration"}],
                      "lessons": ["Start with the communities."],
@@ -353,7 +347,7 @@ struct RemoteCLITests {
                 }
 
                 // A curator imports through the server; an official may not; the catalogue reads the same after.
-                let catalogue = try Self.temporaryFile("experiences.json", """
+                let catalogue = try temporaryFile("experiences.json", """
                     [{"country_code": "GHA", "country_name": "Ghana", "region": "sub-saharan-africa", "income_group": "lower-middle",
                       "sectors": ["governance"], "programme": "Remote import test programme", "start_year": 2015,
                       "end_year": 2019, "problem": "Budget credibility was low", "approach": "Medium-term expenditure framework",

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import MeridianDomainTestSupport
 import MeridianEngine
 import MeridianPostgres
 import MeridianTestSupport

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MeridianEngine
+import MeridianDomainTestSupport
 import MeridianPostgres
 import MeridianQueue
 import MeridianTestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianEngine
 import MeridianWorkflow
 import Testing

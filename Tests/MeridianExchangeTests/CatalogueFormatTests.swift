@@ -1,5 +1,7 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianExchange
+import MeridianTestSupport
 import Testing
 
 /// The catalogue format (issue 15, point 1): provenance, summaries, the JSON Schema, the

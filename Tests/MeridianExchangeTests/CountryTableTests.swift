@@ -1,4 +1,5 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianExchange
 import MeridianTestSupport
 import PostgresNIO
@@ -22,23 +23,6 @@ struct CountryTableTests {
         }
         #expect(table.countries.filter { $0.incomeGroup != nil }.count >= 200)
         for region in Region.allCases { #expect(table.countries.contains { $0.region == region }) }
-    }
-
-    @Test("a country with no experience in the catalogue matches with the table's region and income group")
-    func laosCanAsk() async throws {
-        try await TestDatabase.withFresh { database in
-            #expect(try await MeridianBinary.run(["kb", "seed", "--database-url", database.url], environment: try await KBCommandTests().curator(database)).status == 0)
-            let output = try await MeridianBinary.run([
-                "kb", "match", "--text", "water utility reform", "--country", "LAO", "--json", "--database-url", database.url,
-            ])
-            #expect(output.status == 0, "\(output.standardError)")
-            let countries = try await MeridianBinary.run(["kb", "countries", "--json"])
-            #expect(countries.status == 0)
-            let table = try #require(try JSONSerialization.jsonObject(with: Data(countries.standardOutput.utf8)) as? [String: Any])
-            #expect((table["countries"] as? [[String: Any]])?.contains { $0["alpha3"] as? String == "LAO" } == true)
-            let people = try await MeridianBinary.run(["kb", "countries", "--language", "fr"])
-            #expect(people.standardOutput.contains("LAO") && people.standardOutput.contains("economies; source:"))
-        }
     }
 
     @Test("an exchange request from a country without experiences takes its profile from the table")

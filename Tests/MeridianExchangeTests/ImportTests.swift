@@ -1,5 +1,7 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianExchange
+import MeridianTestSupport
 import Testing
 
 @Suite("kb import")

@@ -1,5 +1,6 @@
 import MeridianCodes
 import Foundation
+import MeridianDomainTestSupport
 import MeridianEngine
 import MeridianExchange
 import MeridianQueue

@@ -18,15 +18,6 @@ func withKnowledgeBase<Result: Sendable>(
     }
 }
 
-/// Writes `text` to a temporary file named `name` and returns its path.
-func temporaryFile(_ name: String, _ text: String) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-kb-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let url = directory.appendingPathComponent(name)
-    try Data(text.utf8).write(to: url)
-    return url.path
-}
-
 func count(_ client: PostgresClient, _ logger: Logger) async throws -> Int {
     for try await value in try await client.query("SELECT count(*)::int8 FROM experiences", logger: logger).decode(Int.self) {
         return value
@@ -43,5 +34,3 @@ func sample(_ code: String, _ programme: String, region: Region = .subSaharanAfr
         outcomes: "Outcomes of \(text).", outcomeStrength: strength, sources: ["https://example.org/\(code)"]
     )
 }
-
-let csvHeader = "country_code,country_name,region,income_group,sectors,programme,start_year,end_year,problem,approach,outcomes,outcome_strength,sources"

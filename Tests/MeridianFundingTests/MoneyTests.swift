@@ -1,5 +1,6 @@
 import Foundation
 import MeridianCodes
+import MeridianDomainTestSupport
 import MeridianFunding
 import PropertyBased
 import PostgresNIO

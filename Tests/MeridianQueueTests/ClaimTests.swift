@@ -1,4 +1,5 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianQueue
 import MeridianTestSupport
 import PostgresNIO

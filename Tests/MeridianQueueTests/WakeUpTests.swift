@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianDomainTestSupport
 import MeridianPostgres
 import MeridianQueue
 import MeridianTestSupport

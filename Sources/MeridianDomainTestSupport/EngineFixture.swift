@@ -8,16 +8,16 @@ import PostgresNIO
 import Testing
 
 /// A fresh migrated database, a running client and an engine over it, for one test.
-struct EngineFixture: Sendable {
-    let database: TestDatabase
-    let client: PostgresClient
-    let engine: WorkflowEngine
-    let clock: ManualClock
+public struct EngineFixture: Sendable {
+    public let database: TestDatabase
+    public let client: PostgresClient
+    public let engine: WorkflowEngine
+    public let clock: ManualClock
 
     /// The task names the test definitions use.
-    static let registry = WorkflowRegistry(tasks: ["check", "notify", "step"], guards: [])
+    public static let registry = WorkflowRegistry(tasks: ["check", "notify", "step"], guards: [])
 
-    static func with<Result: Sendable>(
+    public static func with<Result: Sendable>(
         clock: ManualClock = ManualClock(),
         _ body: (EngineFixture) async throws -> Result
     ) async throws -> Result {
@@ -34,12 +34,12 @@ struct EngineFixture: Sendable {
 
     /// Deploys the given definitions (XML text).
     @discardableResult
-    func deploy(_ sources: String...) async throws -> [DeployResult] {
+    public func deploy(_ sources: String...) async throws -> [DeployResult] {
         try await engine.deploy(sources.enumerated().map { WorkflowEngine.DefinitionFile(name: "test-\($0.offset).xml", bytes: Array($0.element.utf8)) })
     }
 
     /// Runs `sql` with the append-only triggers off, as a superuser tampering with the table would.
-    func tamper(_ sql: String) async throws {
+    public func tamper(_ sql: String) async throws {
         try await withPostgresConnection(database.settings, logger: database.logger) { connection in
             try await connection.query("SET session_replication_role = replica", logger: database.logger)
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: database.logger)
@@ -47,13 +47,13 @@ struct EngineFixture: Sendable {
     }
 
     /// The number of rows of `table` matching `condition` (a constant SQL fragment).
-    func count(_ table: String, where condition: String = "true") async throws -> Int {
+    public func count(_ table: String, where condition: String = "true") async throws -> Int {
         let rows = try await client.query("SELECT count(*) FROM \(unescaped: table) WHERE \(unescaped: condition)", logger: database.logger).collect()
         return try rows[0].decode(Int.self)
     }
 }
 
 extension WorkflowActor {
-    static func author(_ id: String = "alice") -> WorkflowActor { .person(id, roles: ["author"]) }
-    static func approver(_ id: String) -> WorkflowActor { .person(id, roles: ["approver"]) }
+    public static func author(_ id: String = "alice") -> WorkflowActor { .person(id, roles: ["author"]) }
+    public static func approver(_ id: String) -> WorkflowActor { .person(id, roles: ["approver"]) }
 }

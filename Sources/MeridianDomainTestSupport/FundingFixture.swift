@@ -14,14 +14,14 @@ import Testing
 
 /// A fresh migrated database with the shipped exchange workflow deployed and an engine that
 /// runs the funding tasks, for one test.
-struct FundingFixture: Sendable {
-    let database: TestDatabase
-    let client: PostgresClient
-    let engine: WorkflowEngine
-    var logger: Logger { database.logger }
+public struct FundingFixture: Sendable {
+    public let database: TestDatabase
+    public let client: PostgresClient
+    public let engine: WorkflowEngine
+    public var logger: Logger { database.logger }
 
     /// - Parameter clock: the engine's clock (a ``ManualClock`` lets a test move time).
-    static func with<Result: Sendable>(
+    public static func with<Result: Sendable>(
         clock: any EngineClock = SystemClock(),
         _ body: (FundingFixture) async throws -> Result
     ) async throws -> Result {
@@ -45,10 +45,10 @@ struct FundingFixture: Sendable {
         }
     }
 
-    var funds: FundStore { FundStore(client: client, logger: logger) }
+    public var funds: FundStore { FundStore(client: client, logger: logger) }
 
     /// A USD fund `id` with an IBAN account, and `contributed` minor units from one donor.
-    func fund(_ id: String = "rapid", contributed: Int64, currency: String = "USD") async throws {
+    public func fund(_ id: String = "rapid", contributed: Int64, currency: String = "USD") async throws {
         let usd = try Currency.named(currency)
         try await funds.create(Fund(id: id, name: "Rapid Response Fund", currency: usd, donors: ["Donor A"],
                                     account: try BankAccount.iban("DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX"), createdBy: "admin"))
@@ -58,15 +58,15 @@ struct FundingFixture: Sendable {
         }
     }
 
-    static let official = WorkflowActor.person("off", roles: ["official"])
-    static let manager = WorkflowActor.person("pm", roles: ["program-manager"])
-    static let partner = WorkflowActor.person("par", roles: ["partner-official"])
-    static func approver(_ id: String) -> WorkflowActor { .person(id, roles: ["fund-approver"]) }
-    static func finance(_ id: String) -> WorkflowActor { .person(id, roles: ["finance-officer"]) }
+    public static let official = WorkflowActor.person("off", roles: ["official"])
+    public static let manager = WorkflowActor.person("pm", roles: ["program-manager"])
+    public static let partner = WorkflowActor.person("par", roles: ["partner-official"])
+    public static func approver(_ id: String) -> WorkflowActor { .person(id, roles: ["fund-approver"]) }
+    public static func finance(_ id: String) -> WorkflowActor { .person(id, roles: ["finance-officer"]) }
 
     /// An exchange walked through the shipped workflow to `funding-review`, its plan asking
     /// `grant` minor units (USD) from `fund`, with `coFinancing` from the country.
-    func exchangeInFundingReview(grant: Int64, coFinancing: Int64 = 0, fund: String = "rapid", instalments: [Int64] = [100],
+    public func exchangeInFundingReview(grant: Int64, coFinancing: Int64 = 0, fund: String = "rapid", instalments: [Int64] = [100],
                                  official: WorkflowActor = FundingFixture.official, planAuthor: WorkflowActor? = nil) async throws -> UUID {
         var amounts: [String: JSONValue] = ["grant": .object(["minor_units": .integer(grant), "currency": .string("USD")])]
         if coFinancing > 0 { amounts["co_financing"] = .object(["minor_units": .integer(coFinancing), "currency": .string("USD")]) }
@@ -90,7 +90,7 @@ struct FundingFixture: Sendable {
     /// `count` exchanges whose grants fa1 approved and fo1 disbursed: their instructions are
     /// pending, ready for the next payment file.
     @discardableResult
-    func pendingPayments(count: Int, grant: Int64 = 100_050) async throws -> [PaymentInstruction] {
+    public func pendingPayments(count: Int, grant: Int64 = 100_050) async throws -> [PaymentInstruction] {
         var instructions: [PaymentInstruction] = []
         for _ in 0..<count {
             let exchange = try await exchangeInFundingReview(grant: grant)
@@ -105,21 +105,42 @@ struct FundingFixture: Sendable {
     /// The bank's confirmation marked by hand, as a second finance officer does it: the
     /// pending instructions go out in a pain.001 file first (only exported ones can be marked).
     @discardableResult
-    func markPaid(_ endToEnd: String, by officer: String = "fo2") async throws -> Reconciler.Change {
+    public func markPaid(_ endToEnd: String, by officer: String = "fo2") async throws -> Reconciler.Change {
         _ = try await PaymentExport(client: client, logger: logger).export()
         return try await Reconciler(engine: engine, logger: logger).mark(endToEnd, .paid, reason: "the bank's statement of the day", by: officer)
     }
 
-    func state(_ instance: UUID) async throws -> String {
+    /// A 1,000,000 minor-unit USD fund, one exchange's 400,000 grant approved by fa1, its
+    /// first instalment (70 %) disbursed by fo1 and marked paid: four ledger transactions.
+    public func firstInstalmentPaid() async throws {
+        try await fund(contributed: 1_000_000)
+        let exchange = try await exchangeInFundingReview(grant: 400_000, instalments: [70, 30])
+        _ = try await engine.fire(.init(instanceID: exchange, event: "approve-grant", actor: Self.approver("fa1")))
+        let first = try await Disbursements(engine: engine, logger: logger).disburse(DisbursementRequest(
+            grantID: try await grant(of: exchange).id, beneficiary: "Ministry of Water", account: try BankAccount.iban("GB82 WEST 1234 5698 7654 32"),
+            actor: Self.finance("fo1")))
+        try await markPaid(first.instruction.endToEndID)
+    }
+
+    /// A superuser switches the triggers off and adds 1.00 USD to what fund `rapid` has available.
+    public func tamperAvailableBalance() async throws {
+        try await withPostgresConnection(database.settings, logger: logger) { connection in
+            try await connection.query("SET session_replication_role = replica", logger: logger)
+            try await connection.query("UPDATE funding_balances SET balance_minor = balance_minor + 100 WHERE fund_id = 'rapid' AND account = 'available'",
+                                       logger: logger)
+        }
+    }
+
+    public func state(_ instance: UUID) async throws -> String {
         try await engine.instance(instance).state
     }
 
-    func grant(of instance: UUID) async throws -> Grant {
+    public func grant(of instance: UUID) async throws -> Grant {
         try await GrantQueries(client: client, logger: logger).find(instance.uuidString)
     }
 
     /// Balances by account as the balance rows hold them.
-    func balanceRows(_ fund: String = "rapid") async throws -> [String: Int64] {
+    public func balanceRows(_ fund: String = "rapid") async throws -> [String: Int64] {
         let rows = try await client.query("SELECT account, balance_minor FROM funding_balances WHERE fund_id = \(fund)", logger: logger).collect()
         var result: [String: Int64] = [:]
         for row in rows {
@@ -130,7 +151,7 @@ struct FundingFixture: Sendable {
     }
 
     /// Balances recomputed from the entries alone.
-    func entrySums(_ fund: String = "rapid") async throws -> [String: Int64] {
+    public func entrySums(_ fund: String = "rapid") async throws -> [String: Int64] {
         let rows = try await client.query("""
             SELECT account, sum(amount_minor)::bigint FROM funding_entries WHERE fund_id = \(fund) GROUP BY account
             """, logger: logger).collect()
@@ -143,24 +164,24 @@ struct FundingFixture: Sendable {
     }
 
     /// Ledger transactions whose entries do not sum to zero (must be none).
-    func unbalancedTransactions() async throws -> Int {
+    public func unbalancedTransactions() async throws -> Int {
         let rows = try await client.query("""
             SELECT count(*) FROM (SELECT transaction_id FROM funding_entries GROUP BY transaction_id HAVING sum(amount_minor) <> 0) unbalanced
             """, logger: logger).collect()
         return try rows[0].decode(Int.self)
     }
 
-    func statement(_ fund: String = "rapid") async throws -> FundStatement {
+    public func statement(_ fund: String = "rapid") async throws -> FundStatement {
         try await FundStatement.read(fund: fund, asOf: CalendarDay(Date().addingTimeInterval(86_400)), client: client, logger: logger)
     }
 }
 
 extension Money {
-    static func usd(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: Currency(code: "USD")!) }
+    public static func usd(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: Currency(code: "USD")!) }
 }
 
 /// A database error with the server's message, for test failures.
-struct ServerError: Error, CustomStringConvertible {
-    var text: String
-    var description: String { text }
+public struct ServerError: Error, CustomStringConvertible {
+    public var text: String
+    public var description: String { text }
 }

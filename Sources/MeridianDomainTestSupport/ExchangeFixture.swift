@@ -13,17 +13,17 @@ import MeridianFunding
 
 /// A fresh migrated database with the seed knowledge base, the shipped `knowledge-exchange`
 /// workflow deployed, an engine that runs the exchange tasks, and the exchange actions.
-struct ExchangeFixture: Sendable {
-    let database: TestDatabase
-    let client: PostgresClient
-    let engine: WorkflowEngine
-    let exchanges: Exchanges
-    let tasks: TaskHandlers
-    var logger: Logger { database.logger }
+public struct ExchangeFixture: Sendable {
+    public let database: TestDatabase
+    public let client: PostgresClient
+    public let engine: WorkflowEngine
+    public let exchanges: Exchanges
+    public let tasks: TaskHandlers
+    public var logger: Logger { database.logger }
 
     /// - Parameter funding: also run the funding module's tasks (the grant request on
     ///   `submit-plan`, the commitment on approval), as `meridian worker` does.
-    static func with<Result: Sendable>(funding: Bool = false, _ body: (ExchangeFixture) async throws -> Result) async throws -> Result {
+    public static func with<Result: Sendable>(funding: Bool = false, _ body: (ExchangeFixture) async throws -> Result) async throws -> Result {
         try await TestDatabase.withFresh { database in
             try await withPostgresClient(database.settings, logger: database.logger) { client in
                 _ = try await ExperienceImporter.store(try SeedCatalogue.experiences(), client: client, logger: database.logger)
@@ -41,19 +41,19 @@ struct ExchangeFixture: Sendable {
     }
 
     /// An engine configuration with the exchange's and funding's plugins (names and guards).
-    static func configuration(tasks: TaskHandlers = TaskHandlers()) -> WorkflowEngine.Configuration {
+    public static func configuration(tasks: TaskHandlers = TaskHandlers()) -> WorkflowEngine.Configuration {
         WorkflowEngine.Configuration(plugins: [ExchangeTasks.plugin, FundingTasks.plugin], tasks: tasks)
     }
 
     /// Runs the engine's due task jobs (not timers), as a worker would, until none is left:
     /// a task's event may enqueue further tasks. Returns the task names run, in order.
     @discardableResult
-    func runTasks() async throws -> [String] {
+    public func runTasks() async throws -> [String] {
         try await runEngineTasks(engine, client: client, logger: logger)
     }
 
     /// Claims the due task jobs without running them.
-    func claimTaskJobs() async throws -> [ClaimedJob] {
+    public func claimTaskJobs() async throws -> [ClaimedJob] {
         let store = QueueStore(logger: logger)
         let kinds = engine.jobHandlers().kinds.filter { $0.rawValue.hasPrefix("workflow-task:") }
         _ = try await store.promoteDue(queue: QueueName(WorkflowEngine.defaultQueue), on: client)
@@ -63,29 +63,29 @@ struct ExchangeFixture: Sendable {
 
     /// Fires a workflow event as `actor` (the steps another module or `instance fire` takes).
     @discardableResult
-    func fire(_ id: UUID, _ event: String, as actor: WorkflowActor, data: [String: JSONValue] = [:]) async throws -> FireOutcome {
+    public func fire(_ id: UUID, _ event: String, as actor: WorkflowActor, data: [String: JSONValue] = [:]) async throws -> FireOutcome {
         let outcome = try await engine.fire(FireRequest(instanceID: id, event: event, data: data, actor: actor))
         #expect(outcome.status == .applied, "\(event): \(outcome.message)")
         return outcome
     }
 
-    func state(_ id: UUID) async throws -> String {
+    public func state(_ id: UUID) async throws -> String {
         try await engine.instance(id).state
     }
 
-    func context(_ id: UUID) async throws -> [String: JSONValue] {
+    public func context(_ id: UUID) async throws -> [String: JSONValue] {
         try JSONDecoder().decode([String: JSONValue].self, from: Data(try await engine.instance(id).context.utf8))
     }
 
     /// The number of rows of `table` for exchange `id`.
-    func count(_ table: String, _ id: UUID) async throws -> Int {
+    public func count(_ table: String, _ id: UUID) async throws -> Int {
         let rows = try await client.query("SELECT count(*)::int8 FROM \(unescaped: table) WHERE exchange_id = \(id)", logger: logger).collect()
         return try rows[0].decode(Int.self)
     }
 
     /// Files the DDR request for COD and brings it through screening and matching to
     /// partner selection.
-    func exchangeAtPartnerSelection() async throws -> UUID {
+    public func exchangeAtPartnerSelection() async throws -> UUID {
         let id = try await exchanges.file(Fixtures.ddrRequest, by: Fixtures.codOfficial).exchangeID
         try await fire(id, "start-screening", as: Fixtures.manager)
         try await fire(id, "accept", as: Fixtures.manager)
@@ -96,7 +96,7 @@ struct ExchangeFixture: Sendable {
     }
 
     /// … and on with RWA chosen and confirmed, to planning.
-    func exchangeAtPlanning() async throws -> UUID {
+    public func exchangeAtPlanning() async throws -> UUID {
         let id = try await exchangeAtPartnerSelection()
         _ = try await exchanges.selectPartner("RWA", exchange: id, by: Fixtures.codOfficial)
         try await runTasks()
@@ -106,17 +106,17 @@ struct ExchangeFixture: Sendable {
 }
 
 /// The people, requests, plans and reports the tests use.
-enum Fixtures {
-    static let codOfficial = ExchangeActor(id: "amani", roles: ["official"], country: "COD")
-    static let rwaOfficial = ExchangeActor(id: "claire", roles: ["official"], country: "RWA")
-    static let sleOfficial = ExchangeActor(id: "foday", roles: ["official"], country: "SLE")
-    static let keOfficial = ExchangeActor(id: "wanjiru", roles: ["official"], country: "KEN")
-    static let managerActor = ExchangeActor(id: "pm", roles: ["program-manager"])
-    static let manager = WorkflowActor.person("pm", roles: ["program-manager"])
-    static let approver = WorkflowActor.person("fay", roles: ["fund-approver"])
-    static let financeOfficer = WorkflowActor.person("finn", roles: ["finance-officer"])
+public enum Fixtures {
+    public static let codOfficial = ExchangeActor(id: "amani", roles: ["official"], country: "COD")
+    public static let rwaOfficial = ExchangeActor(id: "claire", roles: ["official"], country: "RWA")
+    public static let sleOfficial = ExchangeActor(id: "foday", roles: ["official"], country: "SLE")
+    public static let keOfficial = ExchangeActor(id: "wanjiru", roles: ["official"], country: "KEN")
+    public static let managerActor = ExchangeActor(id: "pm", roles: ["program-manager"])
+    public static let manager = WorkflowActor.person("pm", roles: ["program-manager"])
+    public static let approver = WorkflowActor.person("fay", roles: ["fund-approver"])
+    public static let financeOfficer = WorkflowActor.person("finn", roles: ["finance-officer"])
 
-    static let ddrRequest = ExchangeRequest(
+    public static let ddrRequest = ExchangeRequest(
         country: "COD", countryName: "Democratic Republic of the Congo", region: .subSaharanAfrica, incomeGroup: .low,
         developmentGoal: "Lasting peace in the eastern provinces after the civil war",
         institutionalChallenge: "The national commission cannot reintegrate demobilised ex-combatants and former fighters into their communities",
@@ -126,11 +126,11 @@ enum Fixtures {
                      Indicator(name: "Days to process a case", unit: "days", baseline: 90, target: 30)])
 
     /// A day `days` from today (UTC), as plans write it.
-    static func day(_ days: Int) -> CalendarDay {
+    public static func day(_ days: Int) -> CalendarDay {
         CalendarDay(Date().addingTimeInterval(Double(days) * 86_400))
     }
 
-    static func plan(grantMinor: Int64 = 1_500_000, startIn days: Int = 60) -> VisitPlan {
+    public static func plan(grantMinor: Int64 = 1_500_000, startIn days: Int = 60) -> VisitPlan {
         VisitPlan(
             activities: [
                 .init(instrument: .videoconference, title: "Kick-off with the RDRC", start: day(days), end: day(days),
@@ -149,7 +149,7 @@ enum Fixtures {
             ])
     }
 
-    static let report = ResultsReport(
+    public static let report = ResultsReport(
         indicators: [.init(name: "Former fighters with a livelihood", actual: 31), .init(name: "Days to process a case", actual: 45)],
         outcomes: [
             .init(kind: .newKnowledge, description: "The commission learned how Rwanda runs community reintegration committees with radio outreach"),
@@ -163,7 +163,7 @@ enum Fixtures {
 /// Runs `engine`'s due task jobs (not timers), as a worker would, until none is left: a task's
 /// event may enqueue further tasks. Returns the task names run, in order.
 @discardableResult
-func runEngineTasks(_ engine: WorkflowEngine, client: PostgresClient, logger: Logger) async throws -> [String] {
+public func runEngineTasks(_ engine: WorkflowEngine, client: PostgresClient, logger: Logger) async throws -> [String] {
     let store = QueueStore(logger: logger)
     let handlers = engine.jobHandlers()
     let kinds = handlers.kinds.filter { $0.rawValue.hasPrefix("workflow-task:") }

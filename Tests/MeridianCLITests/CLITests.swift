@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MeridianDomainTestSupport
 import MeridianEngine
 import MeridianPostgres
 import MeridianTestSupport

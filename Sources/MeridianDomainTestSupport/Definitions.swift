@@ -1,8 +1,8 @@
 /// Definitions the engine tests run.
-enum Definitions {
+public enum Definitions {
     /// A review: an author submits, nine distinct approvers (not the author) approve, a check
     /// task runs, then it is done. Timers on the waiting states.
-    static func review(version: Int = 1, quorum: Int = 9, extraState: Bool = false) -> String {
+    public static func review(version: Int = 1, quorum: Int = 9, extraState: Bool = false) -> String {
         """
         <workflow xmlns="urn:meridian:workflow:1" id="review" version="\(version)" initial="draft">
           <roles><role id="author"/><role id="approver"/></roles>
@@ -38,7 +38,7 @@ enum Definitions {
     }
 
     /// A chain of `steps` states, each with one task whose result moves to the next.
-    static func chain(steps: Int = 10) -> String {
+    public static func chain(steps: Int = 10) -> String {
         var states = ""
         for index in 1...steps {
             let next = index == steps ? "finished" : "s\(index + 1)"
