@@ -103,7 +103,7 @@ struct FundingCommandTests {
             #expect(unknownFile.status == 66 && unknownFile.standardError.contains("no payment file has the message id 'MER-NONE'"), "\(unknownFile.standardError)")
             let payment = try #require(try await PaymentStore.list(client: fixture.client, logger: fixture.logger).first)
             let report = FileManager.default.temporaryDirectory.appendingPathComponent("pain002-\(UUID().uuidString).xml").path
-            try PaymentTests.pain002(original: messageID, [(payment.endToEndID, "RJCT", "AC04")]).write(toFile: report, atomically: true, encoding: .utf8)
+            try BankReports.pain002(original: messageID, [(payment.endToEndID, "RJCT", "AC04")]).write(toFile: report, atomically: true, encoding: .utf8)
             let reconciled = try await meridian(fixture, as: fo1, "payments", "reconcile", report)
             #expect(reconciled.status == 0, "\(reconciled.standardError)")
             #expect(try await fixture.state(exchange) == "disbursement")

@@ -81,7 +81,7 @@ struct PaymentTests {
             let firstGrant = try await fixture.grant(of: exchanges[0])
             let paid = try #require(payments.first { $0.grantID == firstGrant.id })
             let failed = try #require(payments.first { $0.id != paid.id })
-            let report = Self.pain002(original: exported.batch.messageID, [(paid.endToEndID, "ACSC", nil), (failed.endToEndID, "RJCT", "AC04")])
+            let report = BankReports.pain002(original: exported.batch.messageID, [(paid.endToEndID, "ACSC", nil), (failed.endToEndID, "RJCT", "AC04")])
             let reconciler = Reconciler(engine: fixture.engine, logger: fixture.logger)
             let changes = try await reconciler.apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
             #expect(changes.map(\.to).sorted { $0.rawValue < $1.rawValue } == [.failed, .paid])
@@ -113,7 +113,7 @@ struct PaymentTests {
             let exchange = try await approved(fixture, count: 1)[0]
             let instruction = try await disburse(fixture, exchange).instruction
             let exported = try #require(try await PaymentExport(client: fixture.client, logger: fixture.logger).export())
-            let report = Self.pain002(original: exported.batch.messageID, [(instruction.endToEndID, "ACSC", nil), ("MNOSUCHPAYMENT", "ACSC", nil)])
+            let report = BankReports.pain002(original: exported.batch.messageID, [(instruction.endToEndID, "ACSC", nil), ("MNOSUCHPAYMENT", "ACSC", nil)])
             let error = try await #require(throws: FundingError.self) {
                 _ = try await Reconciler(engine: fixture.engine, logger: fixture.logger).apply(try Pain002Reader.read(Array(report.utf8)), by: "fo2")
             }
@@ -164,31 +164,5 @@ struct PaymentTests {
         #expect(throws: FundingError.self) { try Pain002Reader.read(Array("<Document".utf8)) }
         let big = Array(repeating: UInt8(ascii: " "), count: 100) + Array("<x/>".utf8)
         #expect(throws: FundingError.self) { try Pain002Reader.read(big, limits: XMLLimits(maxBytes: 50)) }
-    }
-
-    /// A pain.002.001.03 report as a bank writes it.
-    static func pain002(original: String, _ transactions: [(String, String, String?)]) -> String {
-        let items = transactions.map { e2e, status, reason in
-            """
-                  <TxInfAndSts>
-                    <OrgnlEndToEndId>\(e2e)</OrgnlEndToEndId>
-                    <TxSts>\(status)</TxSts>
-                    \(reason.map { "<StsRsnInf><Rsn><Cd>\($0)</Cd></Rsn></StsRsnInf>" } ?? "")
-                  </TxInfAndSts>
-            """
-        }.joined(separator: "\n")
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">
-              <CstmrPmtStsRpt>
-                <GrpHdr><MsgId>BANK-1</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
-                <OrgnlGrpInfAndSts><OrgnlMsgId>\(original)</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId></OrgnlGrpInfAndSts>
-                <OrgnlPmtInfAndSts>
-                  <OrgnlPmtInfId>\(original)-1</OrgnlPmtInfId>
-            \(items)
-                </OrgnlPmtInfAndSts>
-              </CstmrPmtStsRpt>
-            </Document>
-            """
     }
 }

@@ -31,7 +31,7 @@ struct ReconcileSentOnlyTests {
             let unsent = try await fixture.pendingPayments(count: 1)[0]
             let before = try await TableFingerprint.take(fixture.database)
 
-            let report = PaymentTests.pain002(original: exported.batch.messageID, [(sent.endToEndID, "ACSC", nil), (unsent.endToEndID, "ACSC", nil)])
+            let report = BankReports.pain002(original: exported.batch.messageID, [(sent.endToEndID, "ACSC", nil), (unsent.endToEndID, "ACSC", nil)])
             let error = await refusal(fixture, report)
             #expect(error?.code == .conflict)
             #expect(error?.message == "the report names the payment \(unsent.endToEndID), which is pending: it was never exported in a pain.001 file, "
@@ -53,7 +53,7 @@ struct ReconcileSentOnlyTests {
             let secondFile = try #require(try await export.export()).batch.messageID
             let before = try await TableFingerprint.take(fixture.database)
 
-            let report = PaymentTests.pain002(original: secondFile, [(second.endToEndID, "ACSC", nil), (first.endToEndID, "RJCT", "AC04")])
+            let report = BankReports.pain002(original: secondFile, [(second.endToEndID, "ACSC", nil), (first.endToEndID, "RJCT", "AC04")])
             let error = await refusal(fixture, report)
             #expect(error?.code == .conflict)
             #expect(error?.message == "the report answers the file \(secondFile), but the payment \(first.endToEndID) went to the bank in the file "
@@ -61,7 +61,7 @@ struct ReconcileSentOnlyTests {
             #expect(try await TableFingerprint.take(fixture.database).changes(since: before) == [])
 
             // The right report for each file applies.
-            let right = PaymentTests.pain002(original: firstFile, [(first.endToEndID, "ACSC", nil)])
+            let right = BankReports.pain002(original: firstFile, [(first.endToEndID, "ACSC", nil)])
             let changes = try await Reconciler(engine: fixture.engine, logger: fixture.logger).apply(try Pain002Reader.read(Array(right.utf8)), by: "fo2")
             #expect(changes.map(\.to) == [.paid])
         }
