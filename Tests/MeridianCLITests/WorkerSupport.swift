@@ -4,10 +4,6 @@ import MeridianQueue
 import MeridianTestSupport
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One line of a `diagnostic.record` job's log: `start|end ID ATTEMPT TOKEN PID`.
 struct RecordedRun: Hashable {
     var event: String
@@ -56,20 +52,7 @@ func startWorker(_ database: TestDatabase, diagnostics: DiagnosticsFolder, extra
 
 /// Waits for a child to end, at most `seconds`; SIGKILLs it and records an issue if it does not.
 func waitForExit(_ child: ChildProcess, within seconds: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) async -> Int32 {
-    let result = await withTaskGroup(of: Int32?.self) { group in
-        group.addTask { await MeridianBinary.wait(for: child).status }
-        group.addTask {
-            try? await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        let first = await group.next()!
-        if first == nil {
-            child.send(SIGKILL)
-            _ = await group.next()
-        }
-        group.cancelAll()
-        return first
-    }
+    let result = await MeridianBinary.wait(for: child, atMost: .seconds(seconds))?.status
     guard let result else {
         Issue.record("the worker did not exit within \(seconds) s", sourceLocation: sourceLocation)
         return -1
