@@ -184,6 +184,10 @@ extension BadInput {
         add(65, "finn", "fund", "create", "reserve", "--name", String(repeating: "n", count: 201), "--currency", "USD")
         add(65, "finn", "fund", "create", "Reserve Fund", "--name", "Reserve", "--currency", "USD")
         add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "USD", "--max-grant", "-1 USD")
+        // An IBAN and a local account at once, or a number without its bank code (BankAccount.given).
+        add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "USD", "--iban", "DE89 3704 0044 0532 0130 00",
+            "--account-number", "12345")
+        add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "USD", "--account-number", "12345")
         add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "USD", "--max-grant", "5 EUR")
         add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "JOD", "--max-grant", "1.0001 JOD")
         add(65, "finn", "fund", "create", "reserve", "--name", "Reserve", "--currency", "JPY", "--max-grant", "1.5 JPY")
