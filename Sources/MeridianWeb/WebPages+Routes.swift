@@ -29,5 +29,6 @@ extension WebPages {
         router.post("exchanges/{id}/decline") { request, context in
             try await declinePartnership(request, id: context.parameters.get("id") ?? "", logger: context.logger)
         }
+        addPlanPages(to: router)
     }
 }

@@ -9,7 +9,11 @@ the end; your default database is never touched):
   comes back with its problems), the desk screens and approves the matches (through the JSON API,
   as the program manager), the official sees the five matches and chooses the partner, the
   partner country's official signs in and confirms; another country's official gets "not found"
-  for the exchange; the language switcher turns the pages into French.
+  for the exchange; the language switcher turns the pages into French. Then the official fills
+  the plan's form (an activity in the past comes back at its row), uploads the plan file and
+  submits it; the fund approver and the finance officer fund it and the bank pays (API); she
+  sees the grant and its payments (no bank details) and sends the results report (an invalid
+  one first).
 
 Every page is photographed at 1280 and 390 px wide into SCREENSHOTS (default
 Tests/Browser/screenshots). Exit status 0 when every check held.
@@ -17,7 +21,7 @@ Tests/Browser/screenshots). Exit status 0 when every check held.
   python3 Tests/Browser/walk.py                          # builds debug first
   MERIDIAN_BIN=.build/debug/meridian python3 Tests/Browser/walk.py
 """
-import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import datetime, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -251,6 +255,134 @@ class Walk:
         self.check("Introuvable" in b.find_element(By.TAG_NAME, "h1").text and "Lasting peace" not in self.text(),
                    "another country's exchange reads as not found (Introuvable)")
         self.shot("other-country-not-found")
+        self.sign_out()
+        self.plan_grant_and_report(exchange)
+
+    def plan_grant_and_report(self, exchange):
+        """The official fills the plan's form (an activity in the past first), uploads the plan
+        file, and submits it; the fund approver and the finance officer fund it (API); she sees
+        the grant and its payments (no bank details) and sends the results report."""
+        b = self.browser
+        print("walk: the official writes the plan")
+        self.m("fund", "create", "rapid", "--name", "Rapid Response Fund", "--currency", "USD", "--donor", "Donor A",
+               "--iban", "DE89 3704 0044 0532 0130 00", "--bic", "COBADEFFXXX", token=self.admin)
+        self.m("fund", "contribute", "rapid", "--donor", "Donor A", "--amount", "1,000,000.00 USD", "--reference", "AGR-1", token=self.admin)
+        self.m("user", "add", "fay", "--name", "Fay Approver", "--role", "fund-approver", token=self.admin)
+        self.m("user", "add", "finn", "--name", "Finn Finance", "--role", "finance-officer", token=self.admin)
+        approver = self.m("token", "create", "--user", "fay", token=self.admin)
+        finance = self.m("token", "create", "--user", "finn", token=self.admin)
+        self.sign_in(self.official)
+        Select(b.find_element(By.ID, "language-switch")).select_by_value("en")
+        self.click(b.find_element(By.CSS_SELECTOR, "form[action='/language'] button"))
+        self.go(f"/exchanges/{exchange}")
+        self.click_link("plan-link")
+        self.check("No plan has been written" in self.text(), "the plan page: no plan yet, the forms to write it")
+        self.shot("plan-empty")
+        day = lambda days: (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+        Select(b.find_element(By.ID, "a0_instrument")).select_by_value("study-visit")
+        b.find_element(By.ID, "a0_title").send_keys("Reintegration centres in Musanze")
+        self.set_value("a0_start", "2020-03-01")
+        self.set_value("a0_end", "2020-03-05")
+        b.find_element(By.ID, "a0_place").send_keys("Musanze, Rwanda")
+        for field, value in (("name", "Amani Kabila"), ("institution", "UEPN-DDRCS"), ("country", "COD"), ("role", "visitor")):
+            b.find_element(By.ID, f"a0_p0_{field}").send_keys(value)
+        Select(b.find_element(By.ID, "b0_category")).select_by_value("travel")
+        b.find_element(By.ID, "b0_description").send_keys("Flights and stay for twelve")
+        b.find_element(By.ID, "b0_amount").send_keys("20,000.00")
+        b.find_element(By.ID, "b0_currency").send_keys("USD")
+        self.click(b.find_element(By.ID, "save-plan"))
+        problems = {p.get_attribute("id") for p in b.find_elements(By.CSS_SELECTOR, "p.problem")}
+        self.check(problems == {"a0-problem"}, f"an activity in the past is shown at its row ({sorted(problems)})")
+        self.check(b.find_element(By.ID, "a0_title").get_attribute("value") == "Reintegration centres in Musanze", "the plan's input is kept")
+        self.shot("plan-problems")
+        self.set_value("a0_start", day(60))
+        self.set_value("a0_end", day(64))
+        self.click(b.find_element(By.ID, "save-plan"))
+        self.check("The plan was saved as a new version." in self.text(), "the plan is saved")
+        self.shot("plan-saved")
+
+        print("walk: the official uploads the plan file and submits it")
+        plan = {"activities": [
+                    {"instrument": "study-visit", "title": "Reintegration centres in Musanze", "start": day(60), "end": day(64),
+                     "place": "Musanze, Rwanda", "participants": [
+                         {"name": "Amani Kabila", "institution": "UEPN-DDRCS", "country": "COD", "role": "visitor"},
+                         {"name": "Claire Uwase", "institution": "RDRC", "country": "RWA", "role": "host"}]},
+                    {"instrument": "videoconference", "title": "Follow-up call", "start": day(90), "end": day(90),
+                     "link": "https://meet.example.org/ddr", "participants": [
+                         {"name": "Claire Uwase", "institution": "RDRC", "country": "RWA", "role": "expert"}]}],
+                "budget": [{"category": "travel", "description": "Flights and stay for twelve", "amount_minor": 2000000,
+                            "currency": "USD", "paid_by": "grant"},
+                           {"category": "venue", "description": "Meeting room in Goma", "amount_minor": 150000,
+                            "currency": "USD", "paid_by": "co-financing"}],
+                "instalments": [70, 30]}
+        path = os.path.join(self.work, "plan.json")
+        with open(path, "w") as out:
+            json.dump(plan, out)
+        b.find_element(By.ID, "plan-file").send_keys(path)
+        self.click(b.find_element(By.ID, "upload-plan"))
+        self.check("Follow-up call" in self.text() and "Plan version 2" in self.text(), "the uploaded plan is version 2")
+        self.shot("plan-uploaded")
+        self.click(b.find_element(By.ID, "submit-plan"))
+        self.check("The plan was submitted for funding." in self.text(), "the plan is submitted")
+        self.check(self.wait_for_state(exchange, {"funding-review"}) == "funding-review", "the exchange is in funding review")
+
+        print("walk: the grant is approved, disbursed and paid (API); the official follows it")
+        grant = self.api("GET", f"/api/v1/grants/{exchange}", self.manager)["id"]
+        self.api("POST", f"/api/v1/grants/{grant}/votes", approver, {"approve": True, "comment": "fits the mandate"})
+        self.api("POST", f"/api/v1/grants/{grant}/disbursements", finance,
+                 {"beneficiary": "Tresor Public Kinshasa", "iban": "GB82 WEST 1234 5698 7654 32"})
+        self.go(f"/exchanges/{exchange}/grant")
+        text = self.text()
+        self.check("US$20,000.00" in text and "US$14,000.00" in text and "US$6,000.00" in text, "the grant and its instalments")
+        self.check(all(secret not in b.page_source for secret in ("GB82", "WEST", "Tresor", "Kinshasa")), "no bank details on the grant page")
+        self.shot("grant-disbursed")
+        request = urllib.request.Request(BASE + "/api/v1/payments/exports", data=b"", method="POST",
+                                         headers={"Authorization": f"Bearer {finance}"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            message_id, xml = answer.headers["Meridian-Message-Id"], answer.read().decode()
+        end_to_end = re.search(r"<EndToEndId>([^<]+)</EndToEndId>", xml).group(1)
+        status = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>BANK-WALK</MsgId><CreDtTm>2026-11-29T10:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>{message_id}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>{message_id}-1</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlEndToEndId>{end_to_end}</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"""
+        request = urllib.request.Request(BASE + "/api/v1/payments/reconciliations", data=status.encode(), method="POST",
+                                         headers={"Authorization": f"Bearer {finance}", "Content-Type": "application/xml"})
+        urllib.request.urlopen(request, timeout=30).read()
+        self.check(self.wait_for_state(exchange, {"implementation"}) == "implementation", "paid: the exchange is in implementation")
+        self.go(f"/exchanges/{exchange}/grant")
+        self.check("Paid" in self.text(), "the grant page shows the first instalment paid")
+        self.shot("grant-paid")
+
+        print("walk: the official sends the results report")
+        self.go(f"/exchanges/{exchange}")
+        self.click_link("report-link")
+        b.find_element(By.ID, "actual0").send_keys("many")
+        self.click(b.find_element(By.ID, "submit-report"))
+        problems = {p.get_attribute("id") for p in b.find_elements(By.CSS_SELECTOR, "p.problem")}
+        self.check({"actual0-problem", "outcomes-problem", "lessons-problem", "feedback_requesting-problem"} <= problems,
+                   f"the invalid report shows each problem at its field ({sorted(problems)})")
+        self.check(b.find_element(By.ID, "actual0").get_attribute("value") == "many", "the report's input is kept")
+        self.shot("report-problems")
+        actual = b.find_element(By.ID, "actual0")
+        actual.clear()
+        actual.send_keys("31")
+        b.find_element(By.ID, "outcome-new-knowledge").send_keys("The commission learned how Rwanda runs community reintegration committees")
+        b.find_element(By.ID, "lessons").send_keys("Reintegration committees need a budget line of their own.")
+        b.find_element(By.ID, "feedback_requesting").send_keys("Practices we could adapt at once.")
+        b.find_element(By.ID, "feedback_partner").send_keys("Good questions sharpened our own review.")
+        self.click(b.find_element(By.ID, "submit-report"))
+        self.check("The results report was submitted" in self.text(), "the results report is submitted")
+        self.check(self.wait_for_state(exchange, {"results-review"}) == "results-review", "the exchange is in results review")
+        self.shot("report-submitted")
+
+    def set_value(self, element_id, value):
+        """Sets a date input's value as the form sends it (typing depends on the browser's locale)."""
+        self.browser.execute_script("arguments[0].value = arguments[1]", self.browser.find_element(By.ID, element_id), value)
+
+    def click_link(self, element_id):
+        self.click(self.browser.find_element(By.ID, element_id))
 
     def close(self):
         for step in (lambda: self.browser.quit(), lambda: self.server.terminate(), lambda: self.server.wait(20),

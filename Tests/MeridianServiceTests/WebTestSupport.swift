@@ -49,11 +49,12 @@ final class PageBrowser: @unchecked Sendable {
         return try await post("/sign-in", [("token", token)], csrf: form.csrf)
     }
 
-    private func send(_ method: HTTPRequest.Method, _ path: String, body: String?) async throws -> Page {
+    /// Sends `body` (a form, unless `contentType` says otherwise) with the cookies kept so far.
+    func send(_ method: HTTPRequest.Method, _ path: String, body: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> Page {
         var fields: HTTPFields = [:]
         if !cookies.isEmpty { fields[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let language { fields[.acceptLanguage] = language }
-        if body != nil { fields[.contentType] = "application/x-www-form-urlencoded" }
+        if body != nil { fields[.contentType] = contentType }
         let page = try await client.execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
             Page(status: Int(response.status.code), headers: response.headers, html: String(buffer: response.body))
         }
