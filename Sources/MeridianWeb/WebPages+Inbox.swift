@@ -56,6 +56,11 @@ extension WebPages {
                 return row
             }
             var values: [String: Any] = ["rows": rows, "hasRows": !rows.isEmpty]
+            // An item no longer (or never) in her inbox — a vote she may not cast is not offered —
+            // has its problem said above the list.
+            if let problem, !items.contains(where: { $0.id.uuidString.lowercased() == focus }) {
+                values["problem"] = messages.text("inbox_problem_\(Self.keyPart(problem))", language)
+            }
             if let outcome { values["done"] = messages.text("inbox_done_\(Self.keyPart(outcome))", language) }
             return try render("inbox", title: messages.text("inbox_title", language), values: values, visitor: visitor, back: "/inbox")
         }

@@ -86,10 +86,7 @@ extension WebPages {
         values["approach"] = experience.approach
         values["outcomes"] = experience.outcomes
         values["provenance"] = experience.provenance ?? ""
-        values["sources"] = experience.sources.map { source -> [String: Any] in
-            let isLink = source.hasPrefix("https://") || source.hasPrefix("http://")
-            return isLink ? ["link": source] : ["text": source]
-        }
+        values["sources"] = experience.sources.map(Self.source)
         values["feedback"] = feedback.map { item -> [String: Any] in
             ["useful": item.useful, "official": item.official, "at": formats.date(item.givenAt), "comment": item.comment ?? ""]
         }
@@ -136,6 +133,19 @@ extension WebPages {
         }
     }
 
+    /// A source as the page shows it: a citation, and its web address as a link when it has
+    /// one (`Author (2004). Title: https://…` — the seed writes them so).
+    static func source(_ text: String) -> [String: Any] {
+        guard let start = text.range(of: "https://") ?? text.range(of: "http://") else { return ["text": text] }
+        let address = text[start.lowerBound...].prefix { !$0.isWhitespace }
+        let before = text[..<start.lowerBound].trimmingCharacters(in: .whitespaces)
+        let after = text[address.endIndex...].trimmingCharacters(in: .whitespaces)
+        var item: [String: Any] = ["link": String(address)]
+        if !before.isEmpty { item["text"] = before.hasSuffix(":") ? String(before.dropLast()) : before }
+        if !after.isEmpty { item["after"] = after }
+        return item
+    }
+
     /// One experience as a search result: programme, country, years, and the summary in the
     /// page's language, else in English marked so (with `lang="en"`).
     func experienceRow(_ experience: Experience, language: WebLanguage) -> [String: Any] {
@@ -147,8 +157,20 @@ extension WebPages {
         if let summary = experience.summary(in: wanted) {
             row["summary"] = summary.text
             if summary.language != wanted { row["summaryInEnglish"] = true }
+        } else {
+            // No summary in the catalogue (the seed has none): the start of what was done, as
+            // the catalogue records it.
+            row["excerpt"] = Self.excerpt(experience.approach)
         }
         return row
+    }
+
+    /// The first words of `text` that fit in 240 characters, with "…" when cut.
+    static func excerpt(_ text: String, limit: Int = 240) -> String {
+        let text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard text.count > limit else { return text }
+        let head = text.prefix(limit)
+        return String(head[..<(head.lastIndex(of: " ") ?? head.endIndex)]) + " …"
     }
 
     /// An experience id from the path; anything else reads as an unknown experience (404).

@@ -22,6 +22,7 @@ import Testing
     @Test func theKnowledgeBaseIsReadableWithoutSigningIn() async throws {
         try await ServiceFixture.with { f in
             let id = try await Self.matchedExperience(f)
+            let imported = try await Self.importWithSummaries(f)
             try await f.withPages { client in
                 let visitor = PageBrowser(client)
                 let all = try await visitor.get("/knowledge")
@@ -43,7 +44,8 @@ import Testing
                 let page = try await visitor.get("/knowledge/\(id)")
                 #expect(page.status == 200)
                 #expect(PageChecks.problems(page.html) == [])
-                #expect(page.html.contains(#"<a href="https://"#))
+                // A citation with its web address: the address is a link.
+                #expect(page.html.range(of: #"<li>[^<]+: <a href="https://[^"]+" rel="noopener noreferrer">"#, options: .regularExpression) != nil)
                 // The weight and the cap of docs/knowledge-base.md, said where feedback is shown.
                 #expect(page.html.contains("adds 0.05") && page.html.contains("±0.15") && page.html.contains("weighs 0.15"))
                 #expect(!page.html.contains(#"id="give-feedback""#))
@@ -51,11 +53,35 @@ import Testing
                 let french = PageBrowser(client, language: "fr")
                 let inFrench = try await french.get("/knowledge/\(id)")
                 #expect(inFrench.html.contains("plafonné à ±0,15"))
-                #expect(inFrench.html.contains("(en anglais)") || !inFrench.html.contains(#"lang="en""#))
+                // Summaries: the page's language when the catalogue has it, else English, marked.
+                let both = try await french.get("/knowledge/\(imported[0])")
+                #expect(both.html.contains("<p>Des comités villageois arbitrent les litiges fonciers.</p>"))
+                let english = try await french.get("/knowledge/\(imported[1])")
+                #expect(english.html.contains(#"<p lang="en">Village committees settle land disputes. <span class="hint">(en anglais)</span></p>"#))
+                let listed = try await french.get("/knowledge?q=Kivu+land+committees")
+                #expect(listed.html.contains("Des comités villageois") && listed.html.contains("(en anglais)"))
                 #expect(try await visitor.get("/knowledge/999999").status == 404)
                 #expect(try await visitor.get("/knowledge/x").status == 404)
             }
         }
+    }
+
+    /// Two experiences with summaries (the seed has none): one in French and English, one in
+    /// English only. Returns their ids.
+    static func importWithSummaries(_ f: ServiceFixture) async throws -> [Int] {
+        let record = { (programme: String, summary: String) in
+            """
+            {"country_code": "UGA", "country_name": "Uganda", "region": "sub-saharan-africa", "income_group": "low", "sectors": ["land-administration"],
+             "programme": "\(programme)", "start_year": 2010, "end_year": 2015, "problem": "Land disputes in Kivu-like border districts.",
+             "approach": "Village land committees heard claims.", "outcomes": "Fewer disputes reached the courts.", "outcome_strength": 1,
+             "sources": ["Ministry report (2016)"], "summary": \(summary)}
+            """
+        }
+        let json = "[" + record("Village land committees A", #"{"en": "Village committees settle land disputes.", "fr": "Des comités villageois arbitrent les litiges fonciers."}"#)
+            + "," + record("Village land committees B", #"{"en": "Village committees settle land disputes."}"#) + "]"
+        _ = try await f.service.importExperiences(Data(json.utf8), fileName: "summaries.json", format: .json, by: try await f.caller(.programManager))
+        let all = try await f.service.experiences(country: "UGA")
+        return try ["Village land committees A", "Village land committees B"].map { name in try #require(all.first { $0.programme == name }?.id) }
     }
 
     @Test func anOfficialWhoseExchangeWasMatchedGivesFeedbackOthersAreRefused() async throws {
