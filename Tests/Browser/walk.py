@@ -25,8 +25,8 @@ import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -135,7 +135,16 @@ class Walk:
         """Clicks a submit button and waits for the next page to replace this one."""
         old = self.browser.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.browser, 30).until(expected_conditions.staleness_of(old))
+
+        def replaced(_):
+            # Chromium sometimes answers "Node with given id does not belong to the document"
+            # instead of a stale element while the next page replaces this one: both mean gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(self.browser, 30).until(replaced)
 
     def go(self, path):
         self.browser.get(BASE + path)
