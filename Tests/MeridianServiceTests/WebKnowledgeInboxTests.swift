@@ -5,7 +5,8 @@ import MeridianExchange
 import MeridianIdentity
 import MeridianService
 import MeridianShippedWorkflows
-import MeridianWeb
+@testable import MeridianWeb
+import MeridianWorkflow
 import Testing
 
 /// The public knowledge base with the officials' feedback, the staff inbox, and the status bar
@@ -266,6 +267,22 @@ import Testing
             text = text.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
         }
         return text
+    }
+
+    /// The pages' own table (for versions without labels) and the shipped definition's labels
+    /// agree, so the inbox and the timeline, which read the table, say the same as the bar.
+    @Test func theShippedLabelsAgreeWithThePagesTable() throws {
+        let loader = try WorkflowLoader(registry: WorkflowRegistry(tasks: [], guards: []))
+        let result = loader.load(contentsOf: ShippedWorkflows.url(named: "knowledge-exchange"), label: "knowledge-exchange")
+        let definition = try #require(result.definition)
+        for state in definition.states {
+            #expect(PublicStep.table[state.id]?.rawValue == state.publicStep, "\(state.id)")
+            #expect(PublicStep.of(state: state.id, label: state.publicStep) != nil)
+        }
+        #expect(PublicStep.allCases.map(\.rawValue) == StateDefinition.publicSteps)
+        // A label wins over the table; an unknown one falls back to it.
+        #expect(PublicStep.of(state: "submitted", label: "screening") == .screening)
+        #expect(PublicStep.of(state: "submitted", label: "nowhere") == .request)
     }
 
     /// The status bar shows the step the definition names (`public-step`), not the pages' old
