@@ -41,6 +41,7 @@ def main():
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", default="1,4,16")
     parser.add_argument("--port", type=int, default=18091)
+    parser.add_argument("--compare", action="store_true", help="also time the API reads the page makes, and the sign-in page")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench-web: wrk is missing (apt-get install wrk)")
@@ -108,6 +109,13 @@ def main():
             summary = out.strip().splitlines()[-1]
             print(f"== GET /exchanges ({args.exchanges} exchanges), {connections} connection(s), {args.duration} s: "
                   f"{float(rate.group(1)) if rate else 0:.0f} requests/s; {summary}")
+        if args.compare:
+            # Where the time goes: the JSON API's reads that the page makes, at one connection.
+            for path in ("/api/v1/exchanges?limit=200", "/api/v1/inbox", "/sign-in"):
+                auth = [] if path == "/sign-in" else ["-H", f"Authorization: Bearer {official}"]
+                out = subprocess.run(["wrk", "-t1", "-c1", f"-d{args.duration}s", "-s", script, *auth, f"http://127.0.0.1:{args.port}{path}"],
+                                     capture_output=True, text=True).stdout
+                print(f"== GET {path}, 1 connection, {args.duration} s: {out.strip().splitlines()[-1]}")
         print("load average:", open("/proc/loadavg").read().strip())
     finally:
         if server: server.terminate(); server.wait()
