@@ -179,6 +179,7 @@ let package = Package(
                 "MeridianService",
                 "MeridianExchange",
                 "MeridianIdentity",
+                "MeridianWorkflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),

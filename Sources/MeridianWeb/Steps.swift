@@ -1,9 +1,10 @@
-/// The public steps an exchange goes through, as the status bar shows them, and the one table
-/// that maps the knowledge-exchange workflow's states onto them.
+/// The public steps an exchange goes through, as the status bar shows them.
 ///
-/// Internal states (escalations, overdue reports, payments waiting at the bank) show as the
-/// public step they belong to, as grantee portals do. A state this table does not know (a
-/// newer workflow) shows no current step rather than a wrong one.
+/// A state's step is the one its workflow definition names (`public-step`, passed in as
+/// `label`); for definitions written before the attribute existed (knowledge-exchange v1 and
+/// v2) the table below maps the states as before. Internal states (escalations, overdue
+/// reports, payments waiting at the bank) show as the public step they belong to, as grantee
+/// portals do. A state neither knows shows no current step rather than a wrong one.
 enum PublicStep: String, CaseIterable, Sendable {
     case request, screening, matching, partner, plan, funding, payment, implementation, results, closed
 
@@ -21,14 +22,17 @@ enum PublicStep: String, CaseIterable, Sendable {
         "closed": .closed, "declined": .closed, "withdrawn": .closed, "cancelled": .closed,
     ]
 
-    static func of(state: String) -> PublicStep? { table[state] }
+    /// The step of `state`: the definition's `label` when it gives one, else the table's.
+    static func of(state: String, label: String? = nil) -> PublicStep? {
+        label.flatMap(PublicStep.init(rawValue:)) ?? table[state]
+    }
 
     /// The catalogue key of the step's name.
     var key: String { "step_\(rawValue)" }
 
     /// The status bar for `state`: each step with whether it is done or current.
-    static func bar(state: String, messages: WebMessages, language: WebLanguage) -> [[String: Any]] {
-        let current = of(state: state)
+    static func bar(state: String, label: String?, messages: WebMessages, language: WebLanguage) -> [[String: Any]] {
+        let current = of(state: state, label: label)
         let index = current.flatMap { allCases.firstIndex(of: $0) }
         return allCases.enumerated().map { position, step in
             // Both flags always present: an absent one would be looked up in the page's context.

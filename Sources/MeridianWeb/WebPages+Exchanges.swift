@@ -18,7 +18,7 @@ extension WebPages {
             let rows = try await summaries.map { summary -> [String: Any] in
                 var row: [String: Any] = [
                     "id": summary.id.uuidString.lowercased(), "goal": summary.goal, "country": summary.country,
-                    "steps": PublicStep.bar(state: summary.state, messages: messages, language: language),
+                    "steps": PublicStep.bar(state: summary.state, label: summary.publicStep, messages: messages, language: language),
                     "updated": formats.dateTime(summary.updatedAt), "waiting": waiting.contains(summary.id),
                 ]
                 if let partner = summary.partner { row["partner"] = partner }
@@ -52,8 +52,8 @@ extension WebPages {
 
         var values: [String: Any] = [
             "id": idText, "goal": request.developmentGoal, "country": status.country,
-            "steps": PublicStep.bar(state: status.state, messages: messages, language: language),
-            "currentStep": PublicStep.of(state: status.state).map { messages.text($0.key, language) } ?? "",
+            "steps": PublicStep.bar(state: status.state, label: status.publicStep, messages: messages, language: language),
+            "currentStep": PublicStep.of(state: status.state, label: status.publicStep).map { messages.text($0.key, language) } ?? "",
             "since": formats.dateTime(status.since),
             "waiters": status.waitingFor.map { waiter -> String in
                 let role = messages.text(Self.roleKey(waiter.role), language)
@@ -98,7 +98,7 @@ extension WebPages {
         values["timeline"] = timeline.filter { $0.kind == .step }.map { line -> [String: Any] in
             [
                 "at": formats.dateTime(line.at), "who": line.who,
-                "step": line.to.flatMap(PublicStep.of(state:)).map { messages.text($0.key, language) } ?? "",
+                "step": line.to.flatMap { PublicStep.of(state: $0) }.map { messages.text($0.key, language) } ?? "",
                 "comment": line.comment ?? "",
             ]
         }

@@ -30,5 +30,20 @@ extension WebPages {
             try await declinePartnership(request, id: context.parameters.get("id") ?? "", logger: context.logger)
         }
         addPlanPages(to: router)
+        // The knowledge base (public reads; feedback by officials) and the staff inbox.
+        router.get("knowledge") { request, context in try await knowledgeSearch(request, logger: context.logger) }
+        router.get("knowledge/{id}") { request, context in
+            try await experiencePage(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
+        router.post("knowledge/{id}/feedback") { request, context in
+            try await giveFeedback(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
+        router.get("inbox") { request, context in try await inboxPage(request, logger: context.logger) }
+        router.post("inbox/{id}/decide") { request, context in
+            try await decideFromInbox(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
+        router.post("inbox/{id}/screen") { request, context in
+            try await screenFromInbox(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
     }
 }

@@ -119,7 +119,8 @@ extension WebPages {
             },
         ]
         if let caller = visitor.caller {
-            var user: [String: Any] = ["name": caller.user.name, "canFile": caller.user.roles.contains(.official)]
+            var user: [String: Any] = ["name": caller.user.name, "canFile": caller.user.roles.contains(.official),
+                                       "canDecide": !caller.user.roles.isDisjoint(with: [.programManager, .fundApprover, .supervisor])]
             if let country = caller.user.country { user["country"] = country }
             layout["user"] = user
         }

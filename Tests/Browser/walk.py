@@ -9,7 +9,10 @@ the end; your default database is never touched):
   comes back with its problems), the desk screens and approves the matches (through the JSON API,
   as the program manager), the official sees the five matches and chooses the partner, the
   partner country's official signs in and confirms; another country's official gets "not found"
-  for the exchange; the language switcher turns the pages into French. Then the official fills
+  for the exchange; the language switcher turns the pages into French; the knowledge base is
+  searched signed out; the requesting official gives feedback on the experience her exchange was
+  matched with (another official reads it, without a form); the program manager takes a new
+  request into screening and approves it from her inbox page. Then the official fills
   the plan's form (an activity in the past comes back at its row), uploads the plan file and
   submits it; the fund approver and the finance officer fund it and the bank pays (API); she
   sees the grant and its payments (no bank details) and sends the results report (an invalid
@@ -26,8 +29,8 @@ import datetime, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.r
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -136,7 +139,16 @@ class Walk:
         """Clicks a submit button and waits for the next page to replace this one."""
         old = self.browser.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.browser, 30).until(expected_conditions.staleness_of(old))
+
+        def replaced(_):
+            # Chromium sometimes answers "Node with given id does not belong to the document"
+            # instead of a stale element while the next page replaces this one: both mean gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(self.browser, 30).until(replaced)
 
     def go(self, path):
         self.browser.get(BASE + path)
@@ -256,7 +268,68 @@ class Walk:
                    "another country's exchange reads as not found (Introuvable)")
         self.shot("other-country-not-found")
         self.sign_out()
+        self.knowledge_and_inbox(exchange, partner)
         self.plan_grant_and_report(exchange)
+
+    def knowledge_and_inbox(self, exchange, partner):
+        """The knowledge base without signing in; the requesting official (of another country
+        than the experience's) leaves feedback on the experience her exchange was matched
+        with; the program manager decides from her inbox."""
+        b = self.browser
+        print("walk: the knowledge base without signing in (still in French)")
+        self.go("/knowledge?q=reintegration")
+        self.check("Base de connaissances" in b.find_element(By.TAG_NAME, "h1").text, "the knowledge base opens signed out")
+        self.check(len(b.find_elements(By.CSS_SELECTOR, "article.card")) > 0, "the search finds experiences")
+        self.shot("knowledge-search-fr")
+        matches = self.api("GET", f"/api/v1/exchanges/{exchange}/matches", self.official)
+        chosen = next(m for m in matches["matches"] if m["country_code"] == partner)
+        path = f"/knowledge/{chosen['experience_id']}"
+        self.go(path)
+        self.check(len(b.find_elements(By.ID, "give-feedback")) == 0 and "plafonné" in self.text(),
+                   "signed out: the experience, the weight of feedback, no form")
+        self.shot("knowledge-experience-signed-out")
+        Select(b.find_element(By.ID, "language-switch")).select_by_value("en")
+        self.click(b.find_element(By.CSS_SELECTOR, "form[action='/language'] button"))
+
+        print("walk: the requesting official gives feedback on the partner's experience")
+        self.sign_in(self.official)
+        self.go(path)
+        self.check(len(b.find_elements(By.ID, "give-feedback")) == 1, "the official whose exchange was matched sees the form")
+        b.find_element(By.ID, "useful-yes").click()
+        b.find_element(By.ID, "comment").send_keys("<i>Their community approach</i> fits our eastern provinces.")
+        self.click(b.find_element(By.ID, "give-feedback"))
+        self.check("Your feedback was recorded" in self.text() and "<i>Their community approach</i>" in self.text(),
+                   "the feedback is shown, its markup as text")
+        self.shot("knowledge-feedback-given")
+        self.sign_out()
+        self.sign_in(self.stranger)
+        self.go(path)
+        self.check(len(b.find_elements(By.ID, "give-feedback")) == 0 and "Their community approach" in self.text(),
+                   "another official reads the feedback and gets no form")
+        self.sign_out()
+
+        print("walk: the program manager's inbox")
+        filed = self.api("POST", "/api/v1/exchanges", self.official, {
+            "country": "COD", "country_name": "Democratic Republic of the Congo", "region": "sub-saharan-africa",
+            "income_group": "low", "development_goal": "Land titles for returning families in the eastern provinces",
+            "institutional_challenge": "The land registry cannot settle claims of families returning after the conflict",
+            "change_objective": "A community land registration procedure with mediation of competing claims",
+            "sectors": ["land-administration"], "instruments": ["study-visit"],
+            "indicators": [{"name": "Claims settled", "unit": "%", "baseline": 5, "target": 50}]})
+        second = str(filed.get("exchange_id") or filed.get("id")).lower()
+        self.sign_in(self.manager)
+        self.check(len(b.find_elements(By.CSS_SELECTOR, "a[href='/inbox']")) == 1, "the inbox is in the program manager's menu")
+        self.go("/inbox")
+        self.shot("inbox-screen")
+        self.click(b.find_element(By.ID, f"screen-{second}"))
+        self.check("Taken into screening." in self.text(), "taken into screening from the inbox")
+        b.find_element(By.ID, f"comment-{second}").send_keys("Within the facility's mandate.")
+        self.shot("inbox-decide")
+        self.click(b.find_element(By.ID, f"approve-{second}"))
+        self.check("Approved." in self.text(), "approved from the inbox")
+        self.check(self.wait_for_state(second, {"matching", "match-review"}) in {"matching", "match-review"}, "the request went on to matching")
+        self.shot("inbox-after-approval")
+        self.sign_out()
 
     def plan_grant_and_report(self, exchange):
         """The official fills the plan's form (an activity in the past first), uploads the plan

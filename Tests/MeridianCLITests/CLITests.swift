@@ -44,9 +44,9 @@ struct CLITests {
             let database = fixture.database
             let deploy = try await meridian(["workflow", "deploy", Self.grant], database)
             #expect(deploy.status == 0, "\(deploy.standardError)")
-            #expect(deploy.standardOutput.hasPrefix("deployed: grant@1 sha256:"))
+            #expect(deploy.standardOutput.hasPrefix("deployed: grant@2 sha256:"))
             let again = try await meridian(["workflow", "deploy", Self.grant], database)
-            #expect(again.standardOutput.hasPrefix("unchanged: grant@1"))
+            #expect(again.standardOutput.hasPrefix("unchanged: grant@2"))
             let list = try await meridian(["workflow", "list", "--json"], database)
             #expect(list.standardOutput.contains("\"workflow_id\" : \"grant\""))
 

@@ -19,7 +19,7 @@ struct DemoCommandTests {
             let first = try await MeridianBinary.run(arguments)
             #expect(first.status == 0, "\(first.standardError)")
             let output = first.standardOutput
-            #expect(output.contains("knowledge-exchange v2") && output.contains("deployed"))
+            #expect(output.contains("knowledge-exchange v3") && output.contains("deployed"))
             // "seed catalogue: N real programmes with their sources (N new, 0 updated)"
             let catalogue = output.components(separatedBy: "seed catalogue: ").dropFirst().first?.prefix { $0.isNumber }
             let programmes = try #require(catalogue.flatMap { Int($0) })

@@ -147,6 +147,11 @@ import MeridianEngine
             _ = try await f.service.importExperiences(try Data(contentsOf: SeedCatalogue.url), fileName: "seed.json", format: .json, by: c)
         },
         Action(name: "load the seed catalogue", expected: only([.programManager, .admin])) { f, c, _ in _ = try await f.service.seedKnowledgeBase(by: c) },
+        Action(name: "give feedback on a matched experience", expected: only([.requestingOfficial])) { f, c, _ in
+            let round = try await f.service.matches(f.exchange, by: try await f.caller(.requestingOfficial))
+            _ = try await f.service.giveFeedback(experience: round?.matches.first?.experienceID ?? 0, exchange: f.exchange, useful: true,
+                                                 comment: "matrix", by: c)
+        },
         Action(name: "start a knowledge-exchange instance bare", expected: only([])) { f, c, _ in
             _ = try await f.service.startInstance(workflow: "knowledge-exchange", version: nil, context: ["country": .string("KEN")], by: c)
         },

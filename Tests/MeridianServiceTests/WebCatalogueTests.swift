@@ -24,8 +24,9 @@ import Testing
     /// string, unless it is one of these words the languages share (the page tests cannot tell
     /// the two apart, so this list is where each is decided once).
     static let sameAsEnglish: [WebLanguage: Set<String>] = [
-        .fr: ["brand", "system", "instruments", "match_score", "match_sources", "sector_agriculture", "sector_nutrition", "step_plan"],
-        .es: ["brand", "system", "step_plan"],
+        .fr: ["brand", "system", "instruments", "match_score", "match_sources", "sector_agriculture", "sector_nutrition", "step_plan",
+              "kb_sources"],
+        .es: ["brand", "system", "step_plan", "kb_sector_label"],
         .pt: ["brand", "system"],
     ]
 

@@ -43,6 +43,8 @@ struct RuleTests {
              with: "<on event=\"finish\" target=\"open\" role=\"clerk\"/><!--here-->\n    <on event=\"nudge\">", token: "event="),
         Case(rule: .unknownEvent, replace: "<timer after=\"P1D\" event=\"nudge\"/>",
              with: "<timer after=\"P1D\" event=\"nudge\"/>\n    <timer after=\"P2D\" event=\"nobody-listens\"/><!--here-->", token: "event="),
+        Case(rule: .unknownPublicStep, replace: "<final id=\"done\"/>",
+             with: "<final id=\"done\" public-step=\"closd\"/><!--here-->", token: "public-step="),
         Case(rule: .schemaViolation, replace: "<final id=\"done\"/>",
              with: "<final id=\"done\"/>\n  <script/><!--here-->", token: "<script"),
         Case(rule: .doctypeForbidden, replace: "<workflow ", with: "<!DOCTYPE workflow><!--here-->\n<workflow ", token: "<!DOCTYPE"),
@@ -70,6 +72,24 @@ struct RuleTests {
         #expect(found.contains { $0.line == expected.line && (!testCase.checkColumn || $0.column == expected.column) },
                 "expected \(testCase.rule) at \(expected.line):\(expected.column), got \(found.map(\.description))")
         #expect(found.allSatisfy { $0.description.hasPrefix("broken.xml:\($0.line):\($0.column): \(testCase.rule.rawValue): ") })
+    }
+
+    /// `public-step` is read onto the state, takes part in the identity, and an unknown step is
+    /// named with the steps there are and the likely one.
+    @Test func aPublicStepIsReadCheckedAndPartOfTheIdentity() throws {
+        let labelled = Fixtures.valid.replacingOccurrences(of: "<state id=\"open\">", with: "<state id=\"open\" public-step=\"screening\">")
+        let definition = try #require(Fixtures.load(labelled).validDefinition)
+        #expect(definition.state("open")?.publicStep == "screening")
+        #expect(definition.state("done")?.publicStep == nil)
+        let plain = try #require(Fixtures.load(Fixtures.valid).validDefinition)
+        #expect(definition.identity.sha256 != plain.identity.sha256)
+
+        let wrong = Fixtures.valid.replacingOccurrences(of: "<state id=\"open\">", with: "<state id=\"open\" public-step=\"screenning\">")
+        let messages = Fixtures.load(wrong).diagnostics.filter { $0.rule == .unknownPublicStep }.map(\.message)
+        #expect(messages == ["state 'open' has public-step 'screenning', which is not a step of the status bar (request, screening, matching, partner, plan, funding, payment, implementation, results, closed); did you mean 'screening'?"])
+        // Not an identifier at all: the schema's pattern refuses it.
+        let shouting = Fixtures.valid.replacingOccurrences(of: "<state id=\"open\">", with: "<state id=\"open\" public-step=\"Screening\">")
+        #expect(Fixtures.load(shouting).diagnostics.map(\.rule).contains(.schemaViolation))
     }
 
     @Test func everyProblemIsReportedInOneRun() {

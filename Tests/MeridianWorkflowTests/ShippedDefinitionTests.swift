@@ -34,6 +34,21 @@ struct ShippedDefinitionTests {
         #expect(grant.distinctFrom.map(\.event) == ["submit-plan"])
     }
 
+    /// Every state of a shipped workflow names its public step, so no state shows raw on the
+    /// status bar; the exchange's internal states show as the step they belong to.
+    @Test(arguments: ShippedWorkflows.names)
+    func everyStateNamesItsPublicStep(_ name: String) throws {
+        let definition = try Fixtures.shipped(name)
+        #expect(definition.states.filter { $0.publicStep == nil }.map(\.id) == [])
+        if name == "knowledge-exchange" {
+            let steps = Dictionary(uniqueKeysWithValues: definition.states.map { ($0.id, $0.publicStep ?? "") })
+            #expect(steps["screening-escalated"] == "screening")
+            #expect(steps["payment-pending"] == "payment")
+            #expect(steps["report-overdue"] == "implementation")
+            #expect(steps["cancelled"] == "closed")
+        }
+    }
+
     @Test func definitionsLoadConcurrently() async throws {
         let urls = ShippedWorkflows.urls
         let identities = try await withThrowingTaskGroup(of: String?.self) { group in

@@ -102,7 +102,7 @@ extension WorkflowEngine {
     }
 
     /// The loaded definition of a deployed version, from the cache or else the database.
-    func definition(_ workflow: String, version: Int) async throws -> WorkflowDefinition {
+    public func definition(_ workflow: String, version: Int) async throws -> WorkflowDefinition {
         if let cached = cache.definition(workflow, version) { return cached }
         return try await client.withConnection { connection in
             try await definition(workflow, version: version, on: connection)

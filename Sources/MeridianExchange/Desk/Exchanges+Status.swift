@@ -31,6 +31,8 @@ extension Exchanges {
         public var goal: String
         public var state: String
         public var stateDescription: String?
+        /// The status bar's step the state shows as, when its definition labels it (`public-step`).
+        public var publicStep: String?
         public var isFinal: Bool
         public var since: Date
         public var waitingFor: [Waiter]
@@ -43,7 +45,7 @@ extension Exchanges {
     /// exchanges and those her country is the partner of).
     public func status(_ id: UUID, for actor: ExchangeActor) async throws -> Status {
         let logger = self.logger
-        let (exchange, goal, entry, isFinal, description, timers) = try await client.withConnection { connection in
+        let (exchange, goal, entry, isFinal, stateDefinition, timers) = try await client.withConnection { connection in
             let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
             try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
             let rows = try await connection.query("""
@@ -51,7 +53,7 @@ extension Exchanges {
                 FROM exchange_requests r JOIN engine_instances i ON i.id = r.exchange_id WHERE r.exchange_id = \(id)
                 """, logger: logger).collect()
             let (goal, entry, isFinal, version) = try rows[0].decode((String, Int64, Bool, Int).self)
-            let description = try await self.engine.definition(Self.workflow, version: version, on: connection).state(exchange.state)?.description
+            let stateDefinition = try await self.engine.definition(Self.workflow, version: version, on: connection).state(exchange.state)
             let timerRows = try await connection.query("""
                 SELECT payload->>'event', run_at FROM queue_jobs
                 WHERE kind = 'workflow-timer' AND (payload->>'instance')::uuid = \(id) AND (payload->>'stateEntry')::bigint = \(entry)
@@ -61,7 +63,7 @@ extension Exchanges {
                 let (event, at) = try row.decode((String, Date).self)
                 return PendingTimer(event: event, at: at)
             }
-            return (exchange, goal, entry, isFinal, description, timers)
+            return (exchange, goal, entry, isFinal, stateDefinition, timers)
         }
         _ = entry
         let history = try await engine.history(of: id)
@@ -79,7 +81,7 @@ extension Exchanges {
         let incidents = try await engine.incidents(instance: id).map { "\($0.task) (\($0.attempts) attempts): \($0.lastError)" }
         let since = work?.since ?? Self.stayStart(history)?.occurredAt ?? Date(timeIntervalSince1970: 0)
         return Status(id: id, country: exchange.country, partner: exchange.partner, goal: goal, state: exchange.state,
-                      stateDescription: description, isFinal: isFinal, since: since, waitingFor: waiters, deadlines: timers,
+                      stateDescription: stateDefinition?.description, publicStep: stateDefinition?.publicStep, isFinal: isFinal, since: since, waitingFor: waiters, deadlines: timers,
                       openIncidents: incidents, recent: history.suffix(3).map(TimelineLine.step))
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import MeridianEngine
+import MeridianWorkflow
 import PostgresNIO
 
 extension Exchanges {
@@ -8,6 +10,9 @@ extension Exchanges {
         public var id: UUID
         public var country: String
         public var state: String
+        /// The status bar's step the state shows as, when the exchange's workflow version labels
+        /// it (`public-step`).
+        public var publicStep: String?
         public var partner: String?
         public var goal: String
         public var filedAt: Date
@@ -24,7 +29,7 @@ extension Exchanges {
         let staff = !actor.roles.intersection(ExchangeActor.staffRoles.union(["admin"])).isEmpty
         let own: String? = staff ? nil : (actor.roles.contains(ExchangeActor.officialRole) ? (actor.country ?? "-") : "-")
         let rows = try await client.query("""
-            SELECT r.exchange_id, r.country_code, i.state, p.country_code, r.development_goal, r.filed_at, i.updated_at
+            SELECT r.exchange_id, r.country_code, i.state, p.country_code, r.development_goal, r.filed_at, i.updated_at, i.workflow_version
             FROM exchange_requests r
             JOIN engine_instances i ON i.id = r.exchange_id
             LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
@@ -35,10 +40,15 @@ extension Exchanges {
             ORDER BY r.filed_at DESC, r.exchange_id DESC
             LIMIT \(limit)
             """, logger: logger).collect()
-        return try rows.map { row in
-            let (id, code, state, partner, goal, filed, updated) = try row.decode((UUID, String, String, String?, String, Date, Date).self)
-            return Summary(id: id, country: code, state: state, partner: partner, goal: goal, filedAt: filed, updatedAt: updated)
+        var definitions: [Int: WorkflowDefinition] = [:]
+        var summaries: [Summary] = []
+        for row in rows {
+            let (id, code, state, partner, goal, filed, updated, version) = try row.decode((UUID, String, String, String?, String, Date, Date, Int).self)
+            if definitions[version] == nil { definitions[version] = try await engine.definition(Self.workflow, version: version) }
+            summaries.append(Summary(id: id, country: code, state: state, publicStep: definitions[version]?.state(state)?.publicStep,
+                                     partner: partner, goal: goal, filedAt: filed, updatedAt: updated))
         }
+        return summaries
     }
 
     /// Everything `actor` may see of one exchange.

@@ -80,6 +80,25 @@ public struct FeedbackStore: Sendable {
         }
     }
 
+    /// The exchanges through which `actor` may judge `experienceId`: those of her country
+    /// (she is one of its officials) that a match round proposed the experience to, newest
+    /// first — what ``give(experienceId:exchangeId:useful:comment:by:now:)`` accepts.
+    public func exchangesThatMayJudge(_ experienceId: Int, by actor: ExchangeActor) async throws -> [(id: UUID, goal: String)] {
+        guard actor.roles.contains(ExchangeActor.officialRole), let country = actor.country else { return [] }
+        let rows = try await client.query(
+            """
+            SELECT r.exchange_id, r.development_goal FROM exchange_requests r
+            WHERE r.country_code = \(country)
+              AND EXISTS (SELECT 1 FROM exchange_matches m WHERE m.exchange_id = r.exchange_id AND m.experience_id = \(experienceId))
+            ORDER BY r.filed_at DESC, r.exchange_id DESC LIMIT 50
+            """,
+            logger: logger
+        )
+        var result: [(id: UUID, goal: String)] = []
+        for try await (id, goal) in rows.decode((UUID, String).self) { result.append((id, goal)) }
+        return result
+    }
+
     /// Every feedback on `experienceId`, latest first.
     public func feedback(on experienceId: Int) async throws -> [Feedback] {
         let rows = try await client.query(

@@ -53,6 +53,12 @@ extension MeridianService {
             experienceId: experience, exchangeId: exchange, useful: useful, comment: comment, by: caller.exchangeActor)
     }
 
+    /// The caller's exchanges through which she may give feedback on an experience (those of
+    /// her country it was proposed to; none for anyone else): what the page offers her.
+    public func exchangesThatMayJudge(experience: Int, by caller: Caller) async throws -> [(id: UUID, goal: String)] {
+        try await FeedbackStore(client: client, logger: logger).exchangesThatMayJudge(experience, by: caller.exchangeActor)
+    }
+
     /// Every official's feedback on an experience (public, like the experience).
     public func feedback(on experience: Int) async throws -> [FeedbackStore.Feedback] {
         try await FeedbackStore(client: client, logger: logger).feedback(on: experience)

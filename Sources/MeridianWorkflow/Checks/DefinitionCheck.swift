@@ -36,6 +36,7 @@ public struct SemanticChecker: Sendable {
         DurationCheck(),
         AmbiguousTransitionCheck(),
         UnknownEventCheck(),
+        PublicStepCheck(),
     ]
 
     /// All problems of `definition`, in file order.

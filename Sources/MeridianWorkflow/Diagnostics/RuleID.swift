@@ -57,4 +57,6 @@ extension RuleID {
     public static let ambiguousTransition: RuleID = "ambiguous-transition"
     /// An event an approval, timer or separation-of-duties rule names is handled or fired nowhere.
     public static let unknownEvent: RuleID = "unknown-event"
+    /// A state's `public-step` is not one of the status bar's steps.
+    public static let unknownPublicStep: RuleID = "unknown-public-step"
 }

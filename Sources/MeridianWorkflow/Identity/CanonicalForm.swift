@@ -17,7 +17,7 @@ public enum CanonicalForm {
             line("role", [("id", role.id), ("description", role.description)])
         }
         for state in definition.states.sorted(by: { $0.id < $1.id }) {
-            line(state.isFinal ? "final" : "state", [("id", state.id), ("description", state.description)])
+            line(state.isFinal ? "final" : "state", [("id", state.id), ("description", state.description), ("public-step", state.publicStep)])
             for task in state.entryTasks {
                 line("  entry-task", [("name", task.name), ("max-attempts", String(task.maxAttempts))])
             }

@@ -17,6 +17,7 @@ struct ModelBuilder {
                 id: id,
                 isFinal: element.name == "final",
                 description: element.children(named: "description").first?.text,
+                publicStep: element.attribute("public-step")?.trimmingWhitespace(),
                 entryTasks: element.children(named: "entry").flatMap { $0.children(named: "task") }.compactMap(task),
                 timers: element.children(named: "timer").compactMap(timer),
                 approvals: element.children(named: "approval").compactMap(approval),
