@@ -8,8 +8,10 @@ the end; your default database is never touched):
   an official signs in (after a wrong token is refused), files a request (after an invalid form
   comes back with its problems), the desk screens and approves the matches (through the JSON API,
   as the program manager), the official sees the five matches and chooses the partner, the
-  partner country's official signs in and confirms; another country's official gets "not found"
-  for the exchange; the language switcher turns the pages into French.
+  partner country's official signs in and confirms; the official signs in with a one-time link
+  (`meridian user invite`) and writes in the conversation with an attachment, which the partner's
+  official reads and downloads; the used link gets its one page; another country's official gets
+  "not found" for the exchange; the language switcher turns the pages into French.
 
 Every page is photographed at 1280 and 390 px wide into SCREENSHOTS (default
 Tests/Browser/screenshots). Exit status 0 when every check held.
@@ -234,6 +236,44 @@ class Walk:
         self.check("You confirmed the partnership." in self.text(), "the partnership is confirmed")
         self.check(self.wait_for_state(exchange, {"planning"}) == "planning", "the exchange moved on to planning")
         self.shot("partner-confirmed")
+
+        print("walk: the official signs in with a one-time link and writes with an attachment")
+        self.sign_out()
+        link = self.m("user", "invite", "--user", "amani", "--expires-in", "1h", "--base-url", BASE, token=self.admin)
+        self.check(link.startswith(f"{BASE}/sign-in/invite/"), "meridian user invite prints the link")
+        self.browser.get(link)
+        self.check(len(b.find_elements(By.ID, "use-invite")) == 1, "the link shows a button (opening it uses nothing)")
+        self.shot("invite-link")
+        self.click(b.find_element(By.ID, "use-invite"))
+        self.check(b.current_url.endswith("/exchanges") and "Amani Kabila" in self.text(), "the link signed the official in")
+        draft = os.path.join(self.work, "plan-draft.pdf")
+        with open(draft, "wb") as file:
+            file.write(b"%PDF-1.4 draft of the visit plan to " + partner.encode())
+        self.go(f"/exchanges/{exchange}")
+        b.find_element(By.ID, "message-text").send_keys("Here is our draft plan.\nCould you host twelve people in week 3?")
+        b.find_element(By.ID, "message-files").send_keys(draft)
+        self.click(b.find_element(By.ID, "send-message"))
+        self.check("Your message was sent" in self.text(), "the message is sent")
+        self.shot("conversation-sent")
+        self.sign_out()
+        self.browser.get(link)
+        self.check("This sign-in link cannot be used" in self.text(), "the used link gets one clear page")
+        self.shot("invite-link-used")
+
+        print(f"walk: {partner}'s official reads the message and its attachment")
+        self.sign_in(partner_token)
+        self.go(f"/exchanges/{exchange}")
+        self.check("Could you host twelve people in week 3?" in self.text(), "the partner sees the message")
+        links = b.find_elements(By.CSS_SELECTOR, "#conversation a[download]")
+        self.check(len(links) == 1 and links[0].text == "plan-draft.pdf", "the partner sees the attachment")
+        if links:
+            cookie = b.get_cookie("mrd_session")["value"]
+            request = urllib.request.Request(links[0].get_attribute("href"), headers={"Cookie": f"mrd_session={cookie}"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                body = answer.read()
+                self.check(body == open(draft, "rb").read() and answer.headers["Content-Disposition"].startswith("attachment;")
+                           and answer.headers["X-Content-Type-Options"] == "nosniff", "the attachment downloads whole, as a download")
+        self.shot("partner-conversation")
 
         print("walk: the language switcher")
         Select(b.find_element(By.ID, "language-switch")).select_by_value("fr")
