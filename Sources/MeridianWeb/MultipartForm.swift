@@ -29,7 +29,8 @@ struct MultipartForm: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIOTooManyBytesError, which Hummingbird answers as 413.
             throw Failure.tooLarge
         }
         return try MultipartForm(bytes: Array(buffer.readableBytesView), boundary: boundary)

@@ -65,7 +65,8 @@ extension WebPages {
                 throw ServiceError(.invalidData, "the message form did not arrive whole; send it again")
             }
             guard CSRF.matches(form["csrf"], visitor.csrfToken) else { throw PageError.csrf }
-            let message = form["text"]
+            // Browsers send a textarea's line breaks as CRLF; the record keeps LF.
+            let message = form["text"].replacingOccurrences(of: "\r\n", with: "\n")
             let files = form.files("attachment").map {
                 NewAttachment(fileName: $0.fileName ?? "", contentType: $0.contentType ?? "", bytes: $0.bytes)
             }
