@@ -29,7 +29,8 @@ extension WebPages {
             return nil
         }
         let idText = id.uuidString.lowercased()
-        let items = posts.map { message -> [String: Any] in
+        let shown = Self.latest(posts)
+        let items = shown.map { message -> [String: Any] in
             let role = messages.text("conv_role_" + Self.keyPart(message.authorRole), language)
             return [
                 "anchor": "message-\(message.id)", "author": message.author, "at": formats.dateTime(message.createdAt), "text": message.text,
@@ -42,11 +43,30 @@ extension WebPages {
         }
         var values: [String: Any] = ["messages": items, "hasMessages": !items.isEmpty,
                                      "maxText": ConversationRules.maxTextCharacters, "maxFiles": ConversationRules.maxAttachments]
+        if posts.count > shown.count { values["earlier"] = posts.count - shown.count }
         if let draft {
             values["problem"] = messages.text(draft.problem, language)
             values["draft"] = draft.text
         }
         return values
+    }
+
+    /// How many bytes of the page the messages may take: every page stays under 100 KB.
+    static let messagesBudget = 48_000
+
+    /// The latest messages that fit ``messagesBudget`` once escaped (at least the last one);
+    /// the earlier ones stay in the record, and the API lists them all.
+    static func latest(_ messages: [ConversationMessage]) -> [ConversationMessage] {
+        var shown: [ConversationMessage] = [], used = 0
+        for message in messages.reversed() {
+            // Escaping turns < > & " ' into entities of up to 6 bytes; each message and file adds its markup.
+            let escaped = message.text.utf8.reduce(0) { $0 + ("<>&\"'".utf8.contains($1) ? 6 : 1) }
+            let size = escaped + 300 + message.attachments.reduce(0) { $0 + 3 * $1.fileName.utf8.count + 250 }
+            if !shown.isEmpty && used + size > messagesBudget { break }
+            shown.insert(message, at: 0)
+            used += size
+        }
+        return shown
     }
 
     /// Writes a message from the form; a refused one shows the page again (422) with the

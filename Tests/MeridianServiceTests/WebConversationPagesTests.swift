@@ -87,6 +87,23 @@ import Testing
         }
     }
 
+    @Test func aLongConversationKeepsThePageUnder100KB() async throws {
+        try await ServiceFixture.with { f in
+            let cod = try await f.caller(.requestingOfficial)
+            for index in 0..<30 {
+                _ = try await f.service.postMessage("\(index) " + String(repeating: "<&>", count: 1_300), exchange: f.exchange, by: cod)
+            }
+            try await f.withPages { client in
+                let browser = PageBrowser(client)
+                try await browser.signIn(f.tokens[.requestingOfficial]!)
+                let page = try await browser.get("/exchanges/\(f.exchange.uuidString.lowercased())")
+                #expect(PageChecks.problems(page.html) == [])
+                #expect(page.html.contains("Earlier messages are not shown here"))
+                #expect(page.html.contains("29 &lt;&amp;&gt;"))  // the latest is shown
+            }
+        }
+    }
+
     // MARK: - One-time sign-in links
 
     @Test func aLinkShowsAButtonAndSignsInExactlyOnce() async throws {
