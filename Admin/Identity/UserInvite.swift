@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeridianIdentity
+import MeridianService
 
 /// `meridian user invite --user HANDLE`: a one-time sign-in link for the officials' pages.
 struct UserInvite: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// A `multipart/form-data` body (RFC 7578), as a page's form with a file input sends it: each

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import MeridianPostgres
 import PostgresNIO
 
 /// A one-time sign-in link just created: its secret is shown once (in the link), never stored.
