@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import MeridianCodes
 import MeridianService
 
 /// Signing in with a one-time link (`meridian user invite`). Opening the link only shows a

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import MeridianCodes
 import MeridianExchange
 import MeridianIdentity
 import MeridianService

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MeridianCodes
 import MeridianIdentity
 import MeridianService
 
