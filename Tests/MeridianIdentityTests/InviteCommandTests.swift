@@ -32,8 +32,10 @@ struct InviteCommandTests {
 
             let json = try await MeridianBinary.run(["user", "invite", "--user", "amani", "--json", "--database-url", database.url],
                                                     environment: ["MERIDIAN_TOKEN": admin, "MERIDIAN_PUBLIC_URL": "http://10.0.0.5:8080"])
-            #expect(json.status == 0 && json.standardOutput.contains(#""link":"http:\/\/10.0.0.5:8080\/sign-in\/invite\/"#)
-                    || json.standardOutput.contains(#""link":"http://10.0.0.5:8080/sign-in/invite/"#), "\(json.standardOutput)")
+            #expect(json.status == 0, "\(json.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+            #expect((object["link"] as? String)?.hasPrefix("http://10.0.0.5:8080/sign-in/invite/") == true, "\(json.standardOutput)")
+            #expect(object["user"] as? String == "amani" && object["expires_at"] is String)
         }
     }
 }
