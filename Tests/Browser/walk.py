@@ -24,6 +24,7 @@ import json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -145,7 +146,18 @@ class Walk:
         self.click(self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
     def sign_out(self):
-        self.click(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+        # Right after a screenshot's window resizing, chromedriver sometimes answers a click with
+        # "Node with given id does not belong to the document": find the button again and retry.
+        for attempt in range(3):
+            try:
+                self.click(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+                return
+            except WebDriverException:
+                if "/sign-in" in self.browser.current_url or attempt == 2:
+                    if attempt == 2:
+                        raise
+                    return
+                time.sleep(0.5)
 
     def text(self):
         return self.browser.find_element(By.TAG_NAME, "body").text
