@@ -137,6 +137,7 @@ let package = Package(
                 "MeridianWorkflow",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Seed/PROVENANCE.md"],
             resources: [

@@ -14,7 +14,8 @@ struct UserCommand: AsyncParsableCommand {
               meridian user add amani --name "Amani Kabila" --role official --country COD
               meridian user roles amani --role official --role supervisor --country COD
               meridian user list --json
+              meridian user invite --user amani --expires-in 72h
             """,
-        subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserEnable.self, UserRoles.self]
+        subcommands: [UserAdd.self, UserList.self, UserDisable.self, UserEnable.self, UserRoles.self, UserInvite.self]
     )
 }

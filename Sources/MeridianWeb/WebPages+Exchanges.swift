@@ -1,5 +1,6 @@
 import MeridianCodes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import MeridianExchange
@@ -34,14 +35,18 @@ extension WebPages {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
             let id = try Self.exchangeID(text)
-            let done = request.uri.queryParameters.get("done").flatMap { ["filed", "partner", "confirmed", "declined"].contains($0) ? "done_\($0)" : nil }
+            let done = request.uri.queryParameters.get("done").flatMap { $0 == "message" ? "conv_done" : ["filed", "partner", "confirmed", "declined"].contains($0) ? "done_\($0)" : nil }
             let reasonProblem = request.uri.queryParameters.get("problem") == "reason"
             return try await renderExchange(id, caller: caller, visitor: visitor, done: done, reasonProblem: reasonProblem)
         }
     }
 
     /// The exchange page's values: everything through the service, as the caller may see it.
-    func renderExchange(_ id: UUID, caller: Caller, visitor: Visitor, done: String?, reasonProblem: Bool) async throws -> Response {
+    /// - Parameters:
+    ///   - conversation: a refused message form: its problem and the text, shown again.
+    ///   - status: the page's status (422 when it shows a refused form).
+    func renderExchange(_ id: UUID, caller: Caller, visitor: Visitor, done: String?, reasonProblem: Bool,
+                        conversation: ConversationDraft? = nil, status pageStatus: HTTPResponse.Status = .ok) async throws -> Response {
         let language = visitor.language, formats = WebFormats(language: language)
         let view = try await service.exchange(id, by: caller)
         let status = try await service.status(id, by: caller)
@@ -102,8 +107,9 @@ extension WebPages {
                 "comment": line.comment ?? "",
             ]
         }
+        if let section = try await conversationValues(id, caller: caller, visitor: visitor, draft: conversation) { values["conversation"] = section }
         return try render("exchange", title: messages.text("exchange_title", language), values: values,
-                          visitor: visitor, back: "/exchanges/\(idText)")
+                          visitor: visitor, back: "/exchanges/\(idText)", status: pageStatus)
     }
 
     func choosePartner(_ request: Request, id text: String, logger: Logger) async throws -> Response {

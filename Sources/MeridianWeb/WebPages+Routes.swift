@@ -12,6 +12,12 @@ extension WebPages {
         }
         router.get("sign-in") { request, context in try await signInPage(request, logger: context.logger) }
         router.post("sign-in") { request, context in try await signIn(request, logger: context.logger) }
+        router.get("sign-in/invite/{secret}") { request, context in
+            try await invitePage(request, secret: context.parameters.get("secret") ?? "", logger: context.logger)
+        }
+        router.post("sign-in/invite/{secret}") { request, context in
+            try await useInvite(request, secret: context.parameters.get("secret") ?? "", logger: context.logger)
+        }
         router.post("sign-out") { request, context in try await signOut(request, logger: context.logger) }
         router.post("language") { request, context in try await switchLanguage(request, logger: context.logger) }
         router.get("exchanges") { request, context in try await myExchanges(request, logger: context.logger) }
@@ -44,6 +50,13 @@ extension WebPages {
         }
         router.post("inbox/{id}/screen") { request, context in
             try await screenFromInbox(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
+        router.post("exchanges/{id}/messages") { request, context in
+            try await postMessage(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
+        router.get("exchanges/{id}/attachments/{attachment}") { request, context in
+            try await downloadAttachment(request, id: context.parameters.get("id") ?? "", attachment: context.parameters.get("attachment") ?? "",
+                                         logger: context.logger)
         }
     }
 }

@@ -8,11 +8,13 @@ the end; your default database is never touched):
   an official signs in (after a wrong token is refused), files a request (after an invalid form
   comes back with its problems), the desk screens and approves the matches (through the JSON API,
   as the program manager), the official sees the five matches and chooses the partner, the
-  partner country's official signs in and confirms; another country's official gets "not found"
-  for the exchange; the language switcher turns the pages into French; the knowledge base is
-  searched signed out; the requesting official gives feedback on the experience her exchange was
-  matched with (another official reads it, without a form); the program manager takes a new
-  request into screening and approves it from her inbox page. Then the official fills
+  partner country's official signs in and confirms; the official signs in with a one-time link
+  (`meridian user invite`) and writes in the conversation with an attachment, which the partner's
+  official reads and downloads; the used link gets its one page; another country's official gets
+  "not found" for the exchange; the language switcher turns the pages into French; the knowledge
+  base is searched signed out; the requesting official gives feedback on the experience her
+  exchange was matched with (another official reads it, without a form); the program manager
+  takes a new request into screening and approves it from her inbox page. Then the official fills
   the plan's form (an activity in the past comes back at its row), uploads the plan file and
   submits it; the fund approver and the finance officer fund it and the bank pays (API); she
   sees the grant and its payments (no bank details) and sends the results report (an invalid
@@ -159,7 +161,18 @@ class Walk:
         self.click(self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
     def sign_out(self):
-        self.click(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+        # Right after a screenshot's window resizing, chromedriver sometimes answers a click with
+        # "Node with given id does not belong to the document": find the button again and retry.
+        for attempt in range(3):
+            try:
+                self.click(self.browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
+                return
+            except WebDriverException:
+                if "/sign-in" in self.browser.current_url or attempt == 2:
+                    if attempt == 2:
+                        raise
+                    return
+                time.sleep(0.5)
 
     def text(self):
         return self.browser.find_element(By.TAG_NAME, "body").text
@@ -250,6 +263,44 @@ class Walk:
         self.check("You confirmed the partnership." in self.text(), "the partnership is confirmed")
         self.check(self.wait_for_state(exchange, {"planning"}) == "planning", "the exchange moved on to planning")
         self.shot("partner-confirmed")
+
+        print("walk: the official signs in with a one-time link and writes with an attachment")
+        self.sign_out()
+        link = self.m("user", "invite", "--user", "amani", "--expires-in", "1h", "--base-url", BASE, token=self.admin)
+        self.check(link.startswith(f"{BASE}/sign-in/invite/"), "meridian user invite prints the link")
+        self.browser.get(link)
+        self.check(len(b.find_elements(By.ID, "use-invite")) == 1, "the link shows a button (opening it uses nothing)")
+        self.shot("invite-link")
+        self.click(b.find_element(By.ID, "use-invite"))
+        self.check(b.current_url.endswith("/exchanges") and "Amani Kabila" in self.text(), "the link signed the official in")
+        draft = os.path.join(self.work, "plan-draft.pdf")
+        with open(draft, "wb") as file:
+            file.write(b"%PDF-1.4 draft of the visit plan to " + partner.encode())
+        self.go(f"/exchanges/{exchange}")
+        b.find_element(By.ID, "message-text").send_keys("Here is our draft plan.\nCould you host twelve people in week 3?")
+        b.find_element(By.ID, "message-files").send_keys(draft)
+        self.click(b.find_element(By.ID, "send-message"))
+        self.check("Your message was sent" in self.text(), "the message is sent")
+        self.shot("conversation-sent")
+        self.sign_out()
+        self.browser.get(link)
+        self.check("This sign-in link cannot be used" in self.text(), "the used link gets one clear page")
+        self.shot("invite-link-used")
+
+        print(f"walk: {partner}'s official reads the message and its attachment")
+        self.sign_in(partner_token)
+        self.go(f"/exchanges/{exchange}")
+        self.check("Could you host twelve people in week 3?" in self.text(), "the partner sees the message")
+        links = b.find_elements(By.CSS_SELECTOR, "#conversation a[download]")
+        self.check(len(links) == 1 and links[0].text == "plan-draft.pdf", "the partner sees the attachment")
+        if links:
+            cookie = b.get_cookie("mrd_session")["value"]
+            request = urllib.request.Request(links[0].get_attribute("href"), headers={"Cookie": f"mrd_session={cookie}"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                body = answer.read()
+                self.check(body == open(draft, "rb").read() and answer.headers["Content-Disposition"].startswith("attachment;")
+                           and answer.headers["X-Content-Type-Options"] == "nosniff", "the attachment downloads whole, as a download")
+        self.shot("partner-conversation")
 
         print("walk: the language switcher")
         Select(b.find_element(By.ID, "language-switch")).select_by_value("fr")

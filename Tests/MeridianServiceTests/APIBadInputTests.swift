@@ -79,6 +79,18 @@ import Testing
             Case(name: "a user of no country", persona: .admin, call: .post("/api/v1/users", #"{"handle":"nocountry","name":"X","roles":["official"],"country":"XYZ"}"#), status: 422, kind: "invalid-data"),
             Case(name: "a user with no such role", persona: .admin, call: .post("/api/v1/users", #"{"handle":"norole","name":"X","roles":["emperor"]}"#), status: 422, kind: "invalid-data"),
             Case(name: "a search for a control character", persona: .requestingOfficial, call: .get("/api/v1/experiences/search?q=%1B%5B31m"), status: 400, kind: "invalid-argument"),
+            Case(name: "an empty message", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"   "}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a message longer than 4000 characters", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"\#(String(repeating: "a", count: 4_001))"}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a message with an unknown field", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"hi","colour":"red"}"#), status: 422, kind: "invalid-data"),
+            Case(name: "an attachment larger than 5 MiB", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"big","attachments":[{"file_name":"big.bin","content_base64":"\#(Data(count: 5 * 1_048_576 + 1).base64EncodedString())"}]}"#), status: 422, kind: "invalid-data"),
+            Case(name: "an empty attachment", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"empty","attachments":[{"file_name":"empty.txt","content_base64":""}]}"#), status: 422, kind: "invalid-data"),
+            Case(name: "an attachment that is not base64", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"bad","attachments":[{"file_name":"a.txt","content_base64":"%%%"}]}"#), status: 422, kind: "invalid-data"),
+            Case(name: "four attachments to one message", persona: .requestingOfficial, call: .post("\(e)/messages", #"{"text":"four","attachments":[\#(Array(repeating: #"{"file_name":"a.txt","content_base64":"QQ=="}"#, count: 4).joined(separator: ","))]}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a message on an unknown exchange", persona: .requestingOfficial, call: .post("/api/v1/exchanges/\(unknown)/messages", #"{"text":"hello"}"#), status: 404, kind: "not-found"),
+            Case(name: "an unknown attachment", persona: .requestingOfficial, call: .get("\(e)/attachments/424242"), status: 404, kind: "not-found"),
+            Case(name: "a sign-in link lasting a year", persona: .admin, call: .post("/api/v1/users/amani/invites", #"{"expires_in_hours":8760}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a sign-in link for an unknown user", persona: .admin, call: .post("/api/v1/users/nobody/invites", "{}"), status: 404, kind: "not-found"),
+            Case(name: "a sign-in link for a disabled user", persona: .admin, call: .post("/api/v1/users/dora/invites", "{}"), status: 409, kind: "conflict"),
             Case(name: "a page size that is not a number", persona: .requestingOfficial, call: .get("/api/v1/exchanges?limit=abc"), status: 400, kind: "invalid-argument"),
         ]
     }

@@ -159,6 +159,20 @@ import MeridianEngine
             _ = try await f.service.startInstance(workflow: "grant", version: nil, context: [:], by: c)
         },
         Action(name: "list users", expected: only([.admin])) { f, c, _ in _ = try await f.service.identity(for: c).users() },
+        Action(name: "read the conversation", expected: onExchange(only([.requestingOfficial, .partnerOfficial, .programManager]))) { f, c, _ in
+            _ = try await f.service.messages(exchange: f.exchange, by: c)
+        },
+        Action(name: "write in the conversation", expected: onExchange(only([.requestingOfficial, .partnerOfficial, .programManager]))) { f, c, p in
+            _ = try await f.service.postMessage("matrix \(p.rawValue)", exchange: f.exchange, by: c)
+        },
+        Action(name: "fetch a conversation's attachment", expected: onExchange(only([.requestingOfficial, .partnerOfficial, .programManager]))) { f, c, _ in
+            let sent = try await f.service.postMessage("matrix file", attachments: [NewAttachment(fileName: "a.txt", contentType: "text/plain", bytes: [65])],
+                                                       exchange: f.exchange, by: try await f.caller(.requestingOfficial))
+            _ = try await f.service.attachment(sent.attachments[0].id, exchange: f.exchange, by: c)
+        },
+        Action(name: "create a sign-in link", expected: only([.admin])) { f, c, _ in
+            _ = try await f.service.createInvite(for: "amani", lifetime: .seconds(3_600), by: c)
+        },
         Action(name: "list incidents", expected: only([.supervisor, .admin])) { f, c, _ in _ = try await f.service.incidents(by: c) },
         Action(name: "verify the audit chain", expected: only([.supervisor, .admin])) { f, c, _ in _ = try await f.service.verifyAudit(by: c) },
     ]

@@ -64,6 +64,9 @@ import HTTPTypes
             "start a knowledge-exchange instance bare": .post("/api/v1/instances", #"{"workflow":"knowledge-exchange","context":{"country":"KEN"}}"#),
             "start a generic instance": .post("/api/v1/instances", #"{"workflow":"grant"}"#),
             "list users": .get("/api/v1/users"),
+            "read the conversation": .get("\(e)/messages"),
+            "write in the conversation": .post("\(e)/messages", #"{"text":"matrix \#(persona.rawValue)"}"#),
+            "create a sign-in link": .post("/api/v1/users/amani/invites", #"{"expires_in_hours":1}"#),
             "list incidents": .get("/api/v1/incidents"),
             "verify the audit chain": .get("/api/v1/audit/verification"),
         ]

@@ -20,6 +20,8 @@ final class PageBrowser: @unchecked Sendable {
         var status: Int
         var headers: HTTPFields
         var html: String
+        /// The body's bytes (a downloaded file).
+        var bytes: [UInt8] = []
         var location: String? { headers[.location] }
         /// The CSRF token of the page's first form.
         var csrf: String? {
@@ -49,14 +51,37 @@ final class PageBrowser: @unchecked Sendable {
         return try await post("/sign-in", [("token", token)], csrf: form.csrf)
     }
 
+    /// Posts a `multipart/form-data` form as a browser does for a file input: `fields`, then
+    /// each file (input name, file name, type, bytes); `csrf` first unless the test gives its own.
+    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(String, String, String, [UInt8])], csrf: String?) async throws -> Page {
+        let boundary = "----MeridianTestBoundary7MA4YWxkTrZu0gW"
+        var body: [UInt8] = []
+        var all = fields
+        if let csrf { all.insert(("csrf", csrf), at: 0) }
+        for (name, value) in all {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for (name, fileName, type, bytes) in files {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(fileName)\"\r\nContent-Type: \(type)\r\n\r\n".utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await send(.post, path, bytes: ByteBuffer(bytes: body), contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     /// Sends `body` (a form, unless `contentType` says otherwise) with the cookies kept so far.
     func send(_ method: HTTPRequest.Method, _ path: String, body: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> Page {
+        try await send(method, path, bytes: body.map { ByteBuffer(string: $0) }, contentType: body == nil ? nil : contentType)
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ path: String, bytes: ByteBuffer?, contentType: String?) async throws -> Page {
         var fields: HTTPFields = [:]
         if !cookies.isEmpty { fields[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let language { fields[.acceptLanguage] = language }
-        if body != nil { fields[.contentType] = contentType }
-        let page = try await client.execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
-            Page(status: Int(response.status.code), headers: response.headers, html: String(buffer: response.body))
+        if let contentType { fields[.contentType] = contentType }
+        let page = try await client.execute(uri: path, method: method, headers: fields, body: bytes) { response in
+            Page(status: Int(response.status.code), headers: response.headers, html: String(buffer: response.body),
+                 bytes: Array(response.body.readableBytesView))
         }
         for cookie in page.setCookies {
             let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -30,11 +30,13 @@ public enum MeridianServer {
         let api = router.group("api/v1")
         let limit = configuration.maxBodyBytes
         ExchangeRoutes(service: service, limit: limit).add(to: api)
+        ConversationRoutes(service: service).add(to: api)
         FundingRoutes(service: service, limit: limit).add(to: api)
         KnowledgeRoutes(service: service, limit: limit).add(to: api)
         ExportRoutes(service: service).add(to: api)
         EngineRoutes(service: service, limit: limit).add(to: api)
         IdentityRoutes(service: service, limit: limit).add(to: api)
+        InviteRoutes(service: service, limit: limit).add(to: api)
         try WebPages(service: service, secureCookies: configuration.secureCookies).add(to: router)
         return router
     }

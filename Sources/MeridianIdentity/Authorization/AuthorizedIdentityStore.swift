@@ -142,7 +142,7 @@ public struct AuthorizedIdentityStore: Sendable {
         throw IdentityError(.unauthenticated, "the user '\(actor.handle)' no longer exists")
     }
 
-    private func requireAdmin(_ action: String, on connection: PostgresConnection) async throws {
+    func requireAdmin(_ action: String, on connection: PostgresConnection) async throws {
         let me = try await current(on: connection, doing: action)
         guard me.has(.admin) else { throw Self.forbidden(me, action) }
     }

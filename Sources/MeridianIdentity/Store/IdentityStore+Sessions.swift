@@ -43,9 +43,10 @@ extension IdentityStore {
         let rows = try await client.query(
             """
             SELECT \(unescaped: UserRow.columns), s.language, s.expires_at
-            FROM web_sessions s JOIN users u ON u.id = s.user_id JOIN user_tokens t ON t.id = s.token_id
+            FROM web_sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_tokens t ON t.id = s.token_id
             WHERE s.secret_hash = \(TokenSecret.hash(secret)) AND s.expires_at > now() AND u.disabled_at IS NULL
-              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+              AND (s.token_id IS NULL  -- opened by a one-time link (IdentityStore+Invites)
+                   OR (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())))
             """, logger: logger)
         for try await row in rows {
             let (id, handle, name, roles, country, disabled, createdAt, language, expiresAt) =

@@ -1,0 +1,22 @@
+import Foundation
+import MeridianExchange
+
+/// The conversation on an exchange: messages with attachments between its two countries'
+/// officials and the program managers (the exchange domain decides who takes part).
+extension MeridianService {
+    /// Writes a message, its attachments and the other participants' notifications in one transaction.
+    public func postMessage(_ text: String, attachments: [NewAttachment] = [], exchange id: UUID,
+                            by caller: Caller) async throws -> ConversationMessage {
+        try await exchanges.postMessage(text, attachments: attachments, exchange: id, by: caller.exchangeActor)
+    }
+
+    /// The exchange's messages, oldest first, with their attachments' descriptions.
+    public func messages(exchange id: UUID, by caller: Caller) async throws -> [ConversationMessage] {
+        try await exchanges.messages(exchange: id, for: caller.exchangeActor)
+    }
+
+    /// One attachment's bytes, verified against their SHA-256.
+    public func attachment(_ attachmentID: Int64, exchange id: UUID, by caller: Caller) async throws -> AttachmentFile {
+        try await exchanges.attachment(attachmentID, exchange: id, for: caller.exchangeActor)
+    }
+}
