@@ -23,6 +23,10 @@ struct MultipartForm: Sendable {
 
     private(set) var parts: [Part] = []
 
+    /// The most parts a body may have: a page's form has a few fields and files, so more is
+    /// not a form of ours.
+    static let maximumParts = 16
+
     /// Reads and parses the request's body.
     static func read(_ request: Request, limit: Int) async throws -> MultipartForm {
         guard let type = request.headers[.contentType], let boundary = boundary(type) else { throw Failure.malformed }
@@ -63,6 +67,7 @@ struct MultipartForm: Sendable {
             let headers = String(decoding: bytes[position..<headerEnd], as: UTF8.self)
             let contentStart = headerEnd + 4
             guard let contentEnd = Self.find(separator, in: bytes, from: contentStart) else { throw Failure.malformed }
+            guard parts.count < Self.maximumParts else { throw Failure.malformed }
             parts.append(try Self.part(headers: headers, bytes: Array(bytes[contentStart..<contentEnd])))
             position = contentEnd + separator.count
         }

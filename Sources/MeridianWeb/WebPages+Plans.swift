@@ -57,25 +57,29 @@ extension WebPages {
         }
     }
 
+    /// The most a plan upload may send: a plan file at the CLI's limit (1 MiB,
+    /// `FileDecoding.largestFile`) and the form's other fields.
+    static let planUploadLimit = (1 << 20) + 16 * 1024
+
     /// The plan file, sent as `multipart/form-data`: read as the CLI reads it, then checked and
     /// stored like the fields form (its problems shown in that form, filled with the file).
     func uploadPlan(_ request: Request, id text: String, logger: Logger) async throws -> Response {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
             let id = try Self.exchangeID(text)
-            let body: MultipartBody
+            let form: MultipartForm
             do {
-                body = try await MultipartBody.read(request)
-            } catch MultipartBody.Problem.tooLarge {
+                form = try await MultipartForm.read(request, limit: Self.planUploadLimit)
+            } catch MultipartForm.Failure.tooLarge {
                 // Nothing is read or changed; the page only says why.
                 return try await renderPlan(id, caller: caller, visitor: visitor, form: nil, fileProblem: "plan_problem_file_size",
                                             status: .unprocessableContent)
-            } catch MultipartBody.Problem.malformed {
+            } catch MultipartForm.Failure.malformed {
                 return try await renderPlan(id, caller: caller, visitor: visitor, form: nil, fileProblem: "plan_problem_file_missing",
                                             status: .unprocessableContent)
             }
-            guard CSRF.matches(body.text("csrf"), visitor.csrfToken) else { throw PageError.csrf }
-            guard let part = body["plan"], !part.bytes.isEmpty else {
+            guard CSRF.matches(form["csrf"], visitor.csrfToken) else { throw PageError.csrf }
+            guard let part = form.files("plan").first, !part.bytes.isEmpty else {
                 return try await renderPlan(id, caller: caller, visitor: visitor, form: nil, fileProblem: "plan_problem_file_missing",
                                             status: .unprocessableContent)
             }

@@ -50,4 +50,13 @@ import Testing
             #expect(throws: MultipartForm.Failure.self) { _ = try MultipartForm(bytes: Self.body(text), boundary: "XyZ") }
         }
     }
+
+    @Test func refusesMorePartsThanAFormHas() throws {
+        func form(parts: Int) throws -> MultipartForm {
+            let fields = (0..<parts).map { "--XyZ\nContent-Disposition: form-data; name=\"f\($0)\"\n\nv" }
+            return try MultipartForm(bytes: Self.body(fields.joined(separator: "\n") + "\n--XyZ--\n"), boundary: "XyZ")
+        }
+        #expect(try form(parts: MultipartForm.maximumParts).parts.count == MultipartForm.maximumParts)
+        #expect(throws: MultipartForm.Failure.self) { _ = try form(parts: MultipartForm.maximumParts + 1) }
+    }
 }

@@ -172,11 +172,7 @@ import Testing
                 let form = try await amani.get("\(path)/plan")
                 let csrf = try #require(form.csrf)
                 func upload(_ file: String, csrf: String?, name: String = "plan") async throws -> PageBrowser.Page {
-                    let boundary = "----meridian\(UUID().uuidString)"
-                    var body = ""
-                    if let csrf { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n" }
-                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"plan.json\"\r\nContent-Type: application/json\r\n\r\n\(file)\r\n--\(boundary)--\r\n"
-                    return try await amani.send(.post, "\(path)/plan/upload", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+                    try await amani.postMultipart("\(path)/plan/upload", [], files: [(name, "plan.json", "application/json", Array(file.utf8))], csrf: csrf)
                 }
                 let plans = { try await f.service.plans(id, by: try await f.caller(.requestingOfficial)) }
 
