@@ -1,4 +1,5 @@
 import Foundation
+import MeridianDomainTestSupport
 import MeridianIdentity
 import MeridianPostgres
 import MeridianTestSupport
