@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianFunding
 
 /// `meridian fund verify`: replay the ledger from its entries and compare the stored balances.

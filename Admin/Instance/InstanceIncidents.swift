@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance incidents`: tasks whose attempts ran out.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance list`: instances, newest first.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance retry ID`: run an instance's failed tasks again.
