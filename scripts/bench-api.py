@@ -9,6 +9,10 @@ temporary folder, deleted at the end.
 
   swift build -c release --product meridian
   scripts/bench-api.py --bin .build/release/meridian [--exchanges 10000] [--duration 20]
+  scripts/bench-api.py --bin before/meridian --bin after/meridian   # side by side, one after the other
+
+It also counts the statements one GET makes: the database's committed transactions over 1,000
+sequential GETs (each statement outside a transaction commits one), divided by 1,000.
 """
 import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
 
@@ -22,7 +26,7 @@ def memory(pid):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", default=".build/release/meridian")
+    parser.add_argument("--bin", action="append", help="a meridian binary; repeat to measure several side by side")
     parser.add_argument("--exchanges", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=64)
@@ -30,6 +34,28 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench-api: wrk is missing (apt-get install wrk)")
+    print(f"load average before: {open('/proc/loadavg').read().split()[:3]}")
+    for binary in args.bin or [".build/release/meridian"]:
+        print(f"\n######## {binary}")
+        measure(binary, args)
+        print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
+
+def statements_per_get(m, port, token, exchange, count=1000):
+    """Committed transactions of the database over `count` sequential GETs of one exchange, per GET."""
+    url = m("db", "url").strip()
+    query = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+    read = lambda: int(subprocess.run(["psql", "-XAtq", url, "-c", query], check=True, capture_output=True, text=True).stdout)
+    time.sleep(11); before = read()  # backends flush their statistics when idle 10 s
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    for _ in range(count):
+        connection.request("GET", f"/api/v1/exchanges/{exchange}", headers={"Authorization": f"Bearer {token}"})
+        answer = connection.getresponse(); answer.read()
+        if answer.status != 200: sys.exit(f"GET failed: {answer.status}")
+    time.sleep(11)
+    return (read() - before - 1) / count  # less the two reads' own transactions
+
+def measure(binary, args):
+    args.bin = binary
 
     work = tempfile.mkdtemp(prefix="meridian-bench-api-")
     os.chmod(work, 0o755)
@@ -71,6 +97,7 @@ def main():
               f"({len(ids) / (time.time() - started):.0f}/s, one connection)")
 
         one = ids[len(ids) // 2]
+        print(f"statements per GET /api/v1/exchanges/{{id}}: {statements_per_get(m, args.port, official, one):.2f}")
         out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                               "-H", f"Authorization: Bearer {official}", f"http://127.0.0.1:{args.port}/api/v1/exchanges/{one}"],
                              capture_output=True, text=True).stdout

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianFunding
 
 /// `meridian fund verify`: replay the ledger from its entries and compare the stored balances.
@@ -17,17 +18,27 @@ struct FundVerify: AsyncParsableCommand {
             the replay takes below zero. `meridian audit verify` runs the same check. Exit 0 and \
             OK when the ledger is intact, 65 with one line per discrepancy otherwise.
 
+            With a token (MERIDIAN_TOKEN or `meridian login`; always through a server) the check \
+            runs as her and needs the role finance-officer, supervisor or admin (exit 77 otherwise); \
+            without one it is the operator's check of the local database.
+
             Example:
               meridian fund verify
               meridian fund verify rapid --json
             """
     )
     @Argument(help: "Only this fund (default: every fund).") var id: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let report = try await database.withClient { client, logger in try await LedgerVerifier.verify(fund: id, client: client, logger: logger) }
+        // With a token (always through a server): a finance officer's, supervisor's or admin's
+        // check; without one, the operator's on the local database, as `audit verify`.
+        let report = try await ServiceSession.actionsOrOperator(database) { actions in
+            try await actions.verifyLedger(fund: id)
+        } asOperator: { service in
+            try await LedgerVerifier.verify(fund: id, client: service.client, logger: service.logger)
+        }
         if json {
             print(try JSONOutput.string(report))
         } else {

@@ -2,15 +2,8 @@ import Foundation
 import MeridianService
 import MeridianIdentity
 
-/// Opens the configured database and runs an identity command in it, as the token's user.
+/// How the identity commands print users and tokens.
 enum IdentitySession {
-    /// Runs `body` with the store acting as the token's user; a missing or refused token is 77.
-    static func asActingUser<Result: Sendable>(
-        _ database: DatabaseOptions, _ body: (AuthorizedIdentityStore) async throws -> Result
-    ) async throws -> Result {
-        try await ServiceSession.run(database) { service, caller in try await body(service.identity(for: caller)) }
-    }
-
     /// One line per user for people.
     static func table(_ users: [User]) -> String {
         Table.render(["HANDLE", "NAME", "ROLES", "COUNTRY", "STATUS", "CREATED"], users.map {

@@ -27,15 +27,18 @@ struct UserAdd: AsyncParsableCommand {
 
     @OptionGroup var role: RoleOptions
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let roles = try role.parsed()
-        let added = try await ServiceSession.runOptionalCaller(database) { service, caller in
-            try await service.identity(for: caller).addUser(handle: handle, name: name, roles: roles, country: role.country)
+        // Without a token (on the database only) while no admin exists: the bootstrap of the first admin.
+        let added = try await ServiceSession.actionsOrOperator(database) { actions in
+            try await actions.addUser(handle: handle, name: name, roles: roles, country: role.country)
+        } asOperator: { service in
+            try await service.identity(for: nil).addUser(handle: handle, name: name, roles: roles, country: role.country)
         }
         if json {
             print(try JSONOutput.string(added))

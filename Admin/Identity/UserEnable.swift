@@ -19,13 +19,13 @@ struct UserEnable: AsyncParsableCommand {
     @Argument(help: "The user's handle.")
     var handle: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let user = try await IdentitySession.asActingUser(database) { store in try await store.enable(handle: handle) }
+        let user = try await ServiceSession.actions(database) { actions in try await actions.enableUser(handle) }
         if json {
             print(try JSONOutput.string(user))
         } else {

@@ -13,13 +13,13 @@ struct UserList: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let users = try await IdentitySession.asActingUser(database) { store in try await store.users() }
+        let users = try await ServiceSession.actions(database) { actions in try await actions.users() }
         if json {
             print(try JSONOutput.string(["users": users]))
         } else {

@@ -23,15 +23,15 @@ struct UserRoles: AsyncParsableCommand {
 
     @OptionGroup var role: RoleOptions
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let roles = try role.parsed()
-        let user = try await IdentitySession.asActingUser(database) { store in
-            try await store.setRoles(handle: handle, roles: roles, country: role.country)
+        let user = try await ServiceSession.actions(database) { actions in
+            try await actions.setRoles(of: handle, roles: roles, country: role.country)
         }
         if json {
             print(try JSONOutput.string(user))

@@ -36,7 +36,7 @@ struct FireInstance: AsyncParsableCommand {
 
     func validate() throws { try KeyCheck.validate(key) }
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -44,8 +44,8 @@ struct FireInstance: AsyncParsableCommand {
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
         let payload = try EngineSession.jsonObject(data, option: "--data")
-        let outcome = try await ServiceSession.run(database) { service, caller in
-            try await service.fire(event, instance: instanceID, data: payload, key: key, by: caller)
+        let outcome = try await ServiceSession.actions(database) { actions in
+            try await actions.fire(event, instance: instanceID, data: payload, key: key)
         }
         if json { print(try JSONOutput.string(outcome)) }
         switch outcome.status {

@@ -19,18 +19,19 @@ struct InstanceHistory: AsyncParsableCommand {
     @Argument(help: "The instance id.")
     var id: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let history = try await ServiceSession.runOptionalCaller(database) { service, caller in
-            // With a token, the caller's view (an exchange she may not see is unknown); without
-            // one, the operator's view of the local database.
-            guard let caller else { return try await service.engine.history(of: instanceID) }
-            return try await service.history(of: instanceID, by: caller)
+        // With a token (always through a server), the caller's view (an exchange she may not
+        // see is unknown); without one, the operator's view of the local database.
+        let history = try await ServiceSession.actionsOrOperator(database) { actions in
+            try await actions.history(of: instanceID)
+        } asOperator: { service in
+            try await service.engine.history(of: instanceID)
         }
         if json {
             print(try JSONOutput.string(["history": history]))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance incidents`: tasks whose attempts ran out.
@@ -15,13 +16,15 @@ struct InstanceIncidents: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
-        let incidents = try await EngineSession.run(database) { engine in try await engine.incidents() }
+        let incidents = try await ServiceSession.remoteOrOperator(database) { actions in try await actions.incidents() } local: { service in
+            try await service.engine.incidents()
+        }
         if json {
             print(try JSONOutput.string(["incidents": incidents]))
             return

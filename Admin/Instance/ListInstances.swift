@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance list`: instances, newest first.
@@ -22,7 +23,7 @@ struct ListInstances: AsyncParsableCommand {
     @Option(help: "At most this many.")
     var limit = 100
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -32,8 +33,11 @@ struct ListInstances: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let instances = try await EngineSession.run(database) { engine in
-            try await engine.instances(workflow: workflow, state: state, limit: limit)
+        // The operator's list on the database; through a server a supervisor's or admin's.
+        let instances = try await ServiceSession.remoteOrOperator(database) { actions in
+            try await actions.instances(workflow: workflow, state: state, limit: limit)
+        } local: { service in
+            try await service.engine.instances(workflow: workflow, state: state, limit: limit)
         }
         if json {
             print(try JSONOutput.string(["instances": instances]))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeridianService
 import MeridianEngine
 
 /// `meridian instance retry ID`: run an instance's failed tasks again.
@@ -19,11 +20,13 @@ struct RetryInstance: AsyncParsableCommand {
     @Argument(help: "The instance id.")
     var id: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let retried = try await EngineSession.run(database) { engine in try await engine.retryIncidents(of: instanceID) }
+        let retried = try await ServiceSession.remoteOrOperator(database) { actions in try await actions.retryIncidents(of: instanceID) } local: { service in
+            try await service.engine.retryIncidents(of: instanceID)
+        }
         for incident in retried {
             print("retrying task \(incident.task) (job \(incident.jobID)) of \(EngineSession.short(incident.instanceID)) in \(incident.state)")
         }

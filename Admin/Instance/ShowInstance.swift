@@ -19,18 +19,19 @@ struct ShowInstance: AsyncParsableCommand {
     @Argument(help: "The instance id.")
     var id: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let instanceID = try EngineSession.instanceID(id)
-        let instance = try await ServiceSession.runOptionalCaller(database) { service, caller in
-            // With a token, the caller's view (an exchange she may not see is unknown); without
-            // one, the operator's view of the local database.
-            guard let caller else { return try await service.engine.instance(instanceID) }
-            return try await service.instance(instanceID, by: caller)
+        // With a token (always through a server), the caller's view (an exchange she may not
+        // see is unknown); without one, the operator's view of the local database.
+        let instance = try await ServiceSession.actionsOrOperator(database) { actions in
+            try await actions.instance(instanceID)
+        } asOperator: { service in
+            try await service.engine.instance(instanceID)
         }
         if json {
             print(try JSONOutput.string(instance))

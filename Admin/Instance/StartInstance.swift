@@ -29,15 +29,15 @@ struct StartInstance: AsyncParsableCommand {
     @Option(help: "The instance's context, a JSON object.")
     var context: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() async throws {
         let values = try EngineSession.jsonObject(context, option: "--context")
-        let instance = try await ServiceSession.run(database) { service, caller in
-            try await service.startInstance(workflow: workflow, version: version, context: values, by: caller)
+        let instance = try await ServiceSession.actions(database) { actions in
+            try await actions.startInstance(workflow: workflow, version: version, context: values)
         }
         if json {
             print(try JSONOutput.string(instance))

@@ -24,7 +24,7 @@ struct KBMatch: AsyncParsableCommand {
                 --sector demobilisation-reintegration --country CAF
             """
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
     @Option(help: "The development goal and problem, in words.") var text: String
     @Option(name: .customLong("sector"), help: "A sector of the request; repeat for several (\(Sector.codes)).") var sectors: [String] = []
     @Option(help: "The requesting country (ISO 3166-1 alpha-3); never proposed.") var country: String
@@ -48,25 +48,10 @@ struct KBMatch: AsyncParsableCommand {
 
     func run() async throws {
         let countryCode = country.uppercased()
-        let weights = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
-        let result = try await database.withClient { client, logger in
-            var region = self.region.flatMap(Region.init(rawValue:))
-            var income = incomeGroup.flatMap(IncomeGroup.init(rawValue:))
-            if region == nil || income == nil {
-                guard let profile = try await ExperienceStore(client: client, logger: logger).countryProfile(countryCode) else {
-                    throw CLIFailure(
-                        "\(countryCode) is neither classified in the country table (`meridian kb countries`) nor in the knowledge base; pass --region and --income-group",
-                        status: .usage
-                    )
-                }
-                region = region ?? profile.region
-                income = income ?? profile.incomeGroup
-            }
-            let request = MatchRequest(
-                text: text, sectors: sectors.compactMap(Sector.init(rawValue:)), countryCode: countryCode,
-                region: region!, incomeGroup: income!, language: language.flatMap(Language.init(rawValue:))
-            )
-            return try await Matcher(client: client, logger: logger, weights: weights).match(request)
+        let result = try await ServiceSession.knowledge(database) { reads in
+            try await reads.match(text: text, sectors: sectors.compactMap(Sector.init(rawValue:)), country: countryCode,
+                                  region: region.flatMap(Region.init(rawValue:)), incomeGroup: incomeGroup.flatMap(IncomeGroup.init(rawValue:)),
+                                  language: language.flatMap(Language.init(rawValue:)), weights: self.weights)
         }
         if json {
             print(try JSONOutput.string(result))

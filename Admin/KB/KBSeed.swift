@@ -9,10 +9,10 @@ struct KBSeed: AsyncParsableCommand {
         abstract: "Load the bundled catalogue of real programmes, each with its sources (idempotent).",
         discussion: "Running it again updates the same entries.\nExample:\n  meridian kb seed && meridian kb list"
     )
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     func run() async throws {
-        let (experiences, count) = try await ServiceSession.run(database) { service, caller in try await service.seedKnowledgeBase(by: caller) }
-        print("seed catalogue: \(experiences) experiences, \(count.inserted) new, \(count.updated) updated")
+        let load = try await ServiceSession.actions(database) { actions in try await actions.seedKnowledgeBase() }
+        print("seed catalogue: \(load.experiences) experiences, \(load.inserted) new, \(load.updated) updated")
     }
 }

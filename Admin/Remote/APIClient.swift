@@ -61,6 +61,11 @@ struct APIClient: Sendable {
         try decode(type, try await post(path, body: body, key: key))
     }
 
+    func put<Value: Decodable>(_ path: String, json: some Encodable, as type: Value.Type = Value.self) async throws -> Value {
+        let body = try ServiceJSON.encode(json, pretty: false)
+        return try decode(type, try await send(.PUT, path, body: body, headers: [("Content-Type", "application/json")]))
+    }
+
     func delete<Value: Decodable>(_ path: String, as type: Value.Type = Value.self) async throws -> Value {
         try decode(type, try await send(.DELETE, path))
     }

@@ -9,6 +9,9 @@ protocol KnowledgeReads: Sendable {
     func experience(_ id: Int) async throws -> Experience
     func feedback(on id: Int) async throws -> [FeedbackStore.Feedback]
     func search(_ text: String, limit: Int) async throws -> [ExperienceStore.SearchHit]
+    /// `weights` as `kb match --weights` takes them (NAME=NUMBER,…).
+    func match(text: String, sectors: [Sector], country: String, region: Region?, incomeGroup: IncomeGroup?, language: Language?,
+               weights: String?) async throws -> MatchResult
 }
 
 /// The reads on the database, through the service.
@@ -21,6 +24,11 @@ struct LocalKnowledgeReads: KnowledgeReads {
     func experience(_ id: Int) async throws -> Experience { try await service.experience(id) }
     func feedback(on id: Int) async throws -> [FeedbackStore.Feedback] { try await service.feedback(on: id) }
     func search(_ text: String, limit: Int) async throws -> [ExperienceStore.SearchHit] { try await service.searchExperiences(text, limit: limit) }
+    func match(text: String, sectors: [Sector], country: String, region: Region?, incomeGroup: IncomeGroup?, language: Language?,
+               weights: String?) async throws -> MatchResult {
+        try await service.matchExperiences(text: text, sectors: sectors, country: country, region: region, incomeGroup: incomeGroup, language: language,
+                                           weights: try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default)
+    }
 }
 
 /// The reads through the API's `/experiences` routes.
@@ -34,6 +42,16 @@ struct RemoteKnowledgeReads: KnowledgeReads {
     func feedback(on id: Int) async throws -> [FeedbackStore.Feedback] { try await api.get("experiences/\(id)/feedback") }
     func search(_ text: String, limit: Int) async throws -> [ExperienceStore.SearchHit] {
         try await api.get("experiences/search", query: [("q", text), ("limit", String(limit))])
+    }
+
+    private struct MatchBody: Encodable {
+        var text: String; var country: String; var sectors: [String]; var region: String?; var incomeGroup: String?; var language: String?; var weights: String?
+    }
+
+    func match(text: String, sectors: [Sector], country: String, region: Region?, incomeGroup: IncomeGroup?, language: Language?,
+               weights: String?) async throws -> MatchResult {
+        try await api.post("experiences/matches", json: MatchBody(text: text, country: country, sectors: sectors.map(\.rawValue), region: region?.rawValue,
+                                                                  incomeGroup: incomeGroup?.rawValue, language: language?.rawValue, weights: weights))
     }
 }
 

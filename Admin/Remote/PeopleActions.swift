@@ -4,6 +4,8 @@ import MeridianExchange
 import MeridianFunding
 import MeridianIdentity
 import MeridianService
+import MeridianWorkflow
+import MeridianCodes
 
 /// What the people's commands do, as the signed-in user, wherever Meridian runs: on the
 /// database through the service (``LocalActions``) or through `meridian serve`'s API
@@ -63,6 +65,26 @@ protocol PeopleActions: Sendable {
     /// `fileName` names the file in the problems found (FILE:LINE: field: message).
     func importExperiences(_ data: Data, fileName: String, format: ImportFormat) async throws -> ExperienceStore.WriteCount
     func giveFeedback(experience: Int, exchange: UUID, useful: Bool, comment: String?) async throws -> FeedbackStore.Feedback
+
+    func seedKnowledgeBase() async throws -> MeridianService.SeedLoad
+
+    // Users (admins; `user add` without a token is the bootstrap, on the database only).
+    func users() async throws -> [User]
+    func addUser(handle: String, name: String, roles: Set<Role>, country: String?) async throws -> AuthorizedIdentityStore.AddedUser
+    func disableUser(_ handle: String) async throws -> User
+    func enableUser(_ handle: String) async throws -> User
+    func setRoles(of handle: String, roles: Set<Role>, country: String?) async throws -> User
+
+    // Instances of any workflow, and the ledger's check.
+    func startInstance(workflow: String, version: Int?, context: [String: JSONValue]) async throws -> InstanceRecord
+    /// The outcome, also a refused one (the command says why and exits with its status).
+    func fire(_ event: String, instance id: UUID, data: [String: JSONValue], key: String?) async throws -> FireOutcome
+    func instance(_ id: UUID) async throws -> InstanceRecord
+    func history(of id: UUID) async throws -> [HistoryRecord]
+    func instances(workflow: String?, state: String?, limit: Int) async throws -> [InstanceRecord]
+    func incidents() async throws -> [Incident]
+    func retryIncidents(of id: UUID) async throws -> [Incident]
+    func verifyLedger(fund: String?) async throws -> LedgerVerifier.Report
 
     // Files for public standards.
     func iati(fund id: String, publisher: IATIActivity.Organisation) async throws -> IATIFile

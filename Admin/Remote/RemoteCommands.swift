@@ -14,7 +14,9 @@ enum RemoteCommands {
         "grant list", "grant show", "grant fund", "grant approve", "grant reject", "disburse",
         "payments list", "payments mark", "payments export", "payments reconcile", "payments files", "payments file",
         "fund create", "fund list", "fund show", "fund contribute", "fund statement",
-        "kb list", "kb show", "kb search", "kb import", "kb feedback", "export iati",
+        "kb list", "kb show", "kb search", "kb import", "kb feedback", "kb match", "kb seed", "export iati", "fund verify",
+        "user add", "user list", "user disable", "user enable", "user roles",
+        "instance start", "instance fire", "instance show", "instance history", "instance list", "instance incidents", "instance retry",
     ]
 
     /// Commands that read only what ships with meridian: the same wherever MERIDIAN_SERVER points.

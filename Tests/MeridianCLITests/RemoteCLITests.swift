@@ -422,19 +422,67 @@ struct RemoteCLITests {
                 "\(both.standardError)")
     }
 
-    @Test("a command that cannot go through a server yet says so when MERIDIAN_SERVER is set, and touches nothing")
-    func commandsThatStayLocal() async throws {
-        let environment = ["MERIDIAN_SERVER": "http://127.0.0.1:1", "MERIDIAN_TOKEN": "mrd_x",
-                           "MERIDIAN_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"]
-        for arguments in [["kb", "match", "--text", "x", "--country", "COD"], ["kb", "seed"], ["instance", "list"], ["fund", "verify"], ["user", "list"]] {
-            let output = try await MeridianBinary.run(arguments, environment: environment)
-            #expect(output.status == 64, "\(arguments): \(output.standardError)")
-            let path = arguments.prefix { !$0.hasPrefix("-") }.joined(separator: " ")
-            #expect(output.standardError == "meridian: error: `meridian \(path)` does not work through a server yet, and MERIDIAN_SERVER is set; "
-                    + "unset it to run the command on the database itself (see docs/cli.md for the commands that go through a server)\n",
-                    "\(output.standardError)")
+    @Test("matching, the seed, the ledger's check, users and instances through the server: the same lines, --json and statuses")
+    func stewardsThroughTheServer() async throws {
+        try await TestDatabase.withFresh { database in
+            try await ServeProcess.with(databaseURL: database.url, workers: false) { server in
+                let session = try await setUp(database, server)
+                let words = ["--text", "reintegrate demobilised ex-combatants into communities", "--sector", "demobilisation-reintegration"]
+                try await session.same(["kb", "match"] + words + ["--country", "COD"], as: nil)
+                try await session.same(["kb", "match"] + words + ["--country", "cod", "--weights", "outcome=0.3,minimum-score=0.3", "--json"], as: "amani")
+                try await session.same(["kb", "match", "--text", "Réintégrer d'anciens combattants", "--country", "CAF", "--language", "fr"], as: nil)
+                try await session.same(["kb", "match"] + words + ["--country", "XYZ"], as: nil, status: 64)
+                try await session.same(["kb", "match", "--text", "   ", "--country", "COD"], as: nil, status: 64)
+                try await session.same(["kb", "seed"], as: "ada")
+                try await session.same(["kb", "seed"], as: "amani", status: 77)
+
+                // The ledger's check: the finance team's and the auditors', not an official's.
+                try await session.same(["fund", "verify"], as: "finn")
+                try await session.same(["fund", "verify", "--json"], as: "ada")
+                try await session.same(["fund", "verify", "rapid", "--json"], as: "finn", status: 66)
+                try await session.same(["fund", "verify"], as: "amani", status: 77)
+
+                // Users: admins only; the handle taken, the user unknown, alike both ways.
+                try await session.same(["user", "list"], as: "ada")
+                try await session.same(["user", "list", "--json"], as: "ada")
+                try await session.same(["user", "list"], as: "pm", status: 77)
+                #expect(try await session.ok(["user", "add", "remo", "--name", "Remo", "--role", "official", "--country", "KEN"], as: "ada", .remote)
+                    == "added remo (Remo; official; KEN)\n")
+                try await session.same(["user", "add", "remo", "--name", "Remo", "--role", "official", "--country", "KEN"], as: "ada", status: 75)
+                try await session.same(["user", "add", "remi", "--name", "Remi", "--role", "emperor"], as: "ada", status: 65)
+                try await session.same(["user", "roles", "remo", "--role", "official", "--country", "UGA"], as: "ada")
+                try await session.same(["user", "roles", "remo", "--role", "official", "--country", "UGA", "--json"], as: "ada")
+                #expect(try await session.ok(["user", "disable", "remo"], as: "ada", .remote) == "disabled remo: remo's tokens no longer work\n")
+                #expect(try await session.ok(["user", "enable", "remo"], as: "ada", .remote) == "enabled remo (Remo; official; UGA)\n")
+                let disabledThere = try await session.ok(["user", "disable", "remo", "--json"], as: "ada", .remote)
+                _ = try await session.ok(["user", "enable", "remo"], as: "ada", .local)
+                #expect(disabledThere == (try await session.ok(["user", "disable", "remo", "--json"], as: "ada", .local)))
+                try await session.same(["user", "enable", "nobody-here"], as: "ada", status: 66)
+                try await session.same(["user", "disable", "remo"], as: "pm", status: 77)
+
+                // Instances: started and fired as the token's user, read as hers.
+                let context = #"{"funds-available": true, "amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}"#
+                let started = try await session.ok(["instance", "start", "grant", "--context", context], as: "pm", .remote)
+                let list = try await session.ok(["instance", "list", "--workflow", "grant", "--json"], as: "ada", .remote)
+                let id = try #require(list.firstMatch(of: /"id" : "([0-9a-f-]{36})"/).map { String($0.1) })
+                #expect(started.hasPrefix(String(id.prefix(8))), "\(started) \(list)")
+                try await session.same(["instance", "start", "knowledge-exchange", "--context", #"{"country":"KEN"}"#], as: "amani", status: 77)
+                try await session.same(["instance", "start", "no-such-workflow"], as: "pm", status: 66)
+                try await session.same(["instance", "fire", id, "submit-for-approval"], as: "amani", status: 77)
+                #expect(try await session.ok(["instance", "fire", id, "withdraw", "--key", "withdraw-1"], as: "pm", .remote).hasSuffix("(version 2)\n"))
+                try await session.same(["instance", "fire", id, "withdraw", "--key", "withdraw-1"], as: "pm")
+                try await session.same(["instance", "show", id], as: "pm")
+                try await session.same(["instance", "show", id, "--json"], as: "amani")
+                try await session.same(["instance", "history", id, "--json"], as: "pm")
+                try await session.same(["instance", "show", "0b7c1f8e-4d1a-4c55-9a43-2f1e6c3b9d10"], as: "pm", status: 66)
+                try await session.same(["instance", "list", "--workflow", "grant"], as: "ada")
+                try await session.same(["instance", "incidents", "--json"], as: "ada")
+                try await session.same(["instance", "retry", id], as: "ada", status: 66)
+                // On the database these three are the operator's and need no token; through a server, a supervisor's or admin's.
+                let refused = try await session.run(["instance", "list"], as: "pm", .remote)
+                #expect(refused.status == 77 && refused.standardError.hasPrefix("meridian: error: listing instances needs the role supervisor or admin"),
+                        "\(refused.standardError)")
+            }
         }
-        // Help is no command run: it is printed as ever.
-        #expect(try await MeridianBinary.run(["kb", "list", "--help"], environment: environment).status == 0)
     }
 }

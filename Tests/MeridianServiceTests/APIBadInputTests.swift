@@ -42,6 +42,7 @@ import Testing
         var catalogue = HTTPCall.post("/api/v1/experiences/imports", #"[{"title":"a\u0000b"}]"#)
         catalogue.contentType = "application/json"
         let amounts = { (amount: String) in HTTPCall.post("/api/v1/instances", #"{"workflow":"grant","context":{"amounts":{"grant":\#(amount)}}}"#) }
+        let matching = { (fields: String) in HTTPCall.post("/api/v1/experiences/matches", "{\(fields)}") }
         let contribution = { (field: String) in HTTPCall.post("/api/v1/funds/rapid/contributions", #"{"donor":"Donor B","reference":"BAD-1",\#(field)}"#) }
         return [
             Case(name: "a NUL byte in a request's goal", persona: .requestingOfficial, call: filing(#"a\u0000b"#), status: 422, kind: "invalid-data"),
@@ -91,6 +92,26 @@ import Testing
             Case(name: "a sign-in link lasting a year", persona: .admin, call: .post("/api/v1/users/amani/invites", #"{"expires_in_hours":8760}"#), status: 422, kind: "invalid-data"),
             Case(name: "a sign-in link for an unknown user", persona: .admin, call: .post("/api/v1/users/nobody/invites", "{}"), status: 404, kind: "not-found"),
             Case(name: "a sign-in link for a disabled user", persona: .admin, call: .post("/api/v1/users/dora/invites", "{}"), status: 409, kind: "conflict"),
+            Case(name: "a vote that says no and yes (a key twice)", persona: .fundApprover, call: .post("\(g)/votes", #"{"approve":false,"approve":true}"#), status: 400, kind: "invalid-argument"),
+            Case(name: "a key twice, once escaped", persona: .fundApprover, call: .post("\(g)/votes", #"{"approve":true,"appr\u006fve":false}"#), status: 400, kind: "invalid-argument"),
+            Case(name: "an amount's key twice in an instance's context", persona: .programManager,
+                 call: amounts(#"{"minor_units":1,"currency":"USD","minor_units":2}"#), status: 400, kind: "invalid-argument"),
+            Case(name: "an indicator's name twice in a request", persona: .requestingOfficial,
+                 call: filing("Peace", replacing: #""unit":"%""#, with: #""unit":"%","name":"Other""#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match with a NUL byte", persona: .requestingOfficial, call: matching(#""text":"a\u0000b","country":"COD""#), status: 422, kind: "invalid-data"),
+            Case(name: "a match without words", persona: .requestingOfficial, call: matching(#""text":"   ","country":"COD""#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match of 20,000 characters", persona: .requestingOfficial,
+                 call: matching(#""text":"\#(String(repeating: "a ", count: 10_000))","country":"COD""#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match for a country classified nowhere", persona: .requestingOfficial, call: matching(#""text":"peace","country":"XYZ""#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match with no such sector", persona: .requestingOfficial, call: matching(#""text":"peace","country":"COD","sectors":["astrology"]"#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match with no such weight", persona: .requestingOfficial, call: matching(#""text":"peace","country":"COD","weights":"luck=1""#), status: 400, kind: "invalid-argument"),
+            Case(name: "a match whose text is a number", persona: .requestingOfficial, call: matching(#""text":5,"country":"COD""#), status: 422, kind: "invalid-data"),
+            Case(name: "roles that do not exist", persona: .admin, call: HTTPCall(method: .put, path: "/api/v1/users/amani/roles", json: #"{"roles":["emperor"]}"#), status: 422, kind: "invalid-data"),
+            Case(name: "roles for an official of no country", persona: .admin, call: HTTPCall(method: .put, path: "/api/v1/users/amani/roles", json: #"{"roles":["official"],"country":"XYZ"}"#), status: 422, kind: "invalid-data"),
+            Case(name: "roles for nobody", persona: .admin, call: HTTPCall(method: .put, path: "/api/v1/users/nobody-here/roles", json: #"{"roles":["official"],"country":"COD"}"#), status: 404, kind: "not-found"),
+            Case(name: "disabling nobody", persona: .admin, call: .post("/api/v1/users/nobody-here/disable", nil), status: 404, kind: "not-found"),
+            Case(name: "a list of 0 instances", persona: .supervisor, call: .get("/api/v1/instances?limit=0"), status: 400, kind: "invalid-argument"),
+            Case(name: "a ledger check of a fund id of 300 characters", persona: .financeOfficer, call: .get("/api/v1/ledger/verification?fund=\(String(repeating: "f", count: 300))"), status: 400, kind: "invalid-argument"),
             Case(name: "a page size that is not a number", persona: .requestingOfficial, call: .get("/api/v1/exchanges?limit=abc"), status: 400, kind: "invalid-argument"),
         ]
     }
@@ -115,6 +136,21 @@ import Testing
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
             #expect(try await TableFingerprint.take(f.database).changes(since: before) == [])
             #expect(Self.cases(f).count >= 35)
+        }
+    }
+
+    /// A key given twice is named, with the object it is in: one of its values would have won silently.
+    @Test func aKeyGivenTwiceIsNamed() async throws {
+        try await ServiceFixture.with { f in
+            let cases = Dictionary(uniqueKeysWithValues: Self.cases(f).map { ($0.name, $0) })
+            try await f.withAPI { client in
+                let vote = try #require(cases["a vote that says no and yes (a key twice)"])
+                let top = try await vote.call.send(client, token: f.tokens[vote.persona])
+                #expect(top.problem?.detail == "the key 'approve' appears twice in the body; send each key once", "\(top.body)")
+                let amount = try #require(cases["an amount's key twice in an instance's context"])
+                let nested = try await amount.call.send(client, token: f.tokens[amount.persona])
+                #expect(nested.problem?.detail == "the key 'minor_units' appears twice in 'context.amounts.grant'; send each key once", "\(nested.body)")
+            }
         }
     }
 }

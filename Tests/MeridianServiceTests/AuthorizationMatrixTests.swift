@@ -147,7 +147,7 @@ import MeridianEngine
             _ = try await f.service.importExperiences(try Data(contentsOf: SeedCatalogue.url), fileName: "seed.json", format: .json, by: c)
         },
         Action(name: "load the seed catalogue", expected: only([.programManager, .admin])) { f, c, _ in _ = try await f.service.seedKnowledgeBase(by: c) },
-        Action(name: "give feedback on a matched experience", expected: only([.requestingOfficial])) { f, c, _ in
+        Action(name: "give feedback on a matched experience", expected: onExchange(only([.requestingOfficial]))) { f, c, _ in
             let round = try await f.service.matches(f.exchange, by: try await f.caller(.requestingOfficial))
             _ = try await f.service.giveFeedback(experience: round?.matches.first?.experienceID ?? 0, exchange: f.exchange, useful: true,
                                                  comment: "matrix", by: c)
@@ -173,6 +173,25 @@ import MeridianEngine
         Action(name: "create a sign-in link", expected: only([.admin])) { f, c, _ in
             _ = try await f.service.createInvite(for: "amani", lifetime: .seconds(3_600), by: c)
         },
+        // An unknown handle: the admin's answer is "no such user", everyone else's a refusal; nobody in the fixture changes.
+        Action(name: "disable a user", expected: only([.admin])) { f, c, _ in _ = try await f.service.identity(for: c).disable(handle: "matrix-nobody") },
+        Action(name: "enable a user", expected: only([.admin])) { f, c, _ in _ = try await f.service.identity(for: c).enable(handle: "matrix-nobody") },
+        Action(name: "change a user's roles", expected: only([.admin])) { f, c, _ in
+            _ = try await f.service.identity(for: c).setRoles(handle: "matrix-nobody", roles: [.official], country: "COD")
+        },
+        Action(name: "add a user", expected: only([.admin])) { f, c, p in
+            _ = try await f.service.identity(for: c).addUser(handle: "m-\(p.rawValue.lowercased())", name: "Matrix", roles: [.official], country: "COD")
+        },
+        Action(name: "match experiences", expected: only(Set(people))) { f, _, _ in
+            _ = try await f.service.matchExperiences(text: "reintegrate demobilised ex-combatants", sectors: [], country: "COD",
+                                                     region: nil, incomeGroup: nil, language: nil)
+        },
+        Action(name: "read an experience's feedback", expected: only(Set(people))) { f, _, _ in _ = try await f.service.feedback(on: 1) },
+        Action(name: "verify the ledger", expected: only([.financeOfficer, .supervisor, .admin])) { f, c, _ in _ = try await f.service.verifyLedger(by: c) },
+        Action(name: "list instances", expected: only([.supervisor, .admin])) { f, c, _ in
+            _ = try await f.service.instances(workflow: nil, state: nil, limit: 10, by: c)
+        },
+        Action(name: "retry an instance's incidents", expected: only([.supervisor, .admin])) { f, c, _ in _ = try await f.service.retryIncidents(of: f.exchange, by: c) },
         Action(name: "list incidents", expected: only([.supervisor, .admin])) { f, c, _ in _ = try await f.service.incidents(by: c) },
         Action(name: "verify the audit chain", expected: only([.supervisor, .admin])) { f, c, _ in _ = try await f.service.verifyAudit(by: c) },
     ]

@@ -39,7 +39,7 @@ struct HTTPCall: Sendable {
 extension ServiceFixture {
     /// Runs `body` with a test client of the API's router over this fixture's service.
     func withAPI<Result: Sendable>(configuration: ServerConfiguration = .init(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Result) async throws -> Result {
-        let app = Application(router: try MeridianServer.router(service: service, configuration: configuration))
+        let app = Application(router: try MeridianServer.responder(service: service, configuration: configuration))
         return try await app.test(.router, body)
     }
 }

@@ -31,14 +31,26 @@ public struct ExchangeView: Sendable, Codable, Equatable {
     public var updatedAt: Date
 
     static func read(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ExchangeView {
-        let request = try await RequestStore.read(id, on: connection, logger: logger)
+        try await read(id, visibleTo: nil, on: connection, logger: logger)
+    }
+
+    /// The view, read in as few statements as the parts allow (six: the request with the
+    /// instance's state, the partners, the latest matches, plans, reports, notifications).
+    /// - Parameter actor: when given, refused as not found unless she may see the exchange —
+    ///   decided from the same rows, as ``LockedExchange`` decides it.
+    static func read(_ id: UUID, visibleTo actor: ExchangeActor?, on connection: PostgresConnection, logger: Logger) async throws -> ExchangeView {
         let rows = try await connection.query("""
             SELECT i.state, i.is_final, i.updated_at,
                    (SELECT experience_id FROM exchange_publications p WHERE p.exchange_id = i.id),
-                   (SELECT archived_at FROM exchange_archive a WHERE a.exchange_id = i.id)
-            FROM engine_instances i WHERE i.id = \(id)
+                   (SELECT archived_at FROM exchange_archive a WHERE a.exchange_id = i.id),
+                   \(unescaped: RequestStore.columns)
+            FROM engine_instances i JOIN exchange_requests r ON r.exchange_id = i.id WHERE i.id = \(id)
             """, logger: logger).collect()
-        let (state, isFinal, updatedAt, experience, archivedAt) = try rows[0].decode((String, Bool, Date, Int?, Date?).self)
+        guard let row = rows.first else { throw LockedExchange.notFound(id.uuidString.lowercased()) }
+        let (state, isFinal, updatedAt, experience, archivedAt, country, name, region, income, goal, challenge, objective, sectors, instruments,
+             indicators, filedBy, filedAt) = try row.decode(
+                (String, Bool, Date, Int?, Date?, String, String, String, String, String, String, String, [String], [String], String, String, Date).self)
+        let request = try RequestStore.stored((country, name, region, income, goal, challenge, objective, sectors, instruments, indicators, filedBy, filedAt))
         let partnerRows = try await connection.query("""
             SELECT country_code, chosen_by, chosen_at, response, responded_by, responded_at, reason
             FROM exchange_partner_choices WHERE exchange_id = \(id) ORDER BY seq
@@ -48,6 +60,11 @@ public struct ExchangeView: Sendable, Codable, Equatable {
                 try row.decode((String, String, Date, String, String?, Date?, String?).self)
             return Partner(country: country, chosenBy: by, chosenAt: at, response: response, respondedBy: respondedBy,
                            respondedAt: respondedAt, reason: reason)
+        }
+        if let actor {
+            let partner = partners.last { $0.response != "declined" }?.country
+            try ExchangeRoles(actor: actor, requestingCountry: request.country, partnerCountry: partner)
+                .requireVisible(actor, exchange: id.uuidString.lowercased())
         }
         return ExchangeView(
             id: id, state: state, isFinal: isFinal, request: request,

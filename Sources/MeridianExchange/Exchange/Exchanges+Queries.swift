@@ -55,9 +55,7 @@ extension Exchanges {
     public func show(_ id: UUID, for actor: ExchangeActor) async throws -> ExchangeView {
         let logger = self.logger
         return try await client.withConnection { connection in
-            let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
-            try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
-            return try await ExchangeView.read(id, on: connection, logger: logger)
+            try await ExchangeView.read(id, visibleTo: actor, on: connection, logger: logger)
         }
     }
 

@@ -43,20 +43,23 @@ enum MatchStore {
 
     /// The latest round, or `nil` before matching ran.
     static func latest(_ exchange: UUID, on connection: PostgresConnection, logger: Logger) async throws -> MatchRound? {
-        let rounds = try await connection.query("""
-            SELECT round, status, note, candidates_ranked, matched_at FROM exchange_match_rounds
-            WHERE exchange_id = \(exchange) ORDER BY round DESC LIMIT 1
-            """, logger: logger).collect()
-        guard let row = rounds.first else { return nil }
-        let (round, status, note, ranked, matchedAt) = try row.decode((Int, String, String, Int, Date).self)
+        // The latest round and its matches in one statement: the round's columns on every row,
+        // the match's empty when the round found none.
         let rows = try await connection.query("""
-            SELECT country_code, country_name, experience_id, programme, years, score, parts::text, summary, reasons::text, sources
-            FROM exchange_matches WHERE exchange_id = \(exchange) AND round = \(round) ORDER BY rank
+            SELECT r.round, r.status, r.note, r.candidates_ranked, r.matched_at,
+                   m.country_code, m.country_name, m.experience_id, m.programme, m.years, m.score, m.parts::text, m.summary, m.reasons::text, m.sources
+            FROM (SELECT round, status, note, candidates_ranked, matched_at FROM exchange_match_rounds
+                  WHERE exchange_id = \(exchange) ORDER BY round DESC LIMIT 1) r
+            LEFT JOIN exchange_matches m ON m.exchange_id = \(exchange) AND m.round = r.round
+            ORDER BY m.rank
             """, logger: logger).collect()
+        typealias Columns = (Int, String, String, Int, Date, String?, String?, Int?, String?, String?, Double?, String?, String?, String?, [String]?)
+        guard let first = rows.first else { return nil }
+        let (round, status, note, ranked, matchedAt, _, _, _, _, _, _, _, _, _, _) = try first.decode(Columns.self)
         var matches: [Match] = []
         for row in rows {
-            let (code, name, experience, programme, years, score, parts, summary, reasons, sources) =
-                try row.decode((String, String, Int, String, String, Double, String, String, String, [String]).self)
+            let (_, _, _, _, _, code, name, experience, programme, years, score, parts, summary, reasons, sources) = try row.decode(Columns.self)
+            guard let code, let name, let experience, let programme, let years, let score, let parts, let summary, let reasons, let sources else { continue }
             matches.append(Match(experienceID: experience, countryCode: code, countryName: name, programme: programme, years: years,
                                  score: score, parts: try JSONText.decode(Match.ScoreParts.self, parts), summary: summary,
                                  reasons: try JSONText.decode(Match.Reasons.self, reasons), sources: sources))

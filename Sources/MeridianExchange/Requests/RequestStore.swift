@@ -14,17 +14,26 @@ public struct StoredRequest: Sendable, Codable, Equatable {
 }
 
 enum RequestStore {
+    /// The columns a stored request is read from (alias `r` for `exchange_requests`).
+    static let columns = """
+        r.country_code, r.country_name, r.region, r.income_group, r.development_goal, r.institutional_challenge, r.change_objective, \
+        r.sectors, r.instruments, r.indicators::text, r.filed_by, r.filed_at
+        """
+    typealias Columns = (String, String, String, String, String, String, String, [String], [String], String, String, Date)
+
     static func read(_ exchange: UUID, on connection: PostgresConnection, logger: Logger) async throws -> StoredRequest {
         let rows = try await connection.query("""
-            SELECT country_code, country_name, region, income_group, development_goal, institutional_challenge, change_objective,
-                   sectors, instruments, indicators::text, filed_by, filed_at
-            FROM exchange_requests WHERE exchange_id = \(exchange)
+            SELECT \(unescaped: columns) FROM exchange_requests r WHERE r.exchange_id = \(exchange)
             """, logger: logger).collect()
         guard let row = rows.first else {
             throw ExchangeError(.notFound, "no exchange has the id \(exchange.uuidString.lowercased())", hint: "see `meridian exchange list`")
         }
-        let (country, name, region, income, goal, challenge, objective, sectors, instruments, indicators, by, at) =
-            try row.decode((String, String, String, String, String, String, String, [String], [String], String, String, Date).self)
+        return try stored(try row.decode(Columns.self))
+    }
+
+    /// The stored request of ``columns``' values.
+    static func stored(_ columns: Columns) throws -> StoredRequest {
+        let (country, name, region, income, goal, challenge, objective, sectors, instruments, indicators, by, at) = columns
         let request = ExchangeRequest(
             country: country, countryName: name, region: Region(rawValue: region), incomeGroup: IncomeGroup(rawValue: income),
             developmentGoal: goal, institutionalChallenge: challenge, changeObjective: objective,

@@ -35,6 +35,18 @@ struct EngineRoutes {
             let instance = try await service.startInstance(workflow: body.workflow, version: body.version, context: body.context ?? [:], by: caller)
             return try .json(instance, status: .created)
         }
+        api.get("instances") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let query = request.uri.queryParameters
+            let limit = try query.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else { throw ServiceError(.invalidArgument, "limit must be 1 to 1000") }
+                return value
+            } ?? 100
+            for name in ["workflow", "state"] where (query.get(name)?.count ?? 0) > 200 {
+                throw ServiceError(.invalidArgument, "\(name) has at most 200 characters")
+            }
+            return try .json(try await service.instances(workflow: query.get("workflow"), state: query.get("state"), limit: limit, by: caller))
+        }
         api.get("instances/{id}") { request, context -> Response in
             let caller = try context.requireCaller()
             return try .json(try await service.instance(try request.uuid("id", context, what: "instance"), by: caller))
@@ -60,6 +72,12 @@ struct EngineRoutes {
         }
         api.get("incidents") { _, context -> Response in
             try .json(try await service.incidents(by: try context.requireCaller()))
+        }
+        api.get("ledger/verification") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let fund = request.uri.queryParameters.get("fund")
+            guard (fund?.count ?? 0) <= 200 else { throw ServiceError(.invalidArgument, "a fund id has at most 200 characters") }
+            return try .json(try await service.verifyLedger(fund: fund, by: caller))
         }
         api.get("audit/verification") { _, context -> Response in
             try .json(try await service.verifyAudit(by: try context.requireCaller()))

@@ -30,8 +30,7 @@ struct ExchangeRoutes {
 
         api.post("exchanges") { request, context -> Response in
             let caller = try context.requireCaller()
-            try JSONBody.requireJSON(request)
-            let body = try await JSONBody.bytes(of: request, limit: limit)
+            let body = try await JSONBody.document(of: request, limit: limit)
             let filed = try await service.fileRequest(try ExchangeRequest.decode(body, file: "the request body"),
                                                       key: try request.idempotencyKey(), by: caller)
             var headers: HTTPFields = [.location: "/api/v1/exchanges/\(filed.exchangeID.uuidString.lowercased())"]
@@ -94,8 +93,7 @@ struct ExchangeRoutes {
         api.post("exchanges/{id}/plans") { request, context -> Response in
             let caller = try context.requireCaller()
             let id = try request.uuid("id", context, what: "exchange")
-            try JSONBody.requireJSON(request)
-            let plan = try VisitPlan.decode(try await JSONBody.bytes(of: request, limit: limit), file: "the plan")
+            let plan = try VisitPlan.decode(try await JSONBody.document(of: request, limit: limit), file: "the plan")
             let version = try await service.importPlan(plan, exchange: id, by: caller)
             return try .json(["version": version], status: .created)
         }
@@ -106,8 +104,7 @@ struct ExchangeRoutes {
         api.post("exchanges/{id}/reports") { request, context -> Response in
             let caller = try context.requireCaller()
             let id = try request.uuid("id", context, what: "exchange")
-            try JSONBody.requireJSON(request)
-            let report = try ResultsReport.decode(try await JSONBody.bytes(of: request, limit: limit), file: "the report")
+            let report = try ResultsReport.decode(try await JSONBody.document(of: request, limit: limit), file: "the report")
             return try .json(try await service.submitReport(report, exchange: id, key: try request.idempotencyKey(), by: caller), status: .created)
         }
         api.post("exchanges/{id}/reports/review") { request, context -> Response in

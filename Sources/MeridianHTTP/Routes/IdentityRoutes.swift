@@ -11,6 +11,7 @@ struct IdentityRoutes {
     let limit: Int
 
     struct NewUser: Decodable { var handle: String; var name: String; var roles: [String]; var country: String? }
+    struct NewRoles: Decodable { var roles: [String]; var country: String? }
     struct NewToken: Decodable { var user: String?; var label: String?; var expiresAt: Date? }
 
     func add(to api: RouterGroup<MeridianRequestContext>) {
@@ -28,6 +29,20 @@ struct IdentityRoutes {
             let roles = Set(try body.roles.map { try Role(parsing: $0) })
             let added = try await service.identity(for: caller).addUser(handle: body.handle, name: body.name, roles: roles, country: body.country?.uppercased())
             return try .json(added.user, status: .created)
+        }
+        api.post("users/{handle}/disable") { _, context -> Response in
+            let caller = try context.requireCaller()
+            return try .json(try await service.identity(for: caller).disable(handle: try Self.handle(context)))
+        }
+        api.post("users/{handle}/enable") { _, context -> Response in
+            let caller = try context.requireCaller()
+            return try .json(try await service.identity(for: caller).enable(handle: try Self.handle(context)))
+        }
+        api.put("users/{handle}/roles") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let body = try await JSONBody.decode(NewRoles.self, from: request, fields: ["roles", "country"], limit: limit)
+            let roles = Set(try body.roles.map { try Role(parsing: $0) })
+            return try .json(try await service.identity(for: caller).setRoles(handle: try Self.handle(context), roles: roles, country: body.country?.uppercased()))
         }
         api.get("tokens") { request, context -> Response in
             let caller = try context.requireCaller()
@@ -47,5 +62,13 @@ struct IdentityRoutes {
             }
             return try .json(try await service.identity(for: caller).revokeToken(id))
         }
+    }
+
+    /// The `{handle}` of a user's route (the identity store checks its form).
+    static func handle(_ context: MeridianRequestContext) throws -> String {
+        guard let handle = context.parameters.get("handle"), handle.count <= 200 else {
+            throw ServiceError(.notFound, "no user has that handle")
+        }
+        return handle
     }
 }

@@ -57,6 +57,17 @@ struct KnowledgeRoutes {
             }
             return try .json(try await service.giveFeedback(experience: id, exchange: exchange, useful: body.useful, comment: body.comment, by: caller))
         }
+        // Matching reads the knowledge base and writes nothing: public, like the experiences.
+        api.post("experiences/matches") { request, _ -> Response in
+            let body = try await JSONBody.decode(MatchBody.self, from: request, fields: MatchBody.fields, limit: limit)
+            let parsed = try body.parsed()
+            return try .json(try await service.matchExperiences(
+                text: body.text, sectors: parsed.sectors, country: body.country, region: parsed.region, incomeGroup: parsed.income,
+                language: parsed.language, weights: parsed.weights))
+        }
+        api.post("experiences/seed") { _, context -> Response in
+            try .json(try await service.seedKnowledgeBase(by: try context.requireCaller()))
+        }
         api.post("experiences/imports") { request, context -> Response in
             let caller = try context.requireCaller()
             let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -66,7 +77,7 @@ struct KnowledgeRoutes {
             case "text/csv": format = .csv
             default: throw HTTPError(.unsupportedMediaType, message: "send the catalogue as application/json or text/csv")
             }
-            let data = try await JSONBody.bytes(of: request, limit: limit)
+            let data = format == .json ? try await JSONBody.document(of: request, limit: limit) : try await JSONBody.bytes(of: request, limit: limit)
             return try .json(try await service.importExperiences(data, fileName: "the uploaded catalogue", format: format, by: caller))
         }
     }
@@ -76,6 +87,46 @@ struct KnowledgeRoutes {
         var exchange: String
         var useful: Bool
         var comment: String?
+    }
+
+    /// A request to match: `{"text", "country", "sectors"?, "region"?, "income_group"?, "language"?, "weights"?}`,
+    /// with the codes and weight overrides `meridian kb match` takes.
+    struct MatchBody: Decodable {
+        static let fields: Set<String> = ["text", "country", "sectors", "region", "income_group", "language", "weights"]
+        var text: String
+        var country: String
+        var sectors: [String]?
+        var region: String?
+        var incomeGroup: String?
+        var language: String?
+        var weights: String?
+
+        func parsed() throws -> (sectors: [Sector], region: Region?, income: IncomeGroup?, language: Language?, weights: MatchingWeights) {
+            guard (sectors ?? []).count <= Sector.allCases.count else {
+                throw ServiceError(.invalidArgument, "at most \(Sector.allCases.count) sectors; each is one of \(Sector.codes)")
+            }
+            let sectors = try (sectors ?? []).map { code in
+                guard let sector = Sector(rawValue: code) else { throw ServiceError(.invalidArgument, "unknown sector '\(code)'; one of \(Sector.codes)") }
+                return sector
+            }
+            let region = try region.map { code in
+                guard let region = Region(rawValue: code) else { throw ServiceError(.invalidArgument, "unknown region '\(code)'; one of \(Region.codes)") }
+                return region
+            }
+            let income = try incomeGroup.map { code in
+                guard let group = IncomeGroup(rawValue: code) else {
+                    throw ServiceError(.invalidArgument, "unknown income group '\(code)'; one of \(IncomeGroup.codes)")
+                }
+                return group
+            }
+            let language = try language.map { code in
+                guard let language = Language(rawValue: code) else { throw ServiceError(.invalidArgument, "unknown language '\(code)'; one of \(Language.codes)") }
+                return language
+            }
+            guard (weights ?? "").count <= 1000 else { throw ServiceError(.invalidArgument, "the weights have at most 1000 characters") }
+            let overridden = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
+            return (sectors, region, income, language, overridden)
+        }
     }
 
     static func experienceID(_ context: MeridianRequestContext) throws -> Int {

@@ -3,7 +3,7 @@ import Hummingbird
 import MeridianService
 
 /// The request context of every route: Hummingbird's core storage plus who is calling.
-public struct MeridianRequestContext: RequestContext {
+public struct MeridianRequestContext: RequestContext, Sendable {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in caller, set by ``AuthenticationMiddleware`` from the bearer token.
     public var caller: Caller?

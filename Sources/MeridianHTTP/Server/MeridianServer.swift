@@ -9,10 +9,10 @@ import Prometheus
 ///
 /// Every route calls the service and nothing below it. Around the routes, from the outside in:
 /// metrics, the access log, security headers, problem documents for every error, a refusal of
-/// control characters in paths and queries, a timeout,
-/// authentication by bearer token, and a rate limit per caller.
+/// control characters in paths and queries, authentication by bearer token, and a rate limit
+/// per caller. Around the router, ``RequestTimeout`` answers a request that takes too long.
 public enum MeridianServer {
-    /// The router with every route and middleware; `application` serves it, tests call it directly.
+    /// The router with every route and middleware, without the timeout (``responder(service:configuration:registry:)``).
     /// - Throws: when the web pages' bundled templates or catalogues are missing (a broken build).
     public static func router(service: MeridianService, configuration: ServerConfiguration = .init(),
                               registry: PrometheusCollectorRegistry = .init()) throws -> Router<MeridianRequestContext> {
@@ -22,7 +22,6 @@ public enum MeridianServer {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: InputHygieneMiddleware())
-        router.add(middleware: TimeoutMiddleware(timeout: configuration.requestTimeout))
         router.add(middleware: AuthenticationMiddleware(service: service))
         router.add(middleware: RateLimitMiddleware(buckets: RateBuckets(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)))
 
@@ -41,12 +40,19 @@ public enum MeridianServer {
         return router
     }
 
-    /// The application serving ``router(service:configuration:registry:)`` on the configured
+    /// The router within its timeout: what `application` serves and tests drive.
+    public static func responder(service: MeridianService, configuration: ServerConfiguration = .init(),
+                                 registry: PrometheusCollectorRegistry = .init()) throws -> RequestTimeout<Router<MeridianRequestContext>> {
+        RequestTimeout(try router(service: service, configuration: configuration, registry: registry),
+                       timeout: configuration.requestTimeout, registry: registry)
+    }
+
+    /// The application serving ``responder(service:configuration:registry:)`` on the configured
     /// address; run it in a ServiceGroup, which stops it gracefully on SIGTERM/SIGINT.
     public static func application(service: MeridianService, configuration: ServerConfiguration = .init(),
                                    logger: Logger) throws -> some ApplicationProtocol {
         Application(
-            router: try router(service: service, configuration: configuration),
+            router: try responder(service: service, configuration: configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "meridian"),
             logger: logger
         )

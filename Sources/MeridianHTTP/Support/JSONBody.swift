@@ -5,13 +5,30 @@ import MeridianService
 import HTTPTypes
 
 /// Reading request bodies strictly: a size limit (413), JSON only (415), every field known
-/// (422 naming the unknown ones — a misspelt field is never silently ignored).
+/// (422 naming the unknown ones — a misspelt field is never silently ignored), no key given
+/// twice in one object (400 naming it — one of the values would silently win).
 enum JSONBody {
     /// The body's bytes, at most `limit` of them.
     static func bytes(of request: Request, limit: Int) async throws -> Data {
         var request = request
         let buffer = try await request.collectBody(upTo: limit)
         return Data(buffer.readableBytesView)
+    }
+
+    /// A JSON document's bytes (a request, plan, report or catalogue file), refused when an
+    /// object in it holds a key twice; the file's own reader checks the rest.
+    static func document(of request: Request, limit: Int) async throws -> Data {
+        try requireJSON(request)
+        let data = try await bytes(of: request, limit: limit)
+        if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil { try refuseDuplicateKeys(data) }
+        return data
+    }
+
+    /// Throws 400 naming the first key an object of `data` (valid JSON) holds twice.
+    static func refuseDuplicateKeys(_ data: Data) throws {
+        guard let found = DuplicateKeys.first(in: data) else { return }
+        let place = found.path.isEmpty ? "the body" : "'\(found.path)'"
+        throw ServiceError(.invalidArgument, "the key '\(found.key)' appears twice in \(place); send each key once")
     }
 
     /// Decodes a JSON object body whose top-level fields are all in `fields`.
@@ -25,6 +42,7 @@ enum JSONBody {
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw ServiceError(.invalidData, "the body is not valid JSON; send one JSON object")
         }
+        try refuseDuplicateKeys(data)
         guard let dictionary = object as? [String: Any] else {
             throw ServiceError(.invalidData, "the body must be a JSON object with the fields \(fields.sorted().joined(separator: ", "))")
         }

@@ -25,6 +25,12 @@ public struct AuthorizedIdentityStore: Sendable {
         public var bootstrap: Bool
         /// The bootstrap admin's first token: without it she could not create one (that needs a token).
         public var token: IssuedToken?
+
+        public init(user: User, bootstrap: Bool, token: IssuedToken?) {
+            self.user = user
+            self.bootstrap = bootstrap
+            self.token = token
+        }
     }
 
     /// Adds a user: an admin may; without a token, so may anyone while no enabled admin

@@ -55,25 +55,31 @@ extension IdentityStore {
                                 hint: "copy the whole token that `meridian token create` printed")
         }
         let hash = TokenSecret.hash(secret)
-        // The time of use is written at most once a minute per token: every request of one
+        // A read, and a write only when the time of use is a minute old: every request of one
         // client authenticates with the same token, and writing its row each time made them
         // queue on that row's lock (a server answered ~300 requests/s, whatever the route).
         let rows = try await client.query(
             """
-            WITH found AS (
-                SELECT t.id, t.last_used_at FROM user_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = \(hash) AND u.disabled_at IS NULL
-                  AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-            ), touched AS (
-                UPDATE user_tokens SET last_used_at = now()
-                WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-                  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            )
-            SELECT \(unescaped: UserRow.columns) FROM found f JOIN user_tokens t ON t.id = f.id JOIN users u ON u.id = t.user_id
+            SELECT \(unescaped: UserRow.columns), t.id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
+            FROM user_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = \(hash) AND u.disabled_at IS NULL
+              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
             """,
             logger: logger
-        )
-        for try await row in rows { return try UserRow.decode(row) }
+        ).collect()
+        if let row = rows.first {
+            let (user, tokenID, stale) = try UserRow.decodeWithToken(row)
+            if stale {
+                _ = try await client.query(
+                    """
+                    UPDATE user_tokens SET last_used_at = now()
+                    WHERE id = \(tokenID) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+                    """,
+                    logger: logger
+                ).collect()
+            }
+            return user
+        }
         throw try await whyRefused(hash: hash)
     }
 

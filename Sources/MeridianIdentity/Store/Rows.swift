@@ -13,6 +13,15 @@ enum UserRow {
         return User(id: id, handle: handle, name: name, roles: Set(roles.compactMap(Role.init(rawValue:))),
                     country: country, disabled: disabled, createdAt: createdAt)
     }
+
+    /// The user of ``columns`` followed by her token's id and whether its time of use is due.
+    static func decodeWithToken(_ row: PostgresRow) throws -> (User, tokenID: Int64, stale: Bool) {
+        let (id, handle, name, roles, country, disabled, createdAt, tokenID, stale) =
+            try row.decode((UUID, String, String, [String], String?, Bool, Date, Int64, Bool).self)
+        let user = User(id: id, handle: handle, name: name, roles: Set(roles.compactMap(Role.init(rawValue:))),
+                        country: country, disabled: disabled, createdAt: createdAt)
+        return (user, tokenID, stale)
+    }
 }
 
 /// The columns a ``TokenInfo`` is read from (aliases `t` for the token, `u` for its owner).

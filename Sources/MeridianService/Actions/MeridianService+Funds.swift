@@ -33,6 +33,18 @@ extension MeridianService {
         return try await FundStatement.read(fund: id, asOf: day, client: client, logger: logger)
     }
 
+    /// Who may replay the ledger against its balances: the finance officers who keep the books,
+    /// and those who audit them (supervisors, admins — who also verify the history's chain).
+    /// Program managers and fund approvers read statements, not the whole ledger's accounts.
+    static let ledgerVerifiers: Set<Role> = [.financeOfficer, .supervisor, .admin]
+
+    /// Replays the ledger (one fund's, or every fund's) from its entries and compares every
+    /// stored balance: a report, intact or with its discrepancies.
+    public func verifyLedger(fund id: String? = nil, by caller: Caller) async throws -> LedgerVerifier.Report {
+        try caller.require(anyOf: Self.ledgerVerifiers, to: "verifying the ledger")
+        return try await LedgerVerifier.verify(fund: id, client: client, logger: logger)
+    }
+
     /// Records a donor's contribution with its ledger movement.
     public func contribute(fund id: String, donor: String, amount: Money, receivedOn: CalendarDay, reference: String,
                            by caller: Caller) async throws -> FundStore.Contribution {

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 import MeridianExchange
 import MeridianIdentity
 
@@ -37,19 +38,51 @@ extension MeridianService {
         return try await ExperienceImporter.store(parsed.experiences, client: client, logger: logger)
     }
 
+    /// What loading the seed catalogue did: the catalogue's experiences, and how many were new or updated.
+    public struct SeedLoad: Sendable, Codable, Equatable {
+        public var experiences: Int
+        public var inserted: Int
+        public var updated: Int
+    }
+
     /// Loads the shipped catalogue of real programmes (curators only).
-    public func seedKnowledgeBase(by caller: Caller) async throws -> (experiences: Int, written: ExperienceStore.WriteCount) {
+    public func seedKnowledgeBase(by caller: Caller) async throws -> SeedLoad {
         try caller.require(anyOf: Self.curators, to: "loading the seed catalogue")
         let experiences = try SeedCatalogue.experiences()
-        return (experiences.count, try await ExperienceImporter.store(experiences, client: client, logger: logger))
+        let written = try await ExperienceImporter.store(experiences, client: client, logger: logger)
+        return SeedLoad(experiences: experiences.count, inserted: written.inserted, updated: written.updated)
+    }
+
+    /// The best-matching experiences of other countries for a request's words (public, like the
+    /// knowledge base it reads: matching writes nothing). A region or income group left out is
+    /// the country table's, else what the knowledge base records for the country.
+    /// - Throws: ``ServiceError`` `.invalidArgument` for a country classified nowhere, and the
+    ///   matcher's own refusals (no words, more than 10,000 characters, a malformed code).
+    public func matchExperiences(text: String, sectors: [Sector], country: String, region: Region?, incomeGroup: IncomeGroup?,
+                                 language: Language?, weights: MatchingWeights = .default) async throws -> MatchResult {
+        // The matcher checks the length; a NUL byte or a terminal control never reaches a query.
+        if let problem = InputText.problem(text, field: "the request text", maximum: .max) { throw ServiceError(.invalidData, problem) }
+        let country = country.uppercased()
+        var region = region, income = incomeGroup
+        if region == nil || income == nil {
+            guard let profile = try await ExperienceStore(client: client, logger: logger).countryProfile(country) else {
+                throw ServiceError(.invalidArgument, "\(country) is neither classified in the country table (`meridian kb countries`) nor in the knowledge base; pass --region and --income-group")
+            }
+            region = region ?? profile.region
+            income = income ?? profile.incomeGroup
+        }
+        let request = MatchRequest(text: text, sectors: sectors, countryCode: country, region: region!, incomeGroup: income!, language: language)
+        return try await Matcher(client: client, logger: logger, weights: weights).match(request)
     }
 
     /// An official's feedback on an experience her exchange was matched with (officials of the
-    /// exchange's requesting country only; the store checks the match and the country).
+    /// exchange's requesting country only; the store checks the match and the country). Another
+    /// country's exchange reads as unknown, as everywhere: the refusal would name its country.
     public func giveFeedback(
         experience: Int, exchange: UUID, useful: Bool, comment: String?, by caller: Caller
     ) async throws -> FeedbackStore.Feedback {
-        try await FeedbackStore(client: client, logger: logger).give(
+        _ = try await exchanges.workflowActor(for: caller.exchangeActor, instance: exchange)
+        return try await FeedbackStore(client: client, logger: logger).give(
             experienceId: experience, exchangeId: exchange, useful: useful, comment: comment, by: caller.exchangeActor)
     }
 

@@ -47,6 +47,13 @@ extension MeridianService {
         try await engine.definitionSource(id, version: version)
     }
 
+    /// Instances of every workflow, newest first (supervisors and admins: the list spans every
+    /// country's exchanges; each person reads her own through the exchange routes).
+    public func instances(workflow: String?, state: String?, limit: Int, by caller: Caller) async throws -> [InstanceRecord] {
+        try caller.require(anyOf: [.supervisor, .admin], to: "listing instances")
+        return try await engine.instances(workflow: workflow, state: state, limit: limit)
+    }
+
     /// Open incidents (supervisors and admins).
     public func incidents(by caller: Caller) async throws -> [Incident] {
         try caller.require(anyOf: [.supervisor, .admin], to: "reading incidents")

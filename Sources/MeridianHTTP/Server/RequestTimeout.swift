@@ -1,0 +1,131 @@
+import Hummingbird
+import MeridianCodes
+import HTTPTypes
+import Logging
+import MeridianService
+import Prometheus
+import Synchronization
+
+/// Answers 503 when the router has not answered a request in time, even if its handler never
+/// returns, and cancels the handler's work (a cancelled transaction rolls back, so a timed-out
+/// request changes nothing it had not committed).
+///
+/// It wraps the whole router rather than sitting among its middleware: a middleware's `next`
+/// may not outlive the middleware's call, so a middleware can only stop waiting once the handler
+/// returns — and a handler blocked on a statement the database never answers (PostgresNIO can
+/// lose one sent on a connection that just closed, docs/operations.md) ignores cancellation. Here
+/// the router runs in a task of its own, raced against the clock: at the deadline the caller gets
+/// its answer, and the task is cancelled and left to end when it can.
+public struct RequestTimeout<Router: HTTPResponderBuilder>: HTTPResponderBuilder
+where Router.Responder.Context == MeridianRequestContext {
+    let router: Router
+    let timeout: Duration
+    let registry: PrometheusCollectorRegistry?
+
+    /// - Parameter registry: counts timed-out requests as `meridian_http_timeouts_total`.
+    public init(_ router: Router, timeout: Duration, registry: PrometheusCollectorRegistry? = nil) {
+        self.router = router
+        self.timeout = timeout
+        self.registry = registry
+    }
+
+    public func buildResponder() -> Responder {
+        Responder(inner: router.buildResponder(), timeout: timeout, timeouts: registry?.makeCounter(
+            descriptor: .init(namespace: "meridian", subsystem: "http", metricName: "timeouts", unitName: "total",
+                              helpText: "Requests answered 503 because their handler had not finished in time")))
+    }
+
+    public struct Responder: HTTPResponder {
+        public typealias Context = MeridianRequestContext
+        let inner: Router.Responder
+        let timeout: Duration
+        let timeouts: Counter?
+
+        public func respond(to request: Request, context: Context) async throws -> Response {
+            let race = Race()
+            let inner = self.inner, timeout = self.timeout
+            return try await withTaskCancellationHandler {
+                let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response?, any Error>) in
+                    race.begin(continuation)
+                    let work = Task {
+                        do {
+                            race.finish(with: .success(try await inner.respond(to: request, context: context)))
+                        } catch {
+                            race.finish(with: .failure(error))
+                        }
+                    }
+                    let clock = Task {
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        if race.finish(with: .success(nil)) { work.cancel() }
+                    }
+                    race.hold(work: work, clock: clock)
+                }
+                guard let response = outcome else { return timedOut(request, context: context) }
+                return response
+            } onCancel: {
+                // The server is stopping or the client left: stop the work, and stop waiting for it.
+                race.finish(with: .failure(CancellationError()), cancelWork: true)
+            }
+        }
+
+        /// The 503 problem, with the headers every response carries (the router's middleware,
+        /// which adds them to its own answers, is still busy with the request).
+        func timedOut(_ request: Request, context: Context) -> Response {
+            timeouts?.increment()
+            context.logger.warning("request timed out", metadata: [
+                "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)", "timeout": "\(timeout)",
+            ])
+            let detail = "the request took longer than \(timeout) and was cancelled; try again later"
+            var response = Problem(kind: ServiceError.Kind.unavailable.name, title: HTTPResponse.Status.serviceUnavailable.reasonPhrase,
+                                   status: .serviceUnavailable, detail: detail).response()
+            SecurityHeadersMiddleware<Context>.secure(&response)
+            return response
+        }
+    }
+}
+
+/// The one answer of a request's race between its work and the clock: whichever finishes first
+/// resumes the waiting request; the other finds it answered and stops.
+private final class Race: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Response?, any Error>?
+        var answered = false
+        var work: Task<Void, Never>?
+        var clock: Task<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    func begin(_ continuation: CheckedContinuation<Response?, any Error>) {
+        let early = state.withLock { state -> Bool in
+            if state.answered { return true }
+            state.continuation = continuation
+            return false
+        }
+        // Cancelled before the race began: answer at once.
+        if early { continuation.resume(throwing: CancellationError()) }
+    }
+
+    func hold(work: Task<Void, Never>, clock: Task<Void, Never>) {
+        let answered = state.withLock { state -> Bool in
+            state.work = work
+            state.clock = clock
+            return state.answered
+        }
+        if answered { clock.cancel() }
+    }
+
+    /// Answers the request with `result` unless it was answered already; returns whether it did.
+    @discardableResult
+    func finish(with result: Result<Response?, any Error>, cancelWork: Bool = false) -> Bool {
+        let (continuation, work, clock, first) = state.withLock { state in
+            let first = !state.answered
+            state.answered = true
+            defer { state.continuation = nil }
+            return (first ? state.continuation : nil, state.work, state.clock, first)
+        }
+        continuation?.resume(with: result)
+        clock?.cancel()
+        if cancelWork { work?.cancel() }
+        return first
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MeridianHTTP
+import MeridianService
+import Synchronization
+import Testing
+import HTTPTypes
+
+/// The request timeout holds even when a handler never returns and ignores cancellation (a
+/// statement lost on a closed database connection): the caller gets its 503 on time.
+@Suite struct RequestTimeoutTests {
+    /// Holds its waiters until opened; waiting ignores cancellation, as a lost statement does.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let open = state.withLock { state -> Bool in
+                    if !state.open { state.waiters.append(continuation) }
+                    return state.open
+                }
+                if open { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    @Test func aHandlerThatNeverReturnsIsAnsweredOnTime() async throws {
+        try await ServiceFixture.with { f in
+            let gate = Gate()
+            let router = try MeridianServer.router(service: f.service)
+            router.get("stuck") { _, _ -> Response in
+                await gate.wait()
+                return Response(status: .ok)
+            }
+            // The gate opens after 6 s: a timeout that waits for its handler answers 200 then
+            // (this test fails) instead of hanging the suite.
+            let release = Task {
+                try? await Task.sleep(for: .seconds(6))
+                gate.open()
+            }
+            defer {
+                release.cancel()
+                gate.open()
+            }
+            let app = Application(router: RequestTimeout(router, timeout: .milliseconds(300)))
+            try await app.test(.router) { client in
+                let start = ContinuousClock.now
+                let answer = try await HTTPCall.get("/stuck").send(client, token: nil)
+                let elapsed = ContinuousClock.now - start
+                #expect(answer.status == 503, "\(answer.status) \(answer.body)")
+                #expect(answer.problem?.type == Problem.typePrefix + "unavailable", "\(answer.body)")
+                #expect(answer.headers[.contentType] == "application/problem+json")
+                #expect(answer.headers[.xContentTypeOptions] == "nosniff" && answer.headers[.cacheControl] == "no-store")
+                #expect(elapsed < .seconds(3), "answered after \(elapsed)")
+                // The server still answers other requests meanwhile.
+                #expect(try await HTTPCall.get("/healthz").send(client, token: nil).status == 200)
+            }
+        }
+    }
+}
