@@ -166,7 +166,7 @@ extension WebPages {
     func header(view: ExchangeView, status: Exchanges.Status, language: WebLanguage) -> [String: Any] {
         [
             "id": view.id.uuidString.lowercased(), "goal": view.request.request.developmentGoal,
-            "steps": PublicStep.bar(state: status.state, messages: messages, language: language),
+            "steps": PublicStep.bar(state: status.state, label: status.publicStep, messages: messages, language: language),
         ]
     }
 
