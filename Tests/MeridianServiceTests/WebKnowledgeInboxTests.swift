@@ -111,15 +111,18 @@ import Testing
                 #expect(after.html.contains("Your feedback was recorded"))
                 #expect(try await f.service.feedback(on: id).map(\.useful) == [false])
 
-                // Another country's official sees no form, and her POST is refused in her
-                // language with nothing changed; so is a program manager's.
-                for (persona, language, message) in [(Persona.partnerOfficial, "fr", "Vos rôles ne permettent pas"), (.otherOfficial, "es", "Sus funciones no permiten"), (.programManager, "pt", "As suas funções não permitem")] {
+                // The partner country's official and a program manager see no form, and their
+                // POST is refused in their language with nothing changed; another country's
+                // official is told the exchange does not exist, as on every route.
+                for (persona, language, status, message) in [(Persona.partnerOfficial, "fr", 403, "Vos rôles ne permettent pas"),
+                                                             (.otherOfficial, "es", 404, "Esa página o intercambio no existe"),
+                                                             (.programManager, "pt", 403, "As suas funções não permitem")] {
                     let other = PageBrowser(client, language: language)
                     try await other.signIn(f.tokens[persona]!)
                     let seen = try await other.get(path)
                     #expect(!seen.html.contains(#"id="give-feedback""#))
                     let refused = try await other.post("\(path)/feedback", [("exchange", exchange), ("useful", "yes")], csrf: seen.csrf)
-                    #expect(refused.status == 403, "\(persona)")
+                    #expect(refused.status == status, "\(persona)")
                     #expect(refused.html.contains(#"<html lang="\#(language)">"#) && refused.html.contains(message), "\(refused.html)")
                 }
                 #expect(try await f.service.feedback(on: id).map(\.useful) == [false])
