@@ -44,8 +44,8 @@ struct BenchMatch: AsyncParsableCommand {
     var language: Language?
     @Option(help: "The evaluation file --language takes its requests from.")
     var requestsFile = "Tests/Evaluation/eval-exchanges.json"
-    @Flag(help: "Order the postings pre-selection by the rarity-weighted, saturated score (Matcher.weightedPreselection) instead of raw tenths.")
-    var weightedPreselection = false
+    @Flag(help: "Order the postings pre-selection by raw tenths, as before issue 15's measurement, instead of the rarity-weighted, saturated score (Matcher.weightedPreselection, the default).")
+    var rawPreselection = false
     @Flag(help: "With --eval, print one JSON line.") var json = false
     @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
 
@@ -104,7 +104,7 @@ struct BenchMatch: AsyncParsableCommand {
                 client: client, logger: logger, preselection: preselection,
                 candidateBudget: candidateBudget, candidateCap: candidateCap
             )
-            matcher.weightedPreselection = weightedPreselection
+            matcher.weightedPreselection = !rawPreselection
             for _ in 0..<warmup { _ = try await matcher.match(nextRequest()) }
             var samples: [Double] = []
             var matchCounts = 0
@@ -126,7 +126,7 @@ struct BenchMatch: AsyncParsableCommand {
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
                 preselection: matcher.preselection.rawValue,
                 candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
-                weightedPreselection: weightedPreselection, language: language?.rawValue ?? "synthetic",
+                weightedPreselection: matcher.weightedPreselection, language: language?.rawValue ?? "synthetic",
                 recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }

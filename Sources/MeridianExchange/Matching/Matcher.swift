@@ -25,8 +25,9 @@ public struct Matcher: Sendable {
     /// With ``Preselection/postings``: order the pre-selection by each posting's weight times
     /// its word's rarity factor, saturated as ``TextRank`` does (the exact text score wherever
     /// a word's postings were all read), rather than by raw tenths, which let common words
-    /// repeated in long texts fill the budget. Off by default until measured (benchmarks.md).
-    public var weightedPreselection = false
+    /// repeated in long texts fill the budget. On by default: recall against the exhaustive
+    /// ranking at 100,000 experiences rose from 0.33 to 0.77 at equal latency (benchmarks.md).
+    public var weightedPreselection = true
     /// The development concepts recognised in requests of any of the four languages.
     public var vocabulary: ConceptVocabulary = .shipped
 
