@@ -40,6 +40,12 @@ struct BenchMatch: AsyncParsableCommand {
     var recall = false
     @Option(help: "Instead of the synthetic catalogue: match the real exchanges of this evaluation file against the shipped catalogue and print top-1, top-5 and MRR, per language too.")
     var eval: String?
+    @Option(help: "Instead of synthetic request texts: the real problems of --requests-file in this language (en, fr, es, pt), cycled, with their sectors; the language is detected as for a real request.")
+    var language: Language?
+    @Option(help: "The evaluation file --language takes its requests from.")
+    var requestsFile = "Tests/Evaluation/eval-exchanges.json"
+    @Flag(help: "Order the postings pre-selection by raw tenths, as before issue 15's measurement, instead of the rarity-weighted, saturated score (Matcher.weightedPreselection, the default).")
+    var rawPreselection = false
     @Flag(help: "With --eval, print one JSON line.") var json = false
     @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
 
@@ -67,6 +73,17 @@ struct BenchMatch: AsyncParsableCommand {
         let scratch = target.settings
         try await Migrator.bundled().migrate(scratch, logger: logger)
         var generator = try SyntheticCatalogue()
+        let texts = try language.map { try Self.requestTexts(in: $0, file: requestsFile) }
+        var nextText = 0
+        /// A synthetic request, its text and sectors replaced by the next real one in `language`.
+        func nextRequest() -> MatchRequest {
+            var request = generator.request()
+            if let texts {
+                (request.text, request.sectors) = texts[nextText % texts.count]
+                nextText += 1
+            }
+            return request
+        }
         // Generated even when reused: the requests come from the same generator afterwards.
         let catalogue = generator.experiences(experiences)
         let line = try await withPostgresClient(scratch, logger: logger) { client in
@@ -83,16 +100,17 @@ struct BenchMatch: AsyncParsableCommand {
                 try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
             } }
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
-            let matcher = Matcher(
+            var matcher = Matcher(
                 client: client, logger: logger, preselection: preselection,
                 candidateBudget: candidateBudget, candidateCap: candidateCap
             )
-            for _ in 0..<warmup { _ = try await matcher.match(generator.request()) }
+            matcher.weightedPreselection = !rawPreselection
+            for _ in 0..<warmup { _ = try await matcher.match(nextRequest()) }
             var samples: [Double] = []
             var matchCounts = 0
             var measured: [(request: MatchRequest, countries: [String])] = []
             for _ in 0..<queries {
-                let request = generator.request()
+                let request = nextRequest()
                 let start = ContinuousClock.now
                 let result = try await matcher.match(request)
                 samples.append((ContinuousClock.now - start).seconds * 1000)
@@ -108,11 +126,22 @@ struct BenchMatch: AsyncParsableCommand {
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
                 preselection: matcher.preselection.rawValue,
                 candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
+                weightedPreselection: matcher.weightedPreselection, language: language?.rawValue ?? "synthetic",
                 recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
         }
         if !keep { try await target.drop(logger: logger) }
         print(try BenchJSON.line(line))
+    }
+
+    /// The texts and sectors of the evaluation file's problems written in `language`.
+    static func requestTexts(in language: Language, file: String) throws -> [(String, [Sector])] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw BenchFailure("cannot read \(file): no such file or it is not readable; pass --requests-file")
+        }
+        let texts = try MatchEvaluation.parse(data).filter { $0.language == language }.map { ($0.text, $0.sectors) }
+        guard !texts.isEmpty else { throw BenchFailure("\(file) has no problem written in '\(language.rawValue)'; pass another --language") }
+        return texts
     }
 
     /// Whether the scratch database exists and holds `count` experiences.
@@ -152,6 +181,9 @@ struct BenchMatch: AsyncParsableCommand {
         var preselection: String
         var candidateBudget: Int
         var candidateCap: Int
+        var weightedPreselection: Bool
+        /// `synthetic` for the generator's English word draws, else the language of the real requests.
+        var language: String
         var recallTop5: Double?
         var recallTop5Exhaustive: Double?
         var meanMatches: Double
@@ -160,3 +192,4 @@ struct BenchMatch: AsyncParsableCommand {
 }
 
 extension Matcher.Preselection: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}

@@ -114,6 +114,23 @@ struct PostingsTests {
         }
     }
 
+    @Test("the weighted postings pre-selection keeps the best rows by weighted text rank when it reads every posting")
+    func weightedPreselectionKeepsTheExactBest() async throws {
+        try await withKnowledgeBase(seeded: true) { client, logger, _ in
+            for var request in [MatchingTests.ddr, MatchingTests.cct] {
+                // A requester without experiences, so the budget is exactly five rows.
+                request.countryCode = "QQQ"
+                var postings = Matcher(client: client, logger: logger, preselection: .postings, candidateBudget: 5, candidateCap: 100_000)
+                postings.weightedPreselection = true
+                let exhaustive = Matcher(client: client, logger: logger, preselection: .exhaustive, rankedCandidates: 5)
+                let kept = try await postings.match(request)
+                let reference = try await exhaustive.match(request)
+                #expect(kept.matches.map(\.experienceID) == reference.matches.map(\.experienceID))
+                #expect(kept.matches.map(\.score) == reference.matches.map(\.score))
+            }
+        }
+    }
+
     @Test("automatic pre-selection ranks every candidate while the catalogue is small, and the postings above the limit")
     func automaticIsExhaustiveWhenSmall() async throws {
         try await withKnowledgeBase(seeded: true) { client, logger, _ in

@@ -25,8 +25,9 @@ extension Matcher {
         let rows = try await client.query(
             """
             WITH preselected AS (
-                SELECT p.experience_id AS id, sum(p.tenths) AS tenths
-                FROM unnest(\(lexemes)::text[]) AS q(lexeme)
+                SELECT p.experience_id AS id,
+                       sum(CASE WHEN \(weightedPreselection) THEN q.factor * 2 * p.tenths / (p.tenths + 10.0) ELSE p.tenths END) AS score
+                FROM unnest(\(lexemes)::text[], \(factors)::float8[]) AS q(lexeme, factor)
                 CROSS JOIN LATERAL (
                     SELECT x.experience_id, x.tenths FROM experience_postings x
                     WHERE x.lexeme = q.lexeme
@@ -34,7 +35,7 @@ extension Matcher {
                     LIMIT \(candidateCap)
                 ) AS p
                 GROUP BY p.experience_id
-                ORDER BY sum(p.tenths) DESC, p.experience_id
+                ORDER BY score DESC, p.experience_id
                 -- The requester's own experiences are dropped below; take that many more, so they
                 -- never crowd others out of the budget (an index-only count by country).
                 LIMIT \(candidateBudget) + (SELECT count(*) FROM experiences WHERE country_code = \(request.countryCode))

@@ -22,6 +22,12 @@ public struct Matcher: Sendable {
     /// experiences where the word weighs most. With ``Preselection/searchIndex``: a hard bound
     /// on the rows ranked, whatever the estimates said (the first this many found).
     public var candidateCap: Int
+    /// With ``Preselection/postings``: order the pre-selection by each posting's weight times
+    /// its word's rarity factor, saturated as ``TextRank`` does (the exact text score wherever
+    /// a word's postings were all read), rather than by raw tenths, which let common words
+    /// repeated in long texts fill the budget. On by default: recall against the exhaustive
+    /// ranking at 100,000 experiences rose from 0.33 to 0.77 at equal latency (benchmarks.md).
+    public var weightedPreselection = true
     /// The development concepts recognised in requests of any of the four languages.
     public var vocabulary: ConceptVocabulary = .shipped
 

@@ -8,8 +8,8 @@ import Foundation
 /// the experiences and n those holding the word (`experience_terms`). A word in one
 /// experience of 130 counts about 6.5, one in nearly all close to 0. The text rank is the
 /// sum, over the request's words in an experience, of their positions' weights (A 1.0, B 0.4,
-/// C 0.2, D 0.1) times this factor. `TextRank` still gives `ts_rank_cd`'s unweighted value,
-/// which the pre-selection orders by.
+/// C 0.2, D 0.1) times this factor. `TextRank` still gives `ts_rank_cd`'s unweighted value;
+/// the postings pre-selection orders by the weighted one (`Matcher.weightedPreselection`).
 enum TermWeight {
     /// What a term added from a recognised concept (its English synonyms) counts, against the
     /// request's own words: a synonym is evidence of the same concept, weaker than the word
