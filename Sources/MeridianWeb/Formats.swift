@@ -4,15 +4,25 @@ import Foundation
 /// currency's symbol and place); times in UTC, which the page says.
 struct WebFormats: Sendable {
     let language: WebLanguage
+    /// Made once per page rather than once per date: a page of 50 exchanges writes 50 dates.
+    private let dateTimeStyle: Date.FormatStyle
+    private let dateStyle: Date.FormatStyle
+
+    init(language: WebLanguage) {
+        self.language = language
+        let utc = TimeZone(identifier: "UTC")!
+        dateTimeStyle = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, timeZone: utc)
+        dateStyle = Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, timeZone: utc)
+    }
 
     /// A date and time, medium date and short time ("6 déc. 2026, 14:05").
     func dateTime(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, timeZone: TimeZone(identifier: "UTC")!)) + " UTC"
+        date.formatted(dateTimeStyle) + " UTC"
     }
 
     /// A date without the time.
     func date(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .abbreviated, time: .omitted, locale: language.locale, timeZone: TimeZone(identifier: "UTC")!))
+        date.formatted(dateStyle)
     }
 
     /// Money from integer minor units and an ISO 4217 code ("60 000,00 $US", "US$60,000.00").

@@ -16,10 +16,15 @@ extension WebPages {
             async let summaries = service.listExchanges(limit: 200, by: caller)
             async let inbox = service.inbox(by: caller)
             let waiting = Set(try await inbox.map(\.id))
+            // At most eleven different bars (each step current, or none): each built once per page.
+            var bars: [PublicStep?: [[String: Any]]] = [:]
             let rows = try await summaries.map { summary -> [String: Any] in
+                let step = PublicStep.of(state: summary.state, label: summary.publicStep)
+                let bar = bars[step] ?? PublicStep.bar(state: summary.state, label: summary.publicStep, messages: messages, language: language)
+                bars[step] = bar
                 var row: [String: Any] = [
                     "id": summary.id.uuidString.lowercased(), "goal": summary.goal, "country": summary.country,
-                    "steps": PublicStep.bar(state: summary.state, label: summary.publicStep, messages: messages, language: language),
+                    "steps": bar,
                     "updated": formats.dateTime(summary.updatedAt), "waiting": waiting.contains(summary.id),
                 ]
                 if let partner = summary.partner { row["partner"] = partner }
