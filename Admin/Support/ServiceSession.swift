@@ -53,16 +53,6 @@ enum ServiceSession {
         }
     }
 
-    /// Runs `body` with the caller when a token is configured, `nil` otherwise: for the
-    /// operator's views of the local database (`instance show` without a token).
-    static func runOptionalCaller<Result: Sendable>(_ database: DatabaseOptions, _ body: (MeridianService, Caller?) async throws -> Result) async throws -> Result {
-        try RemoteCommands.refuseIfServerConfigured()
-        return try await database.withClient { client, logger in
-            let service = try MeridianService(client: client, logger: logger)
-            return try await body(service, try await ActingUser.resolveIfPresent(service))
-        }
-    }
-
     /// Runs `body` with the service and no caller: operator commands on the local database
     /// (deploy, audit, queue, incidents), which need access to the database itself.
     static func runAsOperator<Result: Sendable>(_ database: DatabaseOptions, _ body: (MeridianService) async throws -> Result) async throws -> Result {
