@@ -18,6 +18,9 @@ actor ChaosAPI {
     private var armed = false
     /// Requests that got no answer (the server died under them, or was down) and were retried.
     private(set) var lostAnswers = 0
+    /// Set by ``stop()``: a kill armed by the last request must not start a server afterwards
+    /// (it would outlive the test, serving a cluster that no longer exists).
+    private var stopped = false
 
     private init(databaseURL: String, token: String, server: ServeProcess) {
         self.databaseURL = databaseURL
@@ -37,14 +40,22 @@ actor ChaosAPI {
 
     /// SIGKILLs the server, whatever requests it is serving, and starts it again on its port.
     func killAndRestart() async throws {
+        guard !stopped else { return }
         await server.kill()
         kills += 1
         try await Task.sleep(for: .milliseconds(Int.random(in: 50...500)))
-        server = try await ServeProcess.start(databaseURL: databaseURL, workers: false, port: server.port)
+        guard !stopped else { return }
+        let restarted = try await ServeProcess.start(databaseURL: databaseURL, workers: false, port: server.port)
+        // `stop()` may have run while it started (the actor is reentrant at each await).
+        guard !stopped else { return await restarted.stop() }
+        server = restarted
     }
 
-    /// Stops the server.
-    func stop() async { await server.stop() }
+    /// Stops the server, and any restart of it still under way.
+    func stop() async {
+        stopped = true
+        await server.stop()
+    }
 
     /// POSTs `body` to `/api/v1/PATH` with `key`; returns the status, or throws when no answer
     /// came (the caller reads the state afresh and tries again with the same key).
