@@ -29,7 +29,7 @@ struct UserInvite: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address people reach `meridian serve`'s pages at.", valueName: "url"))
     var baseURL: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ServiceOptions
 
     @Flag(help: "Print JSON (with the link).")
     var json = false
@@ -67,16 +67,14 @@ struct UserInvite: AsyncParsableCommand {
 
     func run() async throws {
         let lifetime = Self.lifetime(expiresIn)!
-        let invite = try await ServiceSession.run(database) { service, caller in
-            try await service.createInvite(for: user, lifetime: lifetime, by: caller)
-        }
+        let invite = try await ServiceSession.actions(database) { actions in try await actions.createInvite(for: user, lifetime: lifetime) }
         let link = try base() + invite.path
         if json {
             struct Output: Encodable { var user: String; var link: String; var expiresAt: Date }
-            print(try JSONOutput.string(Output(user: invite.handle, link: link, expiresAt: invite.expiresAt)))
+            print(try JSONOutput.string(Output(user: invite.user, link: link, expiresAt: invite.expiresAt)))
             return
         }
-        print("one-time sign-in link for \(invite.handle), usable once until \(EngineSession.time(invite.expiresAt)).")
+        print("one-time sign-in link for \(invite.user), usable once until \(EngineSession.time(invite.expiresAt)).")
         print("It is shown this once; the database keeps only its hash:")
         print(link)
     }

@@ -16,6 +16,11 @@ extension LocalActions {
         try await service.identity(for: caller).addUser(handle: handle, name: name, roles: roles, country: country)
     }
 
+    func createInvite(for handle: String, lifetime: Duration) async throws -> InviteLink {
+        let invite = try await service.createInvite(for: handle, lifetime: lifetime, by: caller)
+        return InviteLink(user: invite.handle, path: invite.path, expiresAt: invite.expiresAt)
+    }
+
     func disableUser(_ handle: String) async throws -> User { try await service.identity(for: caller).disable(handle: handle) }
 
     func enableUser(_ handle: String) async throws -> User { try await service.identity(for: caller).enable(handle: handle) }

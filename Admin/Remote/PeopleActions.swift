@@ -74,6 +74,8 @@ protocol PeopleActions: Sendable {
     func disableUser(_ handle: String) async throws -> User
     func enableUser(_ handle: String) async throws -> User
     func setRoles(of handle: String, roles: Set<Role>, country: String?) async throws -> User
+    /// A one-time sign-in link for the pages; the answer holds its path (the secret, shown once).
+    func createInvite(for handle: String, lifetime: Duration) async throws -> InviteLink
 
     // Instances of any workflow, and the ledger's check.
     func startInstance(workflow: String, version: Int?, context: [String: JSONValue]) async throws -> InstanceRecord
@@ -136,4 +138,12 @@ struct StoredPaymentFile: Sendable {
 struct Disbursed: Sendable {
     var payment: PaymentJSON
     var replayed: Bool
+}
+
+/// A one-time sign-in link as created, locally or through the API (whose answer has this form).
+struct InviteLink: Decodable, Sendable {
+    var user: String
+    /// `/sign-in/invite/SECRET`, on the pages' server.
+    var path: String
+    var expiresAt: Date
 }

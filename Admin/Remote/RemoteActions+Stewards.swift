@@ -29,6 +29,12 @@ extension RemoteActions {
 
     func enableUser(_ handle: String) async throws -> User { try await api.post(user(handle, "enable"), encoded: Data("{}".utf8)) }
 
+    private struct NewInvite: Encodable { var expiresInMinutes: Int }
+
+    func createInvite(for handle: String, lifetime: Duration) async throws -> InviteLink {
+        try await api.post(user(handle, "invites"), json: NewInvite(expiresInMinutes: Int(lifetime.components.seconds / 60)))
+    }
+
     private struct NewRoles: Encodable { var roles: [String]; var country: String? }
 
     func setRoles(of handle: String, roles: Set<Role>, country: String?) async throws -> User {

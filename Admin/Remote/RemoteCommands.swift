@@ -15,7 +15,7 @@ enum RemoteCommands {
         "payments list", "payments mark", "payments export", "payments reconcile", "payments files", "payments file",
         "fund create", "fund list", "fund show", "fund contribute", "fund statement",
         "kb list", "kb show", "kb search", "kb import", "kb feedback", "kb match", "kb seed", "export iati", "fund verify",
-        "user add", "user list", "user disable", "user enable", "user roles",
+        "user add", "user list", "user disable", "user enable", "user roles", "user invite",
         "instance start", "instance fire", "instance show", "instance history", "instance list", "instance incidents", "instance retry",
     ]
 

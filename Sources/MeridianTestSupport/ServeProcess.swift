@@ -35,6 +35,11 @@ public struct ServeProcess: Sendable {
     /// connections (at most 60 s).
     public static func start(databaseURL: String, workers: Bool = true, port chosen: Int? = nil) async throws -> ServeProcess {
         let port = try chosen ?? freePort()
+        // Something already listening there would answer for the child (which then fails to
+        // bind and exits): the caller would hold a server it did not start and lose its own.
+        if accepts(port) {
+            throw DatabaseError(.clusterFailed, "port \(port) is in use already: stop what listens there first")
+        }
         let child = try MeridianBinary.start(
             ["serve", "--port", String(port), "--database-url", databaseURL] + (workers ? ["--workers"] : []),
             captureOutput: true

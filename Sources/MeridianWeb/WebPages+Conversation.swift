@@ -29,9 +29,25 @@ extension WebPages {
         } catch let error as ExchangeError where error.kind == .forbidden {
             return nil
         }
-        let idText = id.uuidString.lowercased()
         let shown = Self.latest(posts)
-        let items = shown.map { message -> [String: Any] in
+        let items = messageItems(shown, exchange: id, language: language)
+        var values: [String: Any] = ["messages": items, "hasMessages": !items.isEmpty,
+                                     "maxText": ConversationRules.maxTextCharacters, "maxFiles": ConversationRules.maxAttachments]
+        if let first = shown.first, posts.count > shown.count {
+            values["earlier"] = posts.count - shown.count
+            values["earlierHref"] = Self.earlierHref(id, before: first.id)
+        }
+        if let draft {
+            values["problem"] = messages.text(draft.problem, language)
+            values["draft"] = draft.text
+        }
+        return values
+    }
+
+    /// The messages as the list shows them: author, role, time, text and attachments' links.
+    func messageItems(_ shown: [ConversationMessage], exchange id: UUID, language: WebLanguage) -> [[String: Any]] {
+        let formats = WebFormats(language: language), idText = id.uuidString.lowercased()
+        return shown.map { message -> [String: Any] in
             let role = messages.text("conv_role_" + Self.keyPart(message.authorRole), language)
             return [
                 "anchor": "message-\(message.id)", "author": message.author, "at": formats.dateTime(message.createdAt), "text": message.text,
@@ -42,14 +58,40 @@ extension WebPages {
                 },
             ]
         }
-        var values: [String: Any] = ["messages": items, "hasMessages": !items.isEmpty,
-                                     "maxText": ConversationRules.maxTextCharacters, "maxFiles": ConversationRules.maxAttachments]
-        if posts.count > shown.count { values["earlier"] = posts.count - shown.count }
-        if let draft {
-            values["problem"] = messages.text(draft.problem, language)
-            values["draft"] = draft.text
+    }
+
+    /// The page of the messages written before message `before`.
+    static func earlierHref(_ id: UUID, before: Int64) -> String {
+        "/exchanges/\(id.uuidString.lowercased())/messages?before=\(before)"
+    }
+
+    /// The earlier messages of the conversation, page by page from the newest back, each page
+    /// within the same budget as the exchange page's section, with a link to the page before it:
+    /// every message of the record can be read on the pages, not only through the API.
+    func earlierMessagesPage(_ request: Request, id text: String, logger: Logger) async throws -> Response {
+        try await page(request, logger: logger) { visitor in
+            let caller = try requireCaller(visitor)
+            let id = try Self.exchangeID(text)
+            let language = visitor.language
+            let beforeText = request.uri.queryParameters.get("before") ?? ""
+            guard let before = Int64(beforeText), before > 0 else {
+                throw ServiceError(.invalidData, "before must be the number of a message (from the conversation's link), not '\(beforeText.prefix(40))'")
+            }
+            // The exchange first: another country's exchange is "not found", as everywhere.
+            let status = try await service.status(id, by: caller)
+            let view = try await service.exchange(id, by: caller)
+            let older = try await service.messages(exchange: id, by: caller).filter { $0.id < before }
+            let shown = Self.latest(older)
+            var values = header(view: view, status: status, language: language)
+            values["messages"] = messageItems(shown, exchange: id, language: language)
+            values["hasMessages"] = !shown.isEmpty
+            if let first = shown.first, older.count > shown.count {
+                values["earlier"] = older.count - shown.count
+                values["earlierHref"] = Self.earlierHref(id, before: first.id)
+            }
+            return try render("messages", title: messages.text("conv_history_title", language), values: values, visitor: visitor,
+                              back: Self.earlierHref(id, before: before))
         }
-        return values
     }
 
     /// How many bytes of the page the messages may take: every page stays under 100 KB.

@@ -108,7 +108,7 @@ extension WebPages {
         values["timeline"] = timeline.filter { $0.kind == .step }.map { line -> [String: Any] in
             [
                 "at": formats.dateTime(line.at), "who": line.who,
-                "step": line.to.flatMap { PublicStep.of(state: $0) }.map { messages.text($0.key, language) } ?? "",
+                "step": line.to.flatMap { PublicStep.of(state: $0, label: line.publicStep) }.map { messages.text($0.key, language) } ?? "",
                 "comment": line.comment ?? "",
             ]
         }

@@ -34,7 +34,7 @@ extension WebPages {
                 let atDesk = !Self.deskRoles.isDisjoint(with: item.roles)
                 var row: [String: Any] = [
                     "id": id, "goal": item.goal, "country": item.country,
-                    "step": PublicStep.of(state: item.state).map { messages.text($0.key, language) } ?? item.state,
+                    "step": PublicStep.of(state: item.state, label: item.publicStep).map { messages.text($0.key, language) } ?? item.state,
                     "description": item.stateDescription ?? "",
                     "since": formats.dateTime(item.since),
                     "roles": item.roles.map { messages.text(Self.roleKey($0), language) }.joined(separator: ", "),

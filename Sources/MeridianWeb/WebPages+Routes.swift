@@ -51,6 +51,9 @@ extension WebPages {
         router.post("inbox/{id}/screen") { request, context in
             try await screenFromInbox(request, id: context.parameters.get("id") ?? "", logger: context.logger)
         }
+        router.get("exchanges/{id}/messages") { request, context in
+            try await earlierMessagesPage(request, id: context.parameters.get("id") ?? "", logger: context.logger)
+        }
         router.post("exchanges/{id}/messages") { request, context in
             try await postMessage(request, id: context.parameters.get("id") ?? "", logger: context.logger)
         }

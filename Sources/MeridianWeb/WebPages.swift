@@ -75,21 +75,27 @@ extension WebPages {
     /// `Accept-Language`) and the anonymous CSRF secret.
     func visitor(_ request: Request) async throws -> Visitor {
         let jar = WebCookies.read(request)
-        var language = jar[WebCookies.language].flatMap(WebLanguage.init(rawValue:)) ?? WebLanguage.negotiate(request.headers[.acceptLanguage])
-        var caller: Caller?
-        var secret: String?
+        var visitor = Self.anonymousVisitor(request, jar: jar)
         if let cookie = jar[WebCookies.session] {
             do {
                 let (found, session) = try await service.session(secret: cookie)
-                caller = found
-                secret = cookie
-                language = WebLanguage(rawValue: session.language) ?? language
+                visitor.caller = found
+                visitor.sessionSecret = cookie
+                visitor.language = WebLanguage(rawValue: session.language) ?? visitor.language
             } catch let error as ServiceError where error.kind == .unauthenticated {
-                caller = nil  // ended: the page asks to sign in again
+                // ended: the page asks to sign in again
             }
         }
+        return visitor
+    }
+
+    /// The visitor as her request shows her without the database: her language (cookie, else
+    /// `Accept-Language`) and anonymous CSRF secret, signed out.
+    static func anonymousVisitor(_ request: Request, jar: [String: String]? = nil) -> Visitor {
+        let jar = jar ?? WebCookies.read(request)
+        let language = jar[WebCookies.language].flatMap(WebLanguage.init(rawValue:)) ?? WebLanguage.negotiate(request.headers[.acceptLanguage])
         let anonymous = jar[WebCookies.anonymousCSRF].flatMap { $0.count == 64 ? $0 : nil }
-        return Visitor(language: language, caller: caller, sessionSecret: secret,
+        return Visitor(language: language, caller: nil, sessionSecret: nil,
                        anonymousCSRF: anonymous ?? CSRF.freshSecret(), anonymousCSRFIsNew: anonymous == nil)
     }
 
@@ -158,7 +164,18 @@ extension WebPages {
     /// Runs a page's work and turns every failure into a page in the visitor's language: the
     /// sign-in page when the session ended, an error page otherwise (never a problem document).
     func page(_ request: Request, logger: Logger, _ body: (Visitor) async throws -> Response) async throws -> Response {
-        let visitor = try await self.visitor(request)
+        let visitor: Visitor
+        do {
+            visitor = try await self.visitor(request)
+        } catch {
+            // The session could not be read (the database unreachable, most likely): the error
+            // page in the visitor's language, built without the database, rather than the API's
+            // English problem document.
+            logger.error("page failed reading the session", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
+            let status: HTTPResponse.Status = ServiceError.classify(error)?.kind == .unavailable ? .serviceUnavailable : .internalServerError
+            return try errorPage(status, heading: "error_title", message: status == .serviceUnavailable ? "error_unavailable" : "error_failure",
+                                 visitor: Self.anonymousVisitor(request), request: request)
+        }
         do {
             return try await body(visitor)
         } catch PageError.signInNeeded {

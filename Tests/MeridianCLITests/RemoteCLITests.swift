@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MeridianTestSupport
 import Testing
 
@@ -459,6 +462,19 @@ struct RemoteCLITests {
                 #expect(disabledThere == (try await session.ok(["user", "disable", "remo", "--json"], as: "ada", .local)))
                 try await session.same(["user", "enable", "nobody-here"], as: "ada", status: 66)
                 try await session.same(["user", "disable", "remo"], as: "pm", status: 77)
+                // A one-time link made through the server opens the pages once; the refusals agree.
+                let invited = try await session.ok(["user", "invite", "--user", "amani", "--expires-in", "30m", "--base-url", server.url, "--json"],
+                                                   as: "ada", .remote)
+                let link = try #require(invited.firstMatch(of: /"link" : "([^"]+)"/).map { String($0.1) })
+                #expect(link.hasPrefix(server.url + "/sign-in/invite/"), "\(invited)")
+                let expiry = try #require(invited.firstMatch(of: /"expires_at" : "([^"]+)"/).flatMap { try? Date($0.1 + "", strategy: .iso8601) })
+                #expect((29 * 60...30 * 60 + 5).contains(expiry.timeIntervalSinceNow), "expires \(expiry)")
+                let (page, answer) = try await URLSession.shared.data(from: URL(string: link)!)
+                #expect((answer as? HTTPURLResponse)?.statusCode == 200 && String(decoding: page, as: UTF8.self).contains("<form"))
+                try await session.same(["user", "invite", "--user", "nobody-here"], as: "ada", status: 66)
+                try await session.same(["user", "invite", "--user", "amani"], as: "pm", status: 77)
+                try await session.same(["user", "invite", "--user", "remo"], as: "ada", status: 75)
+                try await session.same(["user", "invite", "--user", "amani", "--expires-in", "31d"], as: "ada", status: 64)
 
                 // Instances: started and fired as the token's user, read as hers.
                 let context = #"{"funds-available": true, "amounts": {"grant": {"minor_units": 7500000, "currency": "USD"}}}"#

@@ -21,6 +21,10 @@ actor ChaosAPI {
     /// Set by ``stop()``: a kill armed by the last request must not start a server afterwards
     /// (it would outlive the test, serving a cluster that no longer exists).
     private var stopped = false
+    /// Set while ``killAndRestart()`` runs: a second kill armed meanwhile is skipped. Two restarts
+    /// at once would each start a server on the port; the second finds the first's listening,
+    /// takes it for its own, and the first is never stopped (one outlived CI runs that way).
+    private var restarting = false
 
     private init(databaseURL: String, token: String, server: ServeProcess) {
         self.databaseURL = databaseURL
@@ -40,7 +44,9 @@ actor ChaosAPI {
 
     /// SIGKILLs the server, whatever requests it is serving, and starts it again on its port.
     func killAndRestart() async throws {
-        guard !stopped else { return }
+        guard !stopped, !restarting else { return }
+        restarting = true
+        defer { restarting = false }
         await server.kill()
         kills += 1
         try await Task.sleep(for: .milliseconds(Int.random(in: 50...500)))

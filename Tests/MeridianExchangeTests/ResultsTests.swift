@@ -44,6 +44,9 @@ struct ResultsTests {
     func reportReviewPublish() async throws {
         try await ExchangeFixture.with { f in
             let id = try await exchangeInImplementation(f)
+            let file: [UInt8] = Array("agenda of the Musanze visit".utf8)
+            let posted = try await f.exchanges.postMessage("Agenda <attached>", attachments: [NewAttachment(fileName: "agenda.txt", contentType: "text/plain", bytes: file)],
+                                                           exchange: id, by: Fixtures.codOfficial)
             var bad = Fixtures.report
             bad.lessons = []
             await #expect { _ = try await f.exchanges.submitReport(bad, exchange: id, by: Fixtures.codOfficial) } throws: { ($0 as? ExchangeError)?.code == .invalidData }
@@ -68,6 +71,12 @@ struct ResultsTests {
             #expect(view.reports[1].review?.decision == "accept")
             let experienceID = try #require(view.publishedExperienceID)
             #expect(view.archivedAt != nil)
+            // The archived record keeps the conversation: texts, and files by name and checksum, not their bytes.
+            let archived = try await f.client.query("SELECT record->>'conversation' FROM exchange_archive WHERE exchange_id = \(id)", logger: f.logger).collect()
+            let conversation = try #require(try archived.first?.decode(String?.self))
+            #expect(conversation.contains("Agenda <attached>") && conversation.contains(ConversationRules.sha256(file)) && conversation.contains("agenda.txt"), "\(conversation)")
+            #expect(conversation.contains("\"id\": \(posted.id)"), "\(conversation)")
+            #expect(!conversation.contains("Musanze visit") && !conversation.contains("\"content\""), "the file's bytes are not in the record")
             let experience = try #require(try await ExperienceStore(client: f.client, logger: f.logger).experience(id: experienceID))
             #expect(experience.countryCode == "COD")
             #expect(experience.sectors == [.demobilisationReintegration, .peacebuilding])

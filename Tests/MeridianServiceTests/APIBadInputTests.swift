@@ -90,6 +90,8 @@ import Testing
             Case(name: "a message on an unknown exchange", persona: .requestingOfficial, call: .post("/api/v1/exchanges/\(unknown)/messages", #"{"text":"hello"}"#), status: 404, kind: "not-found"),
             Case(name: "an unknown attachment", persona: .requestingOfficial, call: .get("\(e)/attachments/424242"), status: 404, kind: "not-found"),
             Case(name: "a sign-in link lasting a year", persona: .admin, call: .post("/api/v1/users/amani/invites", #"{"expires_in_hours":8760}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a sign-in link lasting 31 days in minutes", persona: .admin, call: .post("/api/v1/users/amani/invites", #"{"expires_in_minutes":44640}"#), status: 422, kind: "invalid-data"),
+            Case(name: "a sign-in link given in hours and minutes", persona: .admin, call: .post("/api/v1/users/amani/invites", #"{"expires_in_hours":1,"expires_in_minutes":30}"#), status: 422, kind: "invalid-data"),
             Case(name: "a sign-in link for an unknown user", persona: .admin, call: .post("/api/v1/users/nobody/invites", "{}"), status: 404, kind: "not-found"),
             Case(name: "a sign-in link for a disabled user", persona: .admin, call: .post("/api/v1/users/dora/invites", "{}"), status: 409, kind: "conflict"),
             Case(name: "a vote that says no and yes (a key twice)", persona: .fundApprover, call: .post("\(g)/votes", #"{"approve":false,"approve":true}"#), status: 400, kind: "invalid-argument"),

@@ -68,3 +68,32 @@ import HTTPTypes
         }
     }
 }
+
+extension RequestTimeoutTests {
+    /// A request whose client left before the race began (its task already cancelled) starts no
+    /// work: the handler must not run for nobody, perhaps committing what no one will be told of.
+    @Test func aRequestCancelledBeforeItStartsRunsNoHandler() async throws {
+        try await ServiceFixture.with { f in
+            let runs = Atomic<Int>(0)
+            let router = try MeridianServer.router(service: f.service)
+            router.get("count") { _, _ -> Response in
+                runs.add(1, ordering: .sequentiallyConsistent)
+                return Response(status: .ok)
+            }
+            let app = Application(router: RequestTimeout(router, timeout: .seconds(5)))
+            try await app.test(.router) { client in
+                let abandoned = Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try? await HTTPCall.get("/count").send(client, token: nil)
+                }
+                _ = await abandoned.value
+                // A started handler would have run by now (it does not wait for anything).
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(runs.load(ordering: .sequentiallyConsistent) == 0, "the handler ran for a cancelled request")
+                // The route itself answers an ordinary request.
+                #expect(try await HTTPCall.get("/count").send(client, token: nil).status == 200)
+                #expect(runs.load(ordering: .sequentiallyConsistent) == 1)
+            }
+        }
+    }
+}

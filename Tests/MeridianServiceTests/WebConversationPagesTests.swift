@@ -101,8 +101,48 @@ import Testing
                 #expect(PageChecks.problems(page.html) == [])
                 #expect(page.html.contains("Earlier messages are not shown here"))
                 #expect(page.html.contains("29 &lt;&amp;&gt;"))  // the latest is shown
+
+                // The earlier messages, page by page back to the first: every one read exactly once.
+                var seen = Self.messageNumbers(page.html)
+                var next = Self.earlierLink(page.html)
+                var pages = 0
+                while let link = next, pages < 30 {
+                    let earlier = try await browser.get(link)
+                    #expect(earlier.status == 200, "\(link): \(earlier.status)")
+                    #expect(PageChecks.problems(earlier.html) == [], "\(link)")
+                    seen += Self.messageNumbers(earlier.html)
+                    next = Self.earlierLink(earlier.html)
+                    pages += 1
+                }
+                #expect(pages >= 1)
+                #expect(seen.sorted() == Array(0..<30), "\(seen)")
+                let first = try #require(Self.earlierLink(page.html))
+                let french = PageBrowser(client, language: "fr")
+                try await french.signIn(f.tokens[.partnerOfficial]!)
+                let frenchPage = try await french.get(first)
+                #expect(frenchPage.status == 200 && frenchPage.html.contains("Messages plus anciens de la conversation"))
+                #expect(PageChecks.problems(frenchPage.html) == [])
+
+                // A bad number, another country's official, staff outside the conversation.
+                #expect(try await browser.get("/exchanges/\(f.exchange.uuidString.lowercased())/messages?before=x").status == 400)
+                let foday = PageBrowser(client)
+                try await foday.signIn(f.tokens[.otherOfficial]!)
+                #expect(try await foday.get(first).status == 404)
+                let fay = PageBrowser(client)
+                try await fay.signIn(f.tokens[.fundApprover]!)
+                #expect(try await fay.get(first).status == 403)
             }
         }
+    }
+
+    /// The numbers the test's messages start with, as a page lists them.
+    static func messageNumbers(_ html: String) -> [Int] {
+        html.components(separatedBy: #"<p class="message-text">"#).dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+    }
+
+    /// The page's link to the messages before the ones it shows.
+    static func earlierLink(_ html: String) -> String? {
+        html.range(of: #"href="/exchanges/[0-9a-f-]+/messages\?before=[0-9]+"#, options: .regularExpression).map { String(html[$0].dropFirst(6)) }
     }
 
     // MARK: - One-time sign-in links

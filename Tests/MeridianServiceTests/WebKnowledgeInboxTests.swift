@@ -312,6 +312,22 @@ import Testing
             let summaries = try await f.service.listExchanges(by: amani)
             #expect(summaries.first { $0.id == id }?.publicStep == "screening")
             #expect(summaries.first { $0.id == f.exchange }?.publicStep == "funding")
+            // The timeline and the inbox name the step from the definition too, not the table.
+            #expect(try await f.service.timeline(id, by: amani).last { $0.kind == .step }?.publicStep == "screening")
+            #expect(try await f.service.timeline(f.exchange, by: amani).last { $0.kind == .step }?.publicStep == "funding")
+            let manager = try await f.caller(.programManager)
+            #expect(try await f.service.inbox(by: manager).first { $0.id == id }?.publicStep == "screening")
+            try await f.withPages { client in
+                let browser = PageBrowser(client)
+                try await browser.signIn(f.tokens[.requestingOfficial]!)
+                let page = try await browser.get("/exchanges/\(id.uuidString.lowercased())")
+                #expect(page.html.contains("</td><td>Screening</td>"), "the timeline's line into submitted")
+                let pm = PageBrowser(client)
+                try await pm.signIn(f.tokens[.programManager]!)
+                let inbox = try await pm.get("/inbox")
+                let item = try #require(inbox.html.range(of: id.uuidString.lowercased()).map { String(inbox.html[$0.lowerBound...].prefix(2_000)) })
+                #expect(item.contains("<dd>Screening"), "\(item)")
+            }
         }
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import MeridianEngine
 import MeridianExchange
 import MeridianService
 import MeridianWeb
+import PostgresNIO
 import Testing
 
 /// The officials' pages through the whole router, with cookies as a browser keeps them: sign-in,
@@ -43,6 +45,25 @@ import Testing
                 #expect(out.location == "/sign-in?signed-out=1")
                 browser.cookies["mrd_session"] = secret  // a copied cookie no longer opens anything
                 #expect(try await browser.get("/exchanges").location == "/sign-in")
+            }
+        }
+    }
+
+    /// When the session cannot be read (here its table is gone; in life the database is
+    /// unreachable), the visitor still gets a page in her language, not the API's problem document.
+    @Test func aSessionThatCannotBeReadGivesATranslatedErrorPage() async throws {
+        try await ServiceFixture.with { f in
+            try await f.withPages { client in
+                let claire = PageBrowser(client, language: "fr")
+                try await claire.signIn(f.tokens[.partnerOfficial]!)
+                try await f.service.client.query("ALTER TABLE web_sessions RENAME TO web_sessions_away", logger: f.logger)
+                let page = try await claire.get("/exchanges")
+                try await f.service.client.query("ALTER TABLE web_sessions_away RENAME TO web_sessions", logger: f.logger)
+                #expect(page.status == 500)
+                #expect(page.headers[.contentType]?.hasPrefix("text/html") == true, "\(String(describing: page.headers[.contentType]))")
+                #expect(page.html.contains("Cela n’a pas fonctionné") && page.html.contains("Une erreur inattendue"), "\(page.html.prefix(400))")
+                #expect(PageChecks.problems(page.html) == [])
+                #expect(try await claire.get("/exchanges").status == 200, "the same session once the table is back")
             }
         }
     }

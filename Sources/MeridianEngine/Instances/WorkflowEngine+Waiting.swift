@@ -10,6 +10,8 @@ public struct WaitingWork: Sendable, Hashable, Codable {
     public var workflowVersion: Int
     public var state: String
     public var stateDescription: String?
+    /// The public step the state shows as, when the definition labels it (`public-step`).
+    public var publicStep: String?
     /// When the instance entered the state it waits in.
     public var since: Date
     /// The earliest timer still pending in this stay (a reminder, an escalation), if any.
@@ -54,7 +56,8 @@ extension WorkflowEngine {
                 let actions = definition.openActions(in: snapshot, roles: roles, actorID: actorID)
                 guard !actions.isEmpty else { continue }
                 work.append(WaitingWork(instanceID: id, workflowID: workflowID, workflowVersion: version, state: state,
-                                        stateDescription: definition.state(state)?.description, since: snapshot.enteredAt,
+                                        stateDescription: definition.state(state)?.description,
+                                        publicStep: definition.state(state)?.publicStep, since: snapshot.enteredAt,
                                         deadline: deadline, deadlineEvent: deadlineEvent, actions: actions,
                                         context: try JSONValue.parseObject(contextText, what: "the stored context")))
             }

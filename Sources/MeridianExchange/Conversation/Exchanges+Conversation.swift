@@ -65,24 +65,30 @@ extension Exchanges {
         return try await client.withConnection { connection in
             let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
             _ = try Self.conversationRole(exchange.roles(of: actor), actor, exchange: id, action: "read the conversation")
-            let attachmentRows = try await connection.query("""
-                SELECT message_id, id, file_name, content_type, size, sha256 FROM exchange_message_attachments
-                WHERE exchange_id = \(id) ORDER BY message_id, id
-                """, logger: logger).collect()
-            var attachments: [Int64: [ConversationAttachment]] = [:]
-            for row in attachmentRows {
-                let (message, attachment, name, type, size, digest) = try row.decode((Int64, Int64, String, String, Int, String).self)
-                attachments[message, default: []].append(ConversationAttachment(id: attachment, fileName: name, contentType: type, size: size, sha256: digest))
-            }
-            let rows = try await connection.query("""
-                SELECT id, author, author_role, author_country, body, created_at FROM exchange_messages
-                WHERE exchange_id = \(id) ORDER BY id
-                """, logger: logger).collect()
-            return try rows.map { row in
-                let (message, author, role, country, body, at) = try row.decode((Int64, String, String, String?, String, Date).self)
-                return ConversationMessage(id: message, exchangeID: id, author: author, authorRole: role, authorCountry: country,
-                                           text: body, createdAt: at, attachments: attachments[message] ?? [])
-            }
+            return try await Self.conversation(id, on: connection, logger: logger)
+        }
+    }
+
+    /// The conversation as stored, whoever asks (callers decide who may read it): the messages'
+    /// texts and the attachments' descriptions and checksums, never their bytes.
+    static func conversation(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ConversationMessage] {
+        let attachmentRows = try await connection.query("""
+            SELECT message_id, id, file_name, content_type, size, sha256 FROM exchange_message_attachments
+            WHERE exchange_id = \(id) ORDER BY message_id, id
+            """, logger: logger).collect()
+        var attachments: [Int64: [ConversationAttachment]] = [:]
+        for row in attachmentRows {
+            let (message, attachment, name, type, size, digest) = try row.decode((Int64, Int64, String, String, Int, String).self)
+            attachments[message, default: []].append(ConversationAttachment(id: attachment, fileName: name, contentType: type, size: size, sha256: digest))
+        }
+        let rows = try await connection.query("""
+            SELECT id, author, author_role, author_country, body, created_at FROM exchange_messages
+            WHERE exchange_id = \(id) ORDER BY id
+            """, logger: logger).collect()
+        return try rows.map { row in
+            let (message, author, role, country, body, at) = try row.decode((Int64, String, String, String?, String, Date).self)
+            return ConversationMessage(id: message, exchangeID: id, author: author, authorRole: role, authorCountry: country,
+                                       text: body, createdAt: at, attachments: attachments[message] ?? [])
         }
     }
 

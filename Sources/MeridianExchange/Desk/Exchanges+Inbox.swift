@@ -13,6 +13,8 @@ extension Exchanges {
         public var goal: String
         public var state: String
         public var stateDescription: String?
+        /// The status bar's step the state shows as, when its definition labels it (`public-step`).
+        public var publicStep: String?
         /// Her workflow roles on this exchange.
         public var roles: [String]
         /// The events she may fire now (votes carry their n of m).
@@ -69,7 +71,7 @@ extension Exchanges {
             let actions = item.actions.filter { roles.contains($0.role) }
             guard !actions.isEmpty else { return nil }
             return InboxItem(id: item.instanceID, country: party.country, partner: party.partner, goal: party.goal,
-                             state: item.state, stateDescription: item.stateDescription, roles: roles.sorted(), actions: actions,
+                             state: item.state, stateDescription: item.stateDescription, publicStep: item.publicStep, roles: roles.sorted(), actions: actions,
                              since: item.since, ageDays: Self.days(from: item.since, to: now),
                              deadline: item.deadline, deadlineEvent: item.deadlineEvent)
         }

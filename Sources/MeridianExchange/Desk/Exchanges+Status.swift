@@ -67,6 +67,7 @@ extension Exchanges {
         }
         _ = entry
         let history = try await engine.history(of: id)
+        let steps = try await publicSteps(of: history.suffix(3))
         let work = try await engine.waitingWork(roles: nil, workflow: Self.workflow, instances: [id]).first
         var waiters: [Waiter] = []
         for action in work?.actions ?? [] {
@@ -82,7 +83,7 @@ extension Exchanges {
         let since = work?.since ?? Self.stayStart(history)?.occurredAt ?? Date(timeIntervalSince1970: 0)
         return Status(id: id, country: exchange.country, partner: exchange.partner, goal: goal, state: exchange.state,
                       stateDescription: stateDefinition?.description, publicStep: stateDefinition?.publicStep, isFinal: isFinal, since: since, waitingFor: waiters, deadlines: timers,
-                      openIncidents: incidents, recent: history.suffix(3).map(TimelineLine.step))
+                      openIncidents: incidents, recent: history.suffix(3).map { TimelineLine.step($0, publicStep: steps($0)) })
     }
 
     /// The exchange's whole history as readable lines, with its notifications.
@@ -93,7 +94,18 @@ extension Exchanges {
             try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
             return try await NotificationStore.list(id, on: connection, logger: logger)
         }
-        return TimelineLine.merge(steps: try await engine.history(of: id), notifications: notifications)
+        let history = try await engine.history(of: id)
+        return TimelineLine.merge(steps: history, notifications: notifications, publicStep: try await publicSteps(of: history))
+    }
+
+    /// The public step each history record's state shows as, read from the definition of the
+    /// version the record was taken under (definitions are cached by the engine).
+    func publicSteps(of history: some Sequence<HistoryRecord>) async throws -> @Sendable (HistoryRecord) -> String? {
+        var definitions: [Int: WorkflowDefinition] = [:]
+        for version in Set(history.map(\.workflowVersion)) {
+            definitions[version] = try await engine.definition(Self.workflow, version: version)
+        }
+        return { [definitions] record in definitions[record.workflowVersion]?.state(record.to)?.publicStep }
     }
 
     /// The history entry that began the current stay: the last one that changed state (or the start).

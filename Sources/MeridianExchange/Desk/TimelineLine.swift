@@ -12,11 +12,14 @@ public struct TimelineLine: Sendable, Codable, Equatable {
     public var event: String
     public var from: String?
     public var to: String?
+    /// The public step `to` shows as, when the exchange's definition labels it (`public-step`).
+    public var publicStep: String?
     /// The comment or reason the person gave, or the notification's message.
     public var comment: String?
 
     /// The line for one history entry; the comment is the payload's `comment`, else its `reason`.
-    public static func step(_ record: HistoryRecord) -> TimelineLine {
+    /// - Parameter publicStep: the step the definition names for the state entered, if any.
+    public static func step(_ record: HistoryRecord, publicStep: String? = nil) -> TimelineLine {
         let payload = (try? JSONValue.parseObject(record.payload, what: "the history payload")) ?? [:]
         var comment: String?
         for key in ["comment", "reason"] {
@@ -26,7 +29,7 @@ public struct TimelineLine: Sendable, Codable, Equatable {
         if !record.vote.isEmpty { event += " (vote \(record.vote))" }
         if record.takenEvent != record.event, !record.takenEvent.isEmpty { event += " → \(record.takenEvent)" }
         return TimelineLine(kind: .step, at: record.occurredAt, who: record.actorID, event: event,
-                            from: record.from.isEmpty ? nil : record.from, to: record.to, comment: comment)
+                            from: record.from.isEmpty ? nil : record.from, to: record.to, publicStep: publicStep, comment: comment)
     }
 
     public static func notification(_ notification: ExchangeNotification) -> TimelineLine {
@@ -36,8 +39,10 @@ public struct TimelineLine: Sendable, Codable, Equatable {
     }
 
     /// Steps and notifications in time order; at equal times a step comes before the notification it caused.
-    public static func merge(steps: [HistoryRecord], notifications: [ExchangeNotification]) -> [TimelineLine] {
-        let lines = steps.map(step) + notifications.map(notification)
+    /// - Parameter publicStep: the step a record's definition names for the state it entered.
+    public static func merge(steps: [HistoryRecord], notifications: [ExchangeNotification],
+                             publicStep: (HistoryRecord) -> String? = { _ in nil }) -> [TimelineLine] {
+        let lines = steps.map { step($0, publicStep: publicStep($0)) } + notifications.map(notification)
         return lines.enumerated().sorted { a, b in
             if a.element.at != b.element.at { return a.element.at < b.element.at }
             return a.offset < b.offset

@@ -7,10 +7,14 @@ public struct MeridianRequestContext: RequestContext, Sendable {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in caller, set by ``AuthenticationMiddleware`` from the bearer token.
     public var caller: Caller?
+    /// The client's IP address as the socket sees it (a reverse proxy's, behind one); `nil` in
+    /// router tests, which have no socket.
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.caller = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies are read by ``JSONBody`` under the server's own limit; this is Hummingbird's.

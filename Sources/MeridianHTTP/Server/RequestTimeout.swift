@@ -46,7 +46,8 @@ where Router.Responder.Context == MeridianRequestContext {
             let inner = self.inner, timeout = self.timeout
             return try await withTaskCancellationHandler {
                 let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response?, any Error>) in
-                    race.begin(continuation)
+                    // Cancelled before the race began: answered already, and no work is started.
+                    guard race.begin(continuation) else { return }
                     let work = Task {
                         do {
                             race.finish(with: .success(try await inner.respond(to: request, context: context)))
@@ -95,14 +96,16 @@ private final class Race: Sendable {
     }
     private let state = Mutex(State())
 
-    func begin(_ continuation: CheckedContinuation<Response?, any Error>) {
+    /// Registers the waiting request; returns false, having answered it at once, when the
+    /// request was cancelled before the race began (then there is nothing to run).
+    func begin(_ continuation: CheckedContinuation<Response?, any Error>) -> Bool {
         let early = state.withLock { state -> Bool in
             if state.answered { return true }
             state.continuation = continuation
             return false
         }
-        // Cancelled before the race began: answer at once.
         if early { continuation.resume(throwing: CancellationError()) }
+        return !early
     }
 
     func hold(work: Task<Void, Never>, clock: Task<Void, Never>) {
@@ -111,7 +114,12 @@ private final class Race: Sendable {
             state.clock = clock
             return state.answered
         }
-        if answered { clock.cancel() }
+        // Answered while the tasks were being made (by the work, the clock, or a cancellation
+        // that found no task to stop yet): stop both; cancelling a finished task does nothing.
+        if answered {
+            clock.cancel()
+            work.cancel()
+        }
     }
 
     /// Answers the request with `result` unless it was answered already; returns whether it did.
