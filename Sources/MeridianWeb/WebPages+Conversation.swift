@@ -22,7 +22,7 @@ extension WebPages {
     /// The section's values, or `nil` when the caller takes no part in the conversation (staff
     /// other than program managers): the section is then not shown.
     func conversationValues(_ id: UUID, caller: Caller, visitor: Visitor, draft: ConversationDraft?) async throws -> [String: Any]? {
-        let language = visitor.language, formats = WebFormats(language: language)
+        let language = visitor.language
         let posts: [ConversationMessage]
         do {
             posts = try await service.messages(exchange: id, by: caller)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MeridianHTTP
 import MeridianService
+import MeridianWeb
 import Synchronization
 import Testing
 import HTTPTypes
@@ -93,6 +94,37 @@ extension RequestTimeoutTests {
                 // The route itself answers an ordinary request.
                 #expect(try await HTTPCall.get("/count").send(client, token: nil).status == 200)
                 #expect(runs.load(ordering: .sequentiallyConsistent) == 1)
+            }
+        }
+    }
+}
+
+extension RequestTimeoutTests {
+    /// A page cut off by the timeout answers with an error page in the visitor's language; the
+    /// API's paths keep their problem document.
+    @Test func aTimedOutPageIsAPageInTheVisitorsLanguage() async throws {
+        try await ServiceFixture.with { f in
+            let gate = Gate()
+            defer { gate.open() }
+            let pages = try WebPages(service: f.service)
+            let router = try MeridianServer.router(service: f.service)
+            for path in ["stuck", "api/v1/stuck"] {
+                router.get(RouterPath(path)) { _, _ -> Response in
+                    await gate.wait()
+                    return Response(status: .ok)
+                }
+            }
+            let app = Application(router: RequestTimeout(router, timeout: .milliseconds(300), pageAnswer: pages.timedOutPage))
+            try await app.test(.router) { client in
+                let page = try await client.execute(uri: "/stuck", method: .get, headers: [.acceptLanguage: "fr-FR,fr;q=0.9"]) { response in
+                    (Int(response.status.code), response.headers, String(buffer: response.body))
+                }
+                #expect(page.0 == 503)
+                #expect(page.1[.contentType]?.hasPrefix("text/html") == true)
+                #expect(page.1[.contentSecurityPolicy] == "default-src 'self'; frame-ancestors 'none'")
+                #expect(page.2.contains("Cela a pris trop de temps"), "\(page.2.prefix(300))")
+                let api = try await HTTPCall.get("/api/v1/stuck").send(client, token: nil)
+                #expect(api.status == 503 && api.problem?.type == Problem.typePrefix + "unavailable")
             }
         }
     }

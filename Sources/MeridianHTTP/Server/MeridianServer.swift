@@ -16,6 +16,12 @@ public enum MeridianServer {
     /// - Throws: when the web pages' bundled templates or catalogues are missing (a broken build).
     public static func router(service: MeridianService, configuration: ServerConfiguration = .init(),
                               registry: PrometheusCollectorRegistry = .init()) throws -> Router<MeridianRequestContext> {
+        try router(service: service, configuration: configuration, registry: registry,
+                   pages: try WebPages(service: service, secureCookies: configuration.secureCookies))
+    }
+
+    static func router(service: MeridianService, configuration: ServerConfiguration, registry: PrometheusCollectorRegistry,
+                       pages: WebPages) throws -> Router<MeridianRequestContext> {
         let router = Router(context: MeridianRequestContext.self)
         router.add(middleware: MetricsMiddleware(registry: registry))
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -36,15 +42,16 @@ public enum MeridianServer {
         EngineRoutes(service: service, limit: limit).add(to: api)
         IdentityRoutes(service: service, limit: limit).add(to: api)
         InviteRoutes(service: service, limit: limit).add(to: api)
-        try WebPages(service: service, secureCookies: configuration.secureCookies).add(to: router)
+        pages.add(to: router)
         return router
     }
 
     /// The router within its timeout: what `application` serves and tests drive.
     public static func responder(service: MeridianService, configuration: ServerConfiguration = .init(),
                                  registry: PrometheusCollectorRegistry = .init()) throws -> RequestTimeout<Router<MeridianRequestContext>> {
-        RequestTimeout(try router(service: service, configuration: configuration, registry: registry),
-                       timeout: configuration.requestTimeout, registry: registry)
+        let pages = try WebPages(service: service, secureCookies: configuration.secureCookies)
+        return RequestTimeout(try router(service: service, configuration: configuration, registry: registry, pages: pages),
+                              timeout: configuration.requestTimeout, registry: registry, pageAnswer: pages.timedOutPage)
     }
 
     /// The application serving ``responder(service:configuration:registry:)`` on the configured

@@ -21,16 +21,22 @@ where Router.Responder.Context == MeridianRequestContext {
     let router: Router
     let timeout: Duration
     let registry: PrometheusCollectorRegistry?
+    let pageAnswer: (@Sendable (Request) -> Response?)?
 
-    /// - Parameter registry: counts timed-out requests as `meridian_http_timeouts_total`.
-    public init(_ router: Router, timeout: Duration, registry: PrometheusCollectorRegistry? = nil) {
+    /// - Parameters:
+    ///   - registry: counts timed-out requests as `meridian_http_timeouts_total`.
+    ///   - pageAnswer: the answer for a timed-out request to a web page (a page in the visitor's
+    ///     language), or `nil` for the problem document every other path gets.
+    public init(_ router: Router, timeout: Duration, registry: PrometheusCollectorRegistry? = nil,
+                pageAnswer: (@Sendable (Request) -> Response?)? = nil) {
         self.router = router
         self.timeout = timeout
         self.registry = registry
+        self.pageAnswer = pageAnswer
     }
 
     public func buildResponder() -> Responder {
-        Responder(inner: router.buildResponder(), timeout: timeout, timeouts: registry?.makeCounter(
+        Responder(inner: router.buildResponder(), timeout: timeout, pageAnswer: pageAnswer, timeouts: registry?.makeCounter(
             descriptor: .init(namespace: "meridian", subsystem: "http", metricName: "timeouts", unitName: "total",
                               helpText: "Requests answered 503 because their handler had not finished in time")))
     }
@@ -39,6 +45,7 @@ where Router.Responder.Context == MeridianRequestContext {
         public typealias Context = MeridianRequestContext
         let inner: Router.Responder
         let timeout: Duration
+        let pageAnswer: (@Sendable (Request) -> Response?)?
         let timeouts: Counter?
 
         public func respond(to request: Request, context: Context) async throws -> Response {
@@ -69,13 +76,17 @@ where Router.Responder.Context == MeridianRequestContext {
             }
         }
 
-        /// The 503 problem, with the headers every response carries (the router's middleware,
-        /// which adds them to its own answers, is still busy with the request).
+        /// The 503 problem (or the page's answer), with the headers every response carries (the
+        /// router's middleware, which adds them to its own answers, is still busy with the request).
         func timedOut(_ request: Request, context: Context) -> Response {
             timeouts?.increment()
             context.logger.warning("request timed out", metadata: [
                 "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)", "timeout": "\(timeout)",
             ])
+            if var page = pageAnswer?(request) {
+                SecurityHeadersMiddleware<Context>.secure(&page)
+                return page
+            }
             let detail = "the request took longer than \(timeout) and was cancelled; try again later"
             var response = Problem(kind: ServiceError.Kind.unavailable.name, title: HTTPResponse.Status.serviceUnavailable.reasonPhrase,
                                    status: .serviceUnavailable, detail: detail).response()
