@@ -302,6 +302,25 @@ class Walk:
                            and answer.headers["X-Content-Type-Options"] == "nosniff", "the attachment downloads whole, as a download")
         self.shot("partner-conversation")
 
+        print("walk: a long conversation: the earlier messages on their own pages")
+        for number in range(14):
+            self.api("POST", f"/api/v1/exchanges/{exchange}/messages", partner_token,
+                     {"text": f"Reply {number}: " + "Week 3 works for the ministry's team. " * 100})
+        self.go(f"/exchanges/{exchange}")
+        earlier = b.find_elements(By.CSS_SELECTOR, "#conversation a[href*='/messages?before=']")
+        self.check(len(earlier) == 1 and "Could you host twelve people" not in self.text() and "Reply 13:" in self.text(),
+                   "the exchange page shows the latest messages and links to the earlier ones")
+        if earlier:
+            self.click(earlier[0])
+            while "Could you host twelve people" not in self.text():
+                further = b.find_elements(By.CSS_SELECTOR, "main section a[href*='/messages?before=']")
+                if not further:
+                    break
+                self.click(further[0])
+            self.check("Could you host twelve people" in self.text(), "the first message is reached page by page")
+            self.shot("conversation-earlier")
+            self.go(f"/exchanges/{exchange}")
+
         print("walk: the language switcher")
         Select(b.find_element(By.ID, "language-switch")).select_by_value("fr")
         self.click(b.find_element(By.CSS_SELECTOR, "form[action='/language'] button"))
