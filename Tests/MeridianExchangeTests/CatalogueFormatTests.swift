@@ -88,6 +88,21 @@ struct CatalogueFormatTests {
         #expect(try SeedCatalogue.experiences().allSatisfy { $0.provenance != nil })
     }
 
+    /// Issue 15 §3: an official reading in French, Spanish or Portuguese sees the summary in
+    /// their language, not English marked as English, for every shipped programme.
+    @Test("every shipped programme has a summary in en, fr, es and pt, each non-empty and at most 600 characters")
+    func shippedSummariesInEveryLanguage() throws {
+        let experiences = try SeedCatalogue.experiences()
+        #expect(!experiences.isEmpty)
+        let missing = experiences.flatMap { experience in
+            Language.allCases.filter { language in
+                let summary = experience.summaries[language.rawValue] ?? ""
+                return summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || summary.count > 600
+            }.map { "\(experience.countryCode) \(experience.programme) (\($0.rawValue))" }
+        }
+        #expect(missing.isEmpty, "summaries missing, empty or longer than 600 characters: \(missing)")
+    }
+
     @Test("the facts the issue named are corrected, each with a provenance line")
     func correctedFacts() throws {
         let experiences = try SeedCatalogue.experiences()
