@@ -158,8 +158,8 @@ extension WebPages {
             row["summary"] = summary.text
             if summary.language != wanted { row["summaryInEnglish"] = true }
         } else {
-            // No summary in the catalogue (the seed has none): the start of what was done, as
-            // the catalogue records it.
+            // No summary (an imported experience without one; every shipped one has four): the
+            // start of what was done, as the catalogue records it.
             row["excerpt"] = Self.excerpt(experience.approach)
         }
         return row
