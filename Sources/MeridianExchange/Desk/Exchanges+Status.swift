@@ -83,7 +83,7 @@ extension Exchanges {
         let since = work?.since ?? Self.stayStart(history)?.occurredAt ?? Date(timeIntervalSince1970: 0)
         return Status(id: id, country: exchange.country, partner: exchange.partner, goal: goal, state: exchange.state,
                       stateDescription: stateDefinition?.description, publicStep: stateDefinition?.publicStep, isFinal: isFinal, since: since, waitingFor: waiters, deadlines: timers,
-                      openIncidents: incidents, recent: history.suffix(3).map { TimelineLine.step($0, publicStep: steps($0)) })
+                      openIncidents: incidents, recent: history.suffix(3).map { TimelineLine.step($0, publicStep: steps($0), hidingVoters: !actor.seesApprovers) })
     }
 
     /// The exchange's whole history as readable lines, with its notifications.
@@ -95,7 +95,8 @@ extension Exchanges {
             return try await NotificationStore.list(id, on: connection, logger: logger)
         }
         let history = try await engine.history(of: id)
-        return TimelineLine.merge(steps: history, notifications: notifications, publicStep: try await publicSteps(of: history))
+        return TimelineLine.merge(steps: history, notifications: notifications, publicStep: try await publicSteps(of: history),
+                                  hidingVoters: !actor.seesApprovers)
     }
 
     /// The public step each history record's state shows as, read from the definition of the

@@ -22,4 +22,8 @@ public struct ExchangeActor: Sendable, Hashable, Codable {
     public static let officialRole = "official"
     /// Global roles that act on every exchange with the workflow role of the same name.
     public static let staffRoles: Set<String> = ["program-manager", "fund-approver", "finance-officer", "supervisor"]
+
+    /// Whether she may know who voted on grants: staff and admins; officials see that a grant
+    /// was approved, never by whom (docs/security.md).
+    public var seesApprovers: Bool { !roles.isDisjoint(with: Self.staffRoles.union(["admin"])) }
 }

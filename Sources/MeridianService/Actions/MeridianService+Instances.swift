@@ -39,9 +39,19 @@ extension MeridianService {
         return try await engine.instance(id)
     }
 
-    /// An instance's history, oldest first, if the caller may read it.
+    /// An instance's history, oldest first, if the caller may read it. An official reading an
+    /// exchange's history sees votes on its grant as the role's (`fund-approver`, no payload),
+    /// as on its timeline: officials never see approvers.
     public func history(of id: UUID, by caller: Caller) async throws -> [HistoryRecord] {
-        _ = try await exchanges.workflowActor(for: caller.exchangeActor, instance: id)
-        return try await engine.history(of: id)
+        let onExchange = try await exchanges.workflowActor(for: caller.exchangeActor, instance: id) != nil
+        let history = try await engine.history(of: id)
+        guard onExchange, !caller.exchangeActor.seesApprovers else { return history }
+        return history.map { record in
+            guard !record.vote.isEmpty else { return record }
+            var hidden = record
+            hidden.actorID = TimelineLine.hiddenVoter
+            hidden.payload = "{}"
+            return hidden
+        }
     }
 }
