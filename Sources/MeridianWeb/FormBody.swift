@@ -6,8 +6,10 @@ import Hummingbird
 struct FormBody: Sendable {
     private(set) var values: [String: [String]] = [:]
 
-    /// Forms are small; anything larger is refused before it is read.
-    static let limit = 64 * 1024
+    /// The most a form may send, as the API's bodies: a plan's form with every row its file
+    /// may hold (100 activities, 200 budget lines) or a report's with its lessons, in languages
+    /// whose letters percent-encode to several bytes each. Larger is refused (413) unread.
+    static let limit = 1 << 20
 
     init(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
@@ -27,6 +29,9 @@ struct FormBody: Sendable {
 
     /// The first value of `name`, or "".
     subscript(_ name: String) -> String { values[name]?.first ?? "" }
+
+    /// Whether the form sent a field called `name` (empty or not).
+    func contains(_ name: String) -> Bool { values[name] != nil }
 
     /// Every value of `name`.
     func all(_ name: String) -> [String] { values[name] ?? [] }

@@ -28,8 +28,10 @@ struct PlanForm: Sendable {
         var isBlank: Bool { [category, description, amount].allSatisfy(PlanForm.isBlank) }
     }
 
-    /// The most rows the form reads (``PlanCheck`` allows more in a file, which the form then shows whole).
-    static let maximumActivities = 20, maximumParticipants = 12, maximumLines = 40
+    /// The most rows the form reads: every row a plan may hold (``PlanCheck``), so that a plan
+    /// uploaded whole and shown in the form is saved whole (a cap below would drop rows unsaid).
+    /// Participants per activity have no limit in a plan; the form reads 200, far beyond a visit.
+    static let maximumActivities = PlanCheck.maximumActivities, maximumParticipants = 200, maximumLines = PlanCheck.maximumBudgetLines
     /// The empty rows a new form offers.
     static let blankActivities = 1, blankParticipants = 2, blankLines = 2
 
@@ -42,11 +44,13 @@ struct PlanForm: Sendable {
     init() {}
 
     init(_ form: FormBody) {
-        for index in 0..<Self.maximumActivities {
+        // The form sends its rows numbered from 0 without gaps: reading stops at the first row
+        // it did not send.
+        for index in 0..<Self.maximumActivities where form.contains("a\(index)_title") {
             let p = "a\(index)_"
             var activity = Activity(instrument: form[p + "instrument"], title: form[p + "title"], start: form[p + "start"], end: form[p + "end"],
                                     place: form[p + "place"], link: form[p + "link"])
-            for number in 0..<Self.maximumParticipants {
+            for number in 0..<Self.maximumParticipants where form.contains("\(p)p\(number)_name") {
                 let q = "\(p)p\(number)_"
                 activity.participants.append(Participant(name: form[q + "name"], institution: form[q + "institution"],
                                                          country: form[q + "country"], role: form[q + "role"]))
@@ -54,7 +58,7 @@ struct PlanForm: Sendable {
             while activity.participants.last?.isBlank == true { activity.participants.removeLast() }
             activities.append(activity)
         }
-        for index in 0..<Self.maximumLines {
+        for index in 0..<Self.maximumLines where form.contains("b\(index)_category") {
             let p = "b\(index)_"
             budget.append(Line(category: form[p + "category"], description: form[p + "description"], amount: form[p + "amount"],
                                currency: form[p + "currency"], paidBy: form[p + "paid_by"]))

@@ -182,6 +182,9 @@ extension WebPages {
             return redirect("/sign-in")
         } catch PageError.csrf {
             return try errorPage(.forbidden, heading: "error_title", message: "error_csrf", visitor: visitor, request: request)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A form above ``FormBody/limit`` (NIOTooManyBytesError): said, not a failure.
+            return try errorPage(.contentTooLarge, heading: "error_title", message: "error_too_large", visitor: visitor, request: request)
         } catch {
             let classified = ServiceError.classify(error) ?? ServiceError(.failure, "\(error)", underlying: error)
             let (status, message): (HTTPResponse.Status, String) = switch classified.kind {

@@ -68,6 +68,20 @@ import Testing
         }
     }
 
+    /// A form larger than the server takes is told as such (413, translated), not as a failure.
+    @Test func aFormTooLargeIsRefusedWithItsOwnPage() async throws {
+        try await ServiceFixture.with { f in
+            try await f.withPages { client in
+                let ana = PageBrowser(client, language: "es")
+                try await ana.signIn(f.tokens[.requestingOfficial]!)
+                let form = try await ana.get("/exchanges/new")
+                let page = try await ana.post("/exchanges/new", [("goal", String(repeating: "é", count: 200_000))], csrf: form.csrf)
+                #expect(page.status == 413 && page.html.contains("1 MiB") && page.html.contains("Acorte los textos"), "\(page.status)")
+                #expect(PageChecks.problems(page.html) == [])
+            }
+        }
+    }
+
     @Test func aFormWithoutTheRightCSRFTokenChangesNothing() async throws {
         try await ServiceFixture.with { f in
             try await f.withPages { client in

@@ -24,12 +24,15 @@ public struct PlanCheck: Sendable, Equatable {
     public var problems: [String]
     public var totals: Totals
 
+    /// The most activities and budget lines a plan may hold (its file, its form).
+    public static let maximumActivities = 100, maximumBudgetLines = 200
+
     /// Checks `plan`; with `today`, also that every activity starts after it.
     public init(_ plan: VisitPlan, today: CalendarDay? = nil) {
         var problems: [String] = []
         if plan.activities.isEmpty { problems.append("activities: the plan needs at least one activity") }
-        if plan.activities.count > 100 { problems.append("activities: at most 100, not \(plan.activities.count)") }
-        if plan.budget.count > 200 { problems.append("budget: at most 200 lines, not \(plan.budget.count)") }
+        if plan.activities.count > Self.maximumActivities { problems.append("activities: at most \(Self.maximumActivities), not \(plan.activities.count)") }
+        if plan.budget.count > Self.maximumBudgetLines { problems.append("budget: at most \(Self.maximumBudgetLines) lines, not \(plan.budget.count)") }
         for (index, activity) in plan.activities.enumerated() {
             let field = "activities[\(index)]"
             if activity.title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(field).title: is empty") }
