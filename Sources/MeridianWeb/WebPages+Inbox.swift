@@ -57,9 +57,10 @@ extension WebPages {
             }
             var values: [String: Any] = ["rows": rows, "hasRows": !rows.isEmpty]
             // An item no longer (or never) in her inbox — a vote she may not cast is not offered —
-            // has its problem said above the list.
+            // has its problem said above the list (under its own name: a row without a problem
+            // of its own would find the page's `problem` in the enclosing context and repeat it).
             if let problem, !items.contains(where: { $0.id.uuidString.lowercased() == focus }) {
-                values["problem"] = messages.text("inbox_problem_\(Self.keyPart(problem))", language)
+                values["pageProblem"] = messages.text("inbox_problem_\(Self.keyPart(problem))", language)
             }
             if let outcome { values["done"] = messages.text("inbox_done_\(Self.keyPart(outcome))", language) }
             return try render("inbox", title: messages.text("inbox_title", language), values: values, visitor: visitor, back: "/inbox")
@@ -77,7 +78,10 @@ extension WebPages {
             guard let verb = DeskVerb(rawValue: form["verb"]) else { throw ServiceError(.invalidArgument, "verb is approve, reject or request-info") }
             let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
             guard comment.count <= 2_000 else { return redirect("/inbox?problem=comment&item=\(item)#item-\(item)") }
-            let key = Self.idempotencyKey(form["key"], caller: caller)
+            // The form's three buttons share its key: the verb is part of the request's key, so
+            // Reject, Back, Approve is two requests (the second refused as the exchange moved
+            // on), never Approve answered with Reject's replayed outcome.
+            let key = Self.idempotencyKey(form["key"], caller: caller).map { "\($0):\(verb.rawValue)" }
             do {
                 _ = try await service.decide(verb, exchange: id, comment: comment.isEmpty ? nil : comment, key: key, by: caller)
             } catch {

@@ -207,6 +207,8 @@ import Testing
                 #expect(refused.location == "/inbox?problem=refused&item=\(item)#item-\(item)")
                 let told = try await browser.get("/inbox?problem=refused&item=\(item)")
                 #expect(told.html.contains("Esta decisión no le corresponde aquí"))
+                // Said once, above the list: the other items do not repeat it.
+                #expect(told.html.components(separatedBy: "Esta decisión no le corresponde aquí").count == 2, "\(told.html)")
                 #expect(try await f.service.engine.instance(id).state == "funding-review")
 
                 // The fixture's exchange: Fay approves, and the same form sent twice decides once.
@@ -221,6 +223,10 @@ import Testing
                 let entries = try await f.service.engine.history(of: f.exchange).count
                 let again = try await fay.post("/inbox/\(fixture)/decide", [("verb", "approve"), ("key", key)], csrf: hers.csrf)
                 #expect(again.location == "/inbox?done=approve")
+                #expect(try await f.service.engine.history(of: f.exchange).count == entries)
+                // Back and another button of the same form: not answered with the approval's replay.
+                let otherVerb = try await fay.post("/inbox/\(fixture)/decide", [("verb", "reject"), ("key", key)], csrf: hers.csrf)
+                #expect(otherVerb.location?.contains("problem=") == true, "\(String(describing: otherVerb.location))")
                 #expect(try await f.service.engine.history(of: f.exchange).count == entries)
                 // A comment past 2,000 characters is said next to the item; nothing is decided.
                 let long = try await fay.post("/inbox/\(item)/decide", [("verb", "reject"), ("comment", String(repeating: "x", count: 2_001))], csrf: hers.csrf)
