@@ -107,10 +107,19 @@ struct RequestForm: Sendable {
         }
     }
 
-    /// A number as people type it: `12`, `40.5` or `40,5` (the whole text, nothing after it).
+    /// A number as people type it in the four languages: `12`, `-3`, `40.5` or `40,5`, `12 000`
+    /// (spaces group digits), the whole text and nothing else (`0x10`, `1e3` are refused).
+    ///
+    /// One separator followed by exactly three digits (`12,000`, `12.000`) is a thousand in
+    /// English and twelve in French, Spanish and Portuguese: refused, so that the person writes
+    /// what she means (`12000` or `12`) instead of the page guessing; `0.125` is not ambiguous.
     static func number(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-        guard !trimmed.isEmpty, let value = Double(trimmed), value.isFinite else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        let compact = String(text.filter { !$0.isWhitespace }).replacingOccurrences(of: ",", with: ".")
+        guard compact.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil else { return nil }
+        if let point = compact.firstIndex(of: ".") {
+            let whole = compact[..<point].drop { $0 == "-" }
+            if compact[compact.index(after: point)...].count == 3, whole.first != "0" { return nil }
+        }
+        return Decimal(string: compact, locale: Locale(identifier: "en_US_POSIX"))
     }
 }
