@@ -22,6 +22,9 @@ struct RequestForm: Sendable {
     var indicators = Array(repeating: IndicatorRow(), count: indicatorRows)
     /// Field name (`development_goal`, `sectors`, `indicator1`…) → catalogue key of its problem.
     var problems: [String: String] = [:]
+    /// The form's idempotency key (a UUID made with the empty form, kept when it comes back with
+    /// problems): a second click, or Back and send again, files the request once.
+    var key = UUID().uuidString.lowercased()
 
     init() {}
 
@@ -29,6 +32,7 @@ struct RequestForm: Sendable {
         for name in ["country_name"] + Self.longFields { text[name] = form[name] }
         region = form["region"]
         income = form["income_group"]
+        if let given = UUID(uuidString: form["key"]) { key = given.uuidString.lowercased() }
         sectors = form.all("sectors")
         instruments = form.all("instruments")
         for index in 0..<Self.indicatorRows {

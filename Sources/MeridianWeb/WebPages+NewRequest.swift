@@ -30,7 +30,7 @@ extension WebPages {
                 return try renderForm(form, visitor: visitor, status: .unprocessableContent, accountProblem: false)
             }
             do {
-                let filed = try await service.fileRequest(exchangeRequest, key: nil, by: caller)
+                let filed = try await service.fileRequest(exchangeRequest, key: Self.idempotencyKey(form.key, caller: caller), by: caller)
                 return redirect("/exchanges/\(filed.exchangeID.uuidString.lowercased())?done=filed")
             } catch let error where Self.needsCountryDetails(error) {
                 // The knowledge base does not know the country: its name, region and income
@@ -83,7 +83,7 @@ extension WebPages {
         }
         return try render("new", title: messages.text("new_title", language),
                           values: ["text": text, "selects": selects, "groups": groups, "indicatorRows": rows,
-                                   "hasProblems": !form.problems.isEmpty, "accountProblem": accountProblem],
+                                   "hasProblems": !form.problems.isEmpty, "accountProblem": accountProblem, "key": form.key],
                           visitor: visitor, back: "/exchanges/new", status: status)
     }
 }

@@ -154,6 +154,28 @@ import Testing
         }
     }
 
+    /// The form carries a key: sent twice (a double click, Back and send again) it files once,
+    /// and a form that came back with problems keeps its key.
+    @Test func theRequestFormSentTwiceFilesOnce() async throws {
+        try await ServiceFixture.with { f in
+            try await f.withPages { client in
+                let browser = PageBrowser(client)
+                try await browser.signIn(f.tokens[.requestingOfficial]!)
+                let form = try await browser.get("/exchanges/new")
+                let key = try #require(form.html.firstMatch(of: /name="key" value="([0-9a-f-]{36})"/).map { String($0.1) })
+                let refused = try await browser.post("/exchanges/new", Self.validForm(goal: "short") + [("key", key)], csrf: form.csrf)
+                #expect(refused.status == 422 && refused.html.contains(#"name="key" value="\#(key)""#))
+                let cod = try await f.caller(.requestingOfficial)
+                let before = try await f.service.listExchanges(by: cod).count
+                let fields = Self.validForm(goal: "Lasting peace through reintegration in the east") + [("key", key)]
+                let first = try await browser.post("/exchanges/new", fields, csrf: form.csrf)
+                let second = try await browser.post("/exchanges/new", fields, csrf: form.csrf)
+                #expect(first.status == 303 && second.location == first.location, "\(String(describing: first.location)) \(String(describing: second.location))")
+                #expect(try await f.service.listExchanges(by: cod).count == before + 1)
+            }
+        }
+    }
+
     /// An official files through the form; the desk screens and matching runs; she chooses
     /// the partner among the matches; the partner's official confirms on his page.
     @Test func fileChooseThePartnerAndConfirm() async throws {
