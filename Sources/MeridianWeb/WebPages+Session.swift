@@ -37,8 +37,13 @@ extension WebPages {
     func signOut(_ request: Request, logger: Logger) async throws -> Response {
         try await page(request, logger: logger) { visitor in
             let form = try await FormBody.read(request)
-            try checkCSRF(form, visitor)
-            if let secret = visitor.sessionSecret { try await service.closeSession(secret: secret) }
+            // With no live session (it ended, or the user was disabled) there is nothing to close
+            // and nothing a forged form could do: the button signs out rather than showing the
+            // expired-form page (its token was the ended session's).
+            if let secret = visitor.sessionSecret {
+                try checkCSRF(form, visitor)
+                try await service.closeSession(secret: secret)
+            }
             return redirect("/sign-in?signed-out=1", setting: [cookies.field(WebCookies.session, "", maxAge: 0)])
         }
     }

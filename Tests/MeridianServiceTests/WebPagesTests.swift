@@ -45,6 +45,13 @@ import Testing
                 #expect(out.location == "/sign-in?signed-out=1")
                 browser.cookies["mrd_session"] = secret  // a copied cookie no longer opens anything
                 #expect(try await browser.get("/exchanges").location == "/sign-in")
+                // A page left open after its session ended: Sign out signs out, no expired-form page.
+                let late = try await browser.post("/sign-out", [], csrf: list.csrf)
+                #expect(late.location == "/sign-in?signed-out=1", "\(late.status)")
+                // With a live session, a form without its token still changes nothing.
+                try await browser.signIn(f.tokens[.requestingOfficial]!)
+                #expect(try await browser.post("/sign-out", [], csrf: nil).status == 403)
+                #expect(try await browser.get("/exchanges").status == 200)
             }
         }
     }
