@@ -27,6 +27,9 @@ public struct MatchScorer: Sendable {
     public var language: Language
     /// The concepts recognised in the request, for the reasons.
     public var concepts: [String]
+    /// How many countries ``select(_:)`` proposes: five for an official; more for the
+    /// evaluation's explanation of a miss (where the right country ranked).
+    public var proposals = MatchResult.wanted
 
     public init(request: MatchRequest, weights: MatchingWeights, language: Language? = nil, concepts: [String] = []) {
         self.request = request
@@ -36,7 +39,7 @@ public struct MatchScorer: Sendable {
     }
 
     /// The best candidate of each country other than the requester's, best first, those at
-    /// or above the minimum score, at most five.
+    /// or above the minimum score, at most ``proposals`` (five).
     public func select(_ candidates: [Candidate]) -> [Match] {
         let scored = candidates
             .filter { $0.experience.countryCode != request.countryCode }
@@ -51,7 +54,7 @@ public struct MatchScorer: Sendable {
         for (_, match) in scored where countries.insert(match.countryCode).inserted {
             guard match.score >= weights.minimumScore else { break }
             matches.append(match)
-            if matches.count == MatchResult.wanted { break }
+            if matches.count == proposals { break }
         }
         return matches
     }
