@@ -48,6 +48,8 @@ struct BenchMatch: AsyncParsableCommand {
     var rawPreselection = false
     @Flag(help: "With --eval, print one JSON line.") var json = false
     @Option(help: "With --eval: override weights, NAME=NUMBER,… (see kb match).") var weights: String?
+    @Flag(help: "With --eval: for each case whose country is not in the top five, where it ranked and what ranked above it, with score parts and matched words.")
+    var explain = false
 
     static let scratchDatabase = "meridian_bench_match"
 
@@ -59,7 +61,7 @@ struct BenchMatch: AsyncParsableCommand {
     func run() async throws {
         if let eval {
             let weights = try weights.map { try MatchingWeights.default.overridden(by: $0) } ?? .default
-            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, weights: weights, json: json)
+            try await BenchMatchEval.run(file: eval, database: database, preselection: preselection, weights: weights, json: json, explain: explain)
             return
         }
         let logger = database.logger

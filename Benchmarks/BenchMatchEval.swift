@@ -17,10 +17,13 @@ enum BenchMatchEval {
         var p50Ms: Double
         var p95Ms: Double
         var preselection: String
+        /// With `--explain`: each missed case's ranking.
+        var explanations: [MatchEvaluation.Explanation]?
     }
 
     static func run(
-        file: String, database: BenchDatabaseOptions, preselection: Matcher.Preselection, weights: MatchingWeights, json: Bool
+        file: String, database: BenchDatabaseOptions, preselection: Matcher.Preselection, weights: MatchingWeights, json: Bool,
+        explain: Bool = false
     ) async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw BenchFailure("cannot read \(file): no such file or it is not readable")
@@ -43,10 +46,17 @@ enum BenchMatchEval {
                     samples.append((ContinuousClock.now - start).seconds * 1000)
                 }
                 samples.sort()
+                var explanations: [MatchEvaluation.Explanation]?
+                if explain {
+                    explanations = []
+                    for outcome in outcomes where (outcome.rank ?? 6) > 5 {
+                        explanations?.append(try await MatchEvaluation.explain(outcome.case, matcher: matcher, countries: countries))
+                    }
+                }
                 return Line(
                     file: file, catalogue: catalogue.count, report: MatchEvaluation.report(outcomes, catalogue: catalogue),
                     p50Ms: (samples.percentile(50) * 100).rounded() / 100, p95Ms: (samples.percentile(95) * 100).rounded() / 100,
-                    preselection: preselection.rawValue
+                    preselection: preselection.rawValue, explanations: explanations
                 )
             }
         }
@@ -63,14 +73,23 @@ enum BenchMatchEval {
             if let figures = line.report.byLanguage[language.rawValue] { print(row(language.rawValue, figures)) }
         }
         print(row("all", line.report.overall))
+        for half in MatchEvaluation.Half.allCases {
+            if let figures = line.report.byHalf[half.rawValue] { print(row(half.rawValue, figures)) }
+        }
         if let reachable = line.report.inCatalogue {
             print(row("in catalogue", reachable))
             print("in catalogue: the cases whose expected programme the shipped catalogue holds (the others cannot be found by name)")
         }
+        print("tuning / held-out: the exchanges at odd / even positions of the file (tune on the first, report both)")
         print("catalogue: \(line.catalogue) experiences; matches p50 \(line.p50Ms) ms, p95 \(line.p95Ms) ms (\(line.preselection))")
         if !line.report.missed.isEmpty {
             print("not in the top five:")
             for missed in line.report.missed { print("  \(missed)") }
+        }
+        for explanation in line.explanations ?? [] {
+            let rank = explanation.rank.map { "ranked \($0)" } ?? "not ranked in the first \(MatchEvaluation.explainedDepth)"
+            print("\(explanation.id) (\(explanation.language)): \(explanation.expected.joined(separator: "/")) \(rank); concepts: \(explanation.concepts.joined(separator: ", "))")
+            for line in explanation.lines { print("    \(line)") }
         }
     }
 

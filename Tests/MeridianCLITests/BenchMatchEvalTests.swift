@@ -20,6 +20,15 @@ struct BenchMatchEvalTests {
             #expect((overall["top5"] as? Double ?? 0) >= 0.66, "\(output.standardOutput)")
             let people = try await MeridianBinary.run(["bench", "match", "--eval", path, "--database-url", database.url])
             #expect(people.standardOutput.contains("TOP-5") && people.standardOutput.contains("MRR@5"))
+            #expect(people.standardOutput.contains("\ntuning ") && people.standardOutput.contains("\nheld-out "), "\(people.standardOutput)")
+            #expect((report["by_half"] as? [String: Any])?.keys.sorted() == ["held-out", "tuning"])
+            // --explain: each case not in the top five, where its country ranked and what ranked above it.
+            let explained = try await MeridianBinary.run(["bench", "match", "--eval", path, "--explain", "--json", "--database-url", database.url])
+            let explainedLine = try #require(try JSONSerialization.jsonObject(with: Data(explained.standardOutput.utf8)) as? [String: Any])
+            let explanations = try #require(explainedLine["explanations"] as? [[String: Any]])
+            let missed = try #require(report["missed"] as? [String])
+            #expect(explanations.count == missed.count)
+            #expect(explanations.allSatisfy { ($0["lines"] as? [String])?.isEmpty == false })
         }
     }
 }

@@ -47,7 +47,8 @@ struct FeedbackTests {
     @Test("feedback feeds the outcome component with its step and cap, visibly in the reasons")
     func feedbackWeighs() {
         let request = MatchRequest(text: "x", sectors: [.socialProtection], countryCode: "RWA", region: .subSaharanAfrica, incomeGroup: .low)
-        let scorer = MatchScorer(request: request, weights: .default)
+        // The outcome weight at 0.15 (the default is 0.05) so that the step and the cap read in the figures.
+        let scorer = MatchScorer(request: request, weights: MatchingWeights(outcome: 0.15))
         var experience = sample("KEN", "P", strength: .reported)
         experience.id = 1
         let plain = scorer.score(MatchScorer.Candidate(experience: experience, rank: 4, matchedTerms: []))
@@ -66,7 +67,7 @@ struct FeedbackTests {
     @Test("independent evidence outweighs a self-report of the same strength, and the reasons say which is which")
     func selfReportedCountsLess() {
         let request = MatchRequest(text: "x", sectors: [.socialProtection], countryCode: "RWA", region: .subSaharanAfrica, incomeGroup: .low)
-        let scorer = MatchScorer(request: request, weights: .default)
+        let scorer = MatchScorer(request: request, weights: MatchingWeights(outcome: 0.15))
         var independent = sample("KEN", "Independent", strength: .measured)
         independent.id = 1
         var reported = sample("UGA", "Self", strength: .measured)

@@ -90,7 +90,7 @@ struct ResultsTests {
             let own = MatchScorer(request: MatchRequest(text: "x", sectors: [], countryCode: "UGA", region: .subSaharanAfrica, incomeGroup: .low),
                                   weights: .default).score(MatchScorer.Candidate(experience: experience, rank: 1, matchedTerms: []))
             #expect(own.reasons.outcome.contains("self-reported by an exchange"))
-            #expect(own.parts.outcome == 0.025, "0.15 × 1/3 × 0.5")
+            #expect(own.parts.outcome == 0.0083, "0.05 × 1/3 × 0.5")
         }
     }
 }

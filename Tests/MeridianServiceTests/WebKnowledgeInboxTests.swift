@@ -20,6 +20,12 @@ import Testing
         return try #require(round?.matches.first?.experienceID)
     }
 
+    /// The first experience the fixture's exchange was matched with that cites a web address.
+    static func matchedExperienceWithLink(_ f: ServiceFixture) async throws -> Int {
+        let round = try await f.service.matches(f.exchange, by: try await f.caller(.requestingOfficial))
+        return try #require(round?.matches.first { $0.sources.contains { $0.contains("https://") } }?.experienceID)
+    }
+
     @Test func theKnowledgeBaseIsReadableWithoutSigningIn() async throws {
         try await ServiceFixture.with { f in
             let id = try await Self.matchedExperience(f)
@@ -46,9 +52,10 @@ import Testing
                 #expect(page.status == 200)
                 #expect(PageChecks.problems(page.html) == [])
                 // A citation with its web address: the address is a link.
-                #expect(page.html.range(of: #"<li>[^<]+: <a href="https://[^"]+" rel="noopener noreferrer">"#, options: .regularExpression) != nil)
+                let linked = try await visitor.get("/knowledge/\(try await Self.matchedExperienceWithLink(f))")
+                #expect(linked.html.range(of: #"<li>[^<]+: <a href="https://[^"]+" rel="noopener noreferrer">"#, options: .regularExpression) != nil)
                 // The weight and the cap of docs/knowledge-base.md, said where feedback is shown.
-                #expect(page.html.contains("adds 0.05") && page.html.contains("±0.15") && page.html.contains("weighs 0.15"))
+                #expect(page.html.contains("adds 0.05") && page.html.contains("±0.15") && page.html.contains("weighs 0.05"))
                 #expect(!page.html.contains(#"id="give-feedback""#))
                 #expect(page.html.contains(#"<a href="/sign-in">"#))
                 let french = PageBrowser(client, language: "fr")

@@ -10,7 +10,21 @@ import Foundation
 /// of them when the requester learned from several), `problem` (an object of the request's
 /// text per language code, `en`, `fr`, `es`, `pt`, any of them), optional `sectors`, `id` and
 /// `source`. Every language of every exchange is one case.
+///
+/// Against over-fitting, the exchanges are split in two halves by their position in the file
+/// (``Half``): method changes and weights are tuned on one and the figures reported on both.
 public enum MatchEvaluation {
+    /// A half of the exchanges: the 1st, 3rd, 5th … of the file tune, the 2nd, 4th … are held
+    /// out. By position, not by id or country, so both halves mix sectors and answers as the
+    /// file does, and a new exchange appended falls into one without moving the others.
+    public enum Half: String, Sendable, Codable, CaseIterable {
+        case tuning
+        case heldOut = "held-out"
+
+        /// The half of the exchange at 0-based `position` in the file.
+        static func of(position: Int) -> Half { position.isMultiple(of: 2) ? .tuning : .heldOut }
+    }
+
     /// One request to match and the countries that count as right.
     public struct Case: Sendable, Equatable {
         public var id: String
@@ -21,6 +35,8 @@ public enum MatchEvaluation {
         public var sectors: [Sector]
         /// The programme the requester learned from, when the file names it.
         public var expectedProgramme: String?
+        /// Which half of the exchanges the case's exchange is in.
+        public var half: Half = .tuning
     }
 
     /// What the matcher proposed for a case.
@@ -60,6 +76,8 @@ public enum MatchEvaluation {
         /// Over the cases whose expected programme is in the catalogue (when the file names
         /// programmes and the catalogue is given): what the method achieves where it can.
         public var inCatalogue: Figures?
+        /// By half of the exchanges (``Half``): `tuning` and `held-out`.
+        public var byHalf: [String: Figures]
         /// `id (language): expected X, proposed A B C` for each case whose country was not in the top five.
         public var missed: [String]
     }
@@ -96,7 +114,7 @@ public enum MatchEvaluation {
                     continue
                 }
                 cases.append(Case(id: id, requestingCountry: country, expected: expected, language: language, text: text, sectors: sectors,
-                                  expectedProgramme: entry["expected_programme"] as? String))
+                                  expectedProgramme: entry["expected_programme"] as? String, half: .of(position: index)))
             }
         }
         guard problems.isEmpty else {
@@ -113,6 +131,11 @@ public enum MatchEvaluation {
             let subset = outcomes.filter { $0.case.language == language }
             if !subset.isEmpty { byLanguage[language.rawValue] = figures(subset) }
         }
+        var byHalf: [String: Figures] = [:]
+        for half in Half.allCases {
+            let subset = outcomes.filter { $0.case.half == half }
+            if !subset.isEmpty { byHalf[half.rawValue] = figures(subset) }
+        }
         let missed = outcomes.filter { ($0.rank ?? 6) > 5 }.map {
             "\($0.case.id) (\($0.case.language.rawValue)): expected \($0.case.expected.joined(separator: "/")), proposed \($0.proposed.joined(separator: " "))"
         }
@@ -125,7 +148,7 @@ public enum MatchEvaluation {
             }
             if !reachable.isEmpty { inCatalogue = figures(reachable) }
         }
-        return Report(overall: figures(outcomes), byLanguage: byLanguage, inCatalogue: inCatalogue, missed: missed)
+        return Report(overall: figures(outcomes), byLanguage: byLanguage, inCatalogue: inCatalogue, byHalf: byHalf, missed: missed)
     }
 
     static func figures(_ outcomes: [Outcome]) -> Figures {
@@ -148,13 +171,19 @@ public enum MatchEvaluation {
     public static func run(_ cases: [Case], matcher: Matcher, countries: CountryTable) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         for item in cases {
-            guard let country = countries.country(item.requestingCountry), let region = country.region, let income = country.incomeGroup else {
-                throw ExchangeError(.invalidData, "\(item.id): \(item.requestingCountry) has no region or income group in the country table")
-            }
-            let request = MatchRequest(text: item.text, sectors: item.sectors, countryCode: country.alpha3, region: region, incomeGroup: income)
-            let result = try await matcher.match(request)
+            let result = try await matcher.match(request(for: item, countries: countries))
             outcomes.append(Outcome(case: item, proposed: result.matches.map(\.countryCode), detected: result.language ?? .english))
         }
         return outcomes
+    }
+
+    /// The request an official of the case's country would make: its text and sectors, the
+    /// region and income group from the country table, the language left to detect.
+    /// - Throws: ``ExchangeError`` `.invalidData` for a requesting country the table cannot place.
+    static func request(for item: Case, countries: CountryTable) throws -> MatchRequest {
+        guard let country = countries.country(item.requestingCountry), let region = country.region, let income = country.incomeGroup else {
+            throw ExchangeError(.invalidData, "\(item.id): \(item.requestingCountry) has no region or income group in the country table")
+        }
+        return MatchRequest(text: item.text, sectors: item.sectors, countryCode: country.alpha3, region: region, incomeGroup: income)
     }
 }

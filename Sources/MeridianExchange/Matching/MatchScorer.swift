@@ -27,6 +27,14 @@ public struct MatchScorer: Sendable {
     public var language: Language
     /// The concepts recognised in the request, for the reasons.
     public var concepts: [String]
+    /// How many countries ``select(_:)`` proposes: five for an official; more for the
+    /// evaluation's explanation of a miss (where the right country ranked).
+    public var proposals = MatchResult.wanted
+    /// The highest text rank among the request's candidates, which the text component is
+    /// relative to (``MatchingWeights/textReference``); ``select(_:)`` takes it from the
+    /// candidates it is given when `nil`. Set it (``scaled(to:)``) before scoring a subset of
+    /// the candidates, so that the subset scores as it did among all of them.
+    public var bestRank: Double?
 
     public init(request: MatchRequest, weights: MatchingWeights, language: Language? = nil, concepts: [String] = []) {
         self.request = request
@@ -35,9 +43,18 @@ public struct MatchScorer: Sendable {
         self.concepts = concepts
     }
 
+    /// This scorer with ``bestRank`` taken from `candidates` (all of the request's), leaving
+    /// out the requester's own experiences, which are never proposed.
+    public func scaled(to candidates: [Candidate]) -> MatchScorer {
+        var scorer = self
+        scorer.bestRank = candidates.filter { $0.experience.countryCode != request.countryCode }.map(\.rank).max() ?? 0
+        return scorer
+    }
+
     /// The best candidate of each country other than the requester's, best first, those at
-    /// or above the minimum score, at most five.
+    /// or above the minimum score, at most ``proposals`` (five).
     public func select(_ candidates: [Candidate]) -> [Match] {
+        if bestRank == nil { return scaled(to: candidates).select(candidates) }
         let scored = candidates
             .filter { $0.experience.countryCode != request.countryCode }
             .map { (candidate: $0, match: score($0)) }
@@ -51,16 +68,17 @@ public struct MatchScorer: Sendable {
         for (_, match) in scored where countries.insert(match.countryCode).inserted {
             guard match.score >= weights.minimumScore else { break }
             matches.append(match)
-            if matches.count == MatchResult.wanted { break }
+            if matches.count == proposals { break }
         }
         return matches
     }
 
-    /// One candidate's score, its parts and the reasons.
+    /// One candidate's score, its parts and the reasons; its text component is relative to
+    /// ``bestRank`` (a candidate scored alone, without it, is its own best).
     public func score(_ candidate: Candidate) -> Match {
         let experience = candidate.experience
         let shared = request.sectors.filter(experience.sectors.contains)
-        let textComponent = candidate.rank / (candidate.rank + weights.textHalfPoint)
+        let textComponent = min(candidate.rank / max(bestRank ?? candidate.rank, weights.textReference), 1)
         let sectorComponent = request.sectors.isEmpty ? 0 : Double(shared.count) / Double(Set(request.sectors).count)
         let regionComponent: Double
         let regionReason: String

@@ -66,6 +66,8 @@ extension Matcher {
                 matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
             )
         }, logger: logger)
+        // The finalists are scored again below, relative to the best of all candidates.
+        let scorer = scorer.scaled(to: candidates)
         let chosen = Set(scorer.select(candidates).map(\.experienceID))
         guard !chosen.isEmpty else { return ([], candidates.count) }
         let whole = try await client.query(

@@ -30,6 +30,9 @@ public struct Matcher: Sendable {
     public var weightedPreselection = true
     /// The development concepts recognised in requests of any of the four languages.
     public var vocabulary: ConceptVocabulary = .shipped
+    /// How many countries a match proposes (``MatchScorer/proposals``): five, more only to
+    /// explain an evaluation's misses.
+    public var proposals = MatchResult.wanted
 
     /// Where a match's candidates come from.
     public enum Preselection: String, Sendable, CaseIterable {
@@ -84,10 +87,11 @@ public struct Matcher: Sendable {
         let concepts = try await recognisedConcepts(request.text, language: language, logger: logger)
         let expansion = concepts.map { vocabulary.concepts[$0.concept].terms(in: .english).joined(separator: "\n") }
         let terms = try await requestTerms(request.text, language: language, expansion: expansion.joined(separator: "\n"), logger: logger)
-        let scorer = MatchScorer(
+        var scorer = MatchScorer(
             request: request, weights: weights, language: language,
             concepts: concepts.map { "\($0.term) → \(vocabulary.concepts[$0.concept].terms(in: .english).first ?? vocabulary.concepts[$0.concept].id)" }
         )
+        scorer.proposals = proposals
         guard !terms.terms.isEmpty else {
             return MatchResult(matches: [], candidatesRanked: 0, weights: weights, reasonIfNone: "the request's text has no searchable words (only stop words?); route it back to the program manager")
         }

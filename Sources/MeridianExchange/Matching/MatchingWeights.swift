@@ -1,20 +1,32 @@
 import Foundation
 
-/// How much each part of a match counts. The defaults were set on the evaluation set of real
-/// exchanges (`meridian bench match --eval`, docs/knowledge-base.md): real partners are often
-/// in another region and income group, so proximity weighs 0.05 each, and the text rank,
-/// weighted by rarity since then, half.
+/// How much each part of a match counts. The defaults were set on the tuning half of the
+/// evaluation set of real exchanges (`meridian bench match --eval`, docs/knowledge-base.md):
+/// real partners are often in another region and income group, so proximity weighs 0.05 each;
+/// what the request is about (text and sectors) weighs most; the evidence orders experiences
+/// about the same problem but does not put a well-evaluated programme about something else
+/// ahead of one that answers the request, so it weighs 0.05.
 /// A match's score is the sum over the parts of
 /// `weight × component`, each component between 0 and 1; with the defaults (which sum to 1)
 /// a score is between 0 and 1.
 ///
 /// | part | component | default |
 /// |---|---|---|
-/// | text | `r / (r + textHalfPoint)`, r = the request's words' weights in the experience, each times its rarity (``TermWeight``), textHalfPoint 8 | 0.50 |
+/// | text | `r / max(best, textReference)`, r = the request's words' weights in the experience, each times its rarity (``TermWeight``); best = the highest r among the request's candidates; textReference 20 | 0.60 |
 /// | sector | shared sectors ÷ the request's sectors | 0.25 |
 /// | region | 1 same region, 0.5 neighbouring region, 0 otherwise | 0.05 |
 /// | income | 1 − (steps between income groups) ÷ 3 | 0.05 |
-/// | outcome | evidence + feedback, between 0 and 1 (below) | 0.15 |
+/// | outcome | evidence + feedback, between 0 and 1 (below) | 0.05 |
+///
+/// The text component is relative to the request's best candidate: the scale of r depends on
+/// how many words a request has and how many reach the English catalogue, so an English
+/// request's best candidates rank at 20–55 and the same request's in Portuguese, carried by
+/// its concepts, at 10–25. Measured against a fixed half point, the translation's
+/// text counted less against sector, region and evidence than the original's; relative to the
+/// best candidate it counts the same in every language. `textReference` keeps a weak request
+/// weak: when even the best candidate's r is below it, every candidate's component is r
+/// divided by the reference, less than 1, so a request that meets only a common word does not
+/// pass the minimum score on its text.
 ///
 /// The outcome component is the evidence, outcome strength ÷ 3, times `selfReportedFactor`
 /// (0.5) when the experience is an exchange's own report rather than an independent source,
@@ -28,8 +40,10 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
     public var region: Double
     public var income: Double
     public var outcome: Double
-    /// The `ts_rank_cd` at which the text component is 0.5; it approaches 1 for higher ranks.
-    public var textHalfPoint: Double
+    /// The text rank at and above which the request's best candidate gets the whole text
+    /// component (the others in proportion to their rank); below it, the text component is
+    /// the rank over this reference.
+    public var textReference: Double
     /// Matches scoring less are not proposed; fewer than five above it is reported.
     public var minimumScore: Double
     /// What self-reported evidence (an exchange's own results report) counts for, as a
@@ -41,8 +55,8 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
     public var feedbackCap: Double
 
     public init(
-        text: Double = 0.50, sector: Double = 0.25, region: Double = 0.05, income: Double = 0.05,
-        outcome: Double = 0.15, textHalfPoint: Double = 8.0, minimumScore: Double = 0.35,
+        text: Double = 0.60, sector: Double = 0.25, region: Double = 0.05, income: Double = 0.05,
+        outcome: Double = 0.05, textReference: Double = 20.0, minimumScore: Double = 0.35,
         selfReportedFactor: Double = 0.5, feedbackStep: Double = 0.05, feedbackCap: Double = 0.15
     ) {
         self.selfReportedFactor = selfReportedFactor
@@ -53,7 +67,7 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
         self.region = region
         self.income = income
         self.outcome = outcome
-        self.textHalfPoint = textHalfPoint
+        self.textReference = textReference
         self.minimumScore = minimumScore
     }
 
@@ -61,10 +75,12 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
     public static let `default` = MatchingWeights()
 
     private enum CodingKeys: String, CodingKey {
-        case text, sector, region, income, outcome, textHalfPoint, minimumScore, selfReportedFactor, feedbackStep, feedbackCap
+        case text, sector, region, income, outcome, textReference, minimumScore, selfReportedFactor, feedbackStep, feedbackCap
     }
 
-    /// Decodes weights stored before the evidence and feedback fields existed with their defaults.
+    /// Decodes weights stored before the evidence and feedback fields existed with their
+    /// defaults; weights stored with the former `textHalfPoint` (a fixed saturation of the text
+    /// rank, replaced by ``textReference``) read with the default reference.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = MatchingWeights()
@@ -73,7 +89,7 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
         region = try container.decode(Double.self, forKey: .region)
         income = try container.decode(Double.self, forKey: .income)
         outcome = try container.decode(Double.self, forKey: .outcome)
-        textHalfPoint = try container.decode(Double.self, forKey: .textHalfPoint)
+        textReference = try container.decodeIfPresent(Double.self, forKey: .textReference) ?? defaults.textReference
         minimumScore = try container.decode(Double.self, forKey: .minimumScore)
         selfReportedFactor = try container.decodeIfPresent(Double.self, forKey: .selfReportedFactor) ?? defaults.selfReportedFactor
         feedbackStep = try container.decodeIfPresent(Double.self, forKey: .feedbackStep) ?? defaults.feedbackStep
@@ -82,7 +98,7 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
 
     /// The names `with(_:)` and the CLI's `--weights` understand.
     public static let names = [
-        "text", "sector", "region", "income", "outcome", "text-half-point", "minimum-score", "self-reported-factor",
+        "text", "sector", "region", "income", "outcome", "text-reference", "minimum-score", "self-reported-factor",
         "feedback-step", "feedback-cap",
     ]
 
@@ -99,9 +115,9 @@ public struct MatchingWeights: Sendable, Codable, Equatable {
         case "region": copy.region = value
         case "income": copy.income = value
         case "outcome": copy.outcome = value
-        case "text-half-point":
-            guard value > 0 else { throw ExchangeError(.invalidArgument, "text-half-point must be above 0") }
-            copy.textHalfPoint = value
+        case "text-reference":
+            guard value > 0 else { throw ExchangeError(.invalidArgument, "text-reference must be above 0") }
+            copy.textReference = value
         case "minimum-score": copy.minimumScore = value
         case "self-reported-factor": copy.selfReportedFactor = min(value, 1)
         case "feedback-step": copy.feedbackStep = value
