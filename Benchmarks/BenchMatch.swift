@@ -34,9 +34,9 @@ struct BenchMatch: AsyncParsableCommand {
     var preselection: Matcher.Preselection = .automatic
     @Option(help: "Rows the search-index pre-selection aims at (Matcher.candidateBudget; default 1000).")
     var candidateBudget: Int?
-    @Option(help: "The postings path's pools, TEXT/BEST-TEXT/BLENDED/COMBINATIONS/PROFILE (Matcher.Pools; default 1000/100/300/16/200).")
+    @Option(help: "The postings path's pools, TEXT/BEST-TEXT/BLENDED/COMBINATIONS/PROFILE (Matcher.Pools; default 400/50/150/40/300).")
     var pools: String?
-    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
+    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 200 / 2000).")
     var candidateCap: Int?
     @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
     var recall = false
@@ -64,7 +64,7 @@ struct BenchMatch: AsyncParsableCommand {
         guard let pools else { return .default }
         let values = pools.split(separator: "/", omittingEmptySubsequences: false).compactMap { Int($0) }
         guard values.count == 5, pools.split(separator: "/", omittingEmptySubsequences: false).count == 5, values.allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("--pools takes five numbers ≥ 0 separated by '/', such as 1000/100/300/16/200.")
+            throw ValidationError("--pools takes five numbers ≥ 0 separated by '/', such as 400/50/150/40/300.")
         }
         return Matcher.Pools(text: values[0], bestText: values[1], blended: values[2], combinations: values[3], profile: values[4])
     }

@@ -26,7 +26,7 @@ extension Matcher {
         }
 
         /// The defaults, measured at 100,000 experiences (docs/benchmarks.md).
-        public static let `default` = Pools(text: 1_000, bestText: 100, blended: 300, combinations: 16, profile: 200)
+        public static let `default` = Pools(text: 400, bestText: 50, blended: 150, combinations: 40, profile: 300)
     }
 
     /// The matches the postings path finds, and how many rows it ranked exactly.

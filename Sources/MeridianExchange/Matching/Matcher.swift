@@ -74,7 +74,7 @@ public struct Matcher: Sendable {
     }
 
     /// Postings read per request word by default (``candidateCap``).
-    public static let postingsCap = 400
+    public static let postingsCap = 200
 
     /// The best-matching experiences of countries other than the requester's.
     /// - Throws: ``ExchangeError`` `.invalidArgument` for a request without words or with a
@@ -202,12 +202,15 @@ public struct Matcher: Sendable {
         let rows = try await client.query(
             """
             SELECT e.id, e.country_code, e.region, e.income_group, e.sectors,
-                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search, f.useful, f.not_useful
+                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search,
+                   coalesce(f.useful, 0) AS useful, coalesce(f.not_useful, 0) AS not_useful
             FROM experiences e
-            CROSS JOIN LATERAL (
-                SELECT count(*) FILTER (WHERE v.useful)::int8 AS useful, count(*) FILTER (WHERE NOT v.useful)::int8 AS not_useful
-                FROM experience_feedback v WHERE v.experience_id = e.id
-            ) AS f
+            -- Every row may be a candidate here: the feedback is counted once, not per row.
+            LEFT JOIN (
+                SELECT v.experience_id, count(*) FILTER (WHERE v.useful)::int8 AS useful,
+                       count(*) FILTER (WHERE NOT v.useful)::int8 AS not_useful
+                FROM experience_feedback v GROUP BY v.experience_id
+            ) AS f ON f.experience_id = e.id
             WHERE e.search @@ \(tsquery)::tsquery AND e.country_code <> \(request.countryCode)
             LIMIT \(limit ?? Int(Int64.max))
             """,
