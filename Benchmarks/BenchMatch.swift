@@ -32,9 +32,11 @@ struct BenchMatch: AsyncParsableCommand {
     @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
     @Option(help: "Where candidates come from: automatic (default: exhaustive up to 20,000 experiences, postings above), postings, search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
     var preselection: Matcher.Preselection = .automatic
-    @Option(help: "Rows the pre-selection keeps (Matcher.candidateBudget; default 400 for postings, 1000 for search-index).")
+    @Option(help: "Rows the search-index pre-selection aims at (Matcher.candidateBudget; default 1000).")
     var candidateBudget: Int?
-    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 400 / 2000).")
+    @Option(help: "The postings path's pools, TEXT/BEST-TEXT/BLENDED/COMBINATIONS/PROFILE (Matcher.Pools; default 400/50/150/40/300).")
+    var pools: String?
+    @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 200 / 2000).")
     var candidateCap: Int?
     @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
     var recall = false
@@ -56,6 +58,17 @@ struct BenchMatch: AsyncParsableCommand {
     func validate() throws {
         guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
         guard (candidateBudget ?? 1) > 0, (candidateCap ?? 1) > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
+        _ = try parsedPools()
+    }
+
+    /// `--pools` as ``Matcher/Pools``, the defaults without it.
+    func parsedPools() throws -> Matcher.Pools {
+        guard let pools else { return .default }
+        let values = pools.split(separator: "/", omittingEmptySubsequences: false).compactMap { Int($0) }
+        guard values.count == 5, pools.split(separator: "/", omittingEmptySubsequences: false).count == 5, values.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError("--pools takes five numbers ≥ 0 separated by '/', such as 400/50/150/40/300.")
+        }
+        return Matcher.Pools(text: values[0], bestText: values[1], blended: values[2], combinations: values[3], profile: values[4])
     }
 
     func run() async throws {
@@ -100,6 +113,8 @@ struct BenchMatch: AsyncParsableCommand {
                 try await connection.query("ANALYZE experiences", logger: logger)
                 try await connection.query("ANALYZE experience_postings", logger: logger)
                 try await ExperienceStore.refreshTermStatistics(on: connection, logger: logger)
+                // As `kb import` does once its transaction has committed.
+                try await ExperienceStore.settle(on: connection, logger: logger)
             } }
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
             var matcher = Matcher(
@@ -107,6 +122,7 @@ struct BenchMatch: AsyncParsableCommand {
                 candidateBudget: candidateBudget, candidateCap: candidateCap
             )
             matcher.weightedPreselection = !rawPreselection
+            matcher.pools = try parsedPools()
             for _ in 0..<warmup { _ = try await matcher.match(nextRequest()) }
             var samples: [Double] = []
             var matchCounts = 0
@@ -128,6 +144,7 @@ struct BenchMatch: AsyncParsableCommand {
                 p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
                 preselection: matcher.preselection.rawValue,
                 candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
+                pools: "\(matcher.pools.text)/\(matcher.pools.bestText)/\(matcher.pools.blended)/\(matcher.pools.combinations)/\(matcher.pools.profile)",
                 weightedPreselection: matcher.weightedPreselection, language: language?.rawValue ?? "synthetic",
                 recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
             )
@@ -183,6 +200,7 @@ struct BenchMatch: AsyncParsableCommand {
         var preselection: String
         var candidateBudget: Int
         var candidateCap: Int
+        var pools: String
         var weightedPreselection: Bool
         /// `synthetic` for the generator's English word draws, else the language of the real requests.
         var language: String

@@ -127,11 +127,15 @@ public enum ExperienceImporter {
         return try await store(parsed.experiences, client: client, logger: logger)
     }
 
-    /// Stores validated experiences in one transaction, refreshing the term statistics.
+    /// Stores validated experiences in one transaction, refreshing the term statistics, then
+    /// settles the matching tables (``ExperienceStore/settle(on:logger:)``) so that the next
+    /// match is as fast as any later one.
     public static func store(_ experiences: [Experience], client: PostgresClient, logger: Logger) async throws -> ExperienceStore.WriteCount {
-        return try await client.transaction(logger: logger) { connection in
+        let count = try await client.transaction(logger: logger) { connection in
             try await ExperienceStore.upsert(experiences, on: connection, logger: logger)
         }
+        try await client.withConnection { connection in try await ExperienceStore.settle(on: connection, logger: logger) }
+        return count
     }
 
     private static func read(_ path: String) throws -> Data {

@@ -2,31 +2,70 @@ import Logging
 import PostgresNIO
 
 extension Matcher {
-    /// The matches the impact-ordered postings pre-select, and how many rows were ranked.
+    /// How many rows each of the postings path's pools keeps (see
+    /// ``postingsMatches(terms:factors:scorer:logger:)``).
+    public struct Pools: Sendable, Equatable {
+        /// The best rows by approximate text score that are looked up to blend with their profile.
+        public var text: Int
+        /// Kept by approximate text score alone (a subset of ``text``).
+        public var bestText: Int
+        /// Kept of ``text`` by profile parts plus the approximate text component.
+        public var blended: Int
+        /// (region, income group, evidence) combinations, best first, whose experiences holding
+        /// one of the request's sectors are looked at.
+        public var combinations: Int
+        /// Kept of those by profile parts, ties broken by the approximate text score.
+        public var profile: Int
+
+        public init(text: Int, bestText: Int, blended: Int, combinations: Int, profile: Int) {
+            self.text = text
+            self.bestText = bestText
+            self.blended = blended
+            self.combinations = combinations
+            self.profile = profile
+        }
+
+        /// The defaults, measured at 100,000 experiences (docs/benchmarks.md).
+        public static let `default` = Pools(text: 400, bestText: 50, blended: 150, combinations: 40, profile: 300)
+    }
+
+    /// The matches the postings path finds, and how many rows it ranked exactly.
     ///
-    /// One statement pre-selects: for each request lexeme, one range scan of
-    /// `experience_postings`' impact index reads the ``candidateCap`` experiences where it
-    /// weighs most; their weights are summed per experience into an approximate text score
-    /// (exact for every word whose postings were all read, a lower bound otherwise), and only
-    /// the best ``candidateBudget`` rows come back — with their `search` vectors and the
-    /// columns scoring needs, not their texts. No vector is read for the thousands of rows a
-    /// common word is in, which is what the GIN pre-selection spent its time on.
+    /// Over a large catalogue the five best matches are decided mostly by the parts of the
+    /// score that are not text — shared sectors, region, income group, evidence — among
+    /// experiences whose text ranks are close; they are rarely the best few hundred by text.
+    /// So one statement gathers three pools and sends back the rows of their union, with
+    /// their `search` vectors, the columns scoring needs and their feedback, never their texts:
     ///
-    /// ``TextRank`` then ranks those rows exactly, as the other path does, the best
-    /// ``rankedCandidates`` are scored, and only the chosen (at most five) are read whole for
-    /// their summaries; a row's score does not depend on its texts, so scoring them again
-    /// whole gives the same matches.
+    /// - an approximate text score per experience from the impact-ordered postings (for each
+    ///   request lexeme the ``candidateCap`` experiences where it weighs most, one index range
+    ///   scan each, weighted as ``TextRank`` weighs — exact where a word's postings were all
+    ///   read, a lower bound otherwise); of its best ``Pools/text`` rows, the
+    ///   ``Pools/bestText`` best by it and the ``Pools/blended`` best by profile parts
+    ///   (``ProfileParts``, read from ``MatchScorer``) plus the approximate text component;
+    /// - `experience_profiles` (migration 0019): the experiences holding one of the request's
+    ///   sectors in the ``Pools/combinations`` (region, income group, evidence) combinations
+    ///   worth most, the ``Pools/profile`` best by their profile parts, ties broken by the
+    ///   approximate text score.
+    ///
+    /// ``TextRank`` then ranks every row exactly, ``MatchScorer`` scores every one, and only
+    /// the chosen (at most five) are read whole for their summaries. The pools decide which
+    /// rows are scored, never a score: what is missed is an experience none of them reached.
     func postingsMatches(
         terms: [CandidatePlan.Term], factors: [Double], scorer: MatchScorer, logger: Logger
     ) async throws -> (matches: [Match], ranked: Int) {
         let request = scorer.request
         let lexemes = terms.map(\.lexeme)
         let ranker = TextRank(lexemes: lexemes, factors: factors)
+        let profile = ProfileParts(scorer: scorer)
+        let parts = profile.arrays
+        let combinations = profile.sectors.isEmpty ? [] : Array(profile.combinations.prefix(pools.combinations))
         let rows = try await client.query(
             """
-            WITH preselected AS (
+            WITH approx AS MATERIALIZED (
                 SELECT p.experience_id AS id,
-                       sum(CASE WHEN \(weightedPreselection) THEN q.factor * 2 * p.tenths / (p.tenths + 10.0) ELSE p.tenths END) AS score
+                       sum(CASE WHEN \(weightedPreselection) THEN q.factor * 2 * p.tenths / (p.tenths + 10.0::float8)
+                                ELSE p.tenths::float8 END) AS approx
                 FROM unnest(\(lexemes)::text[], \(factors)::float8[]) AS q(lexeme, factor)
                 CROSS JOIN LATERAL (
                     SELECT x.experience_id, x.tenths FROM experience_postings x
@@ -35,85 +74,73 @@ extension Matcher {
                     LIMIT \(candidateCap)
                 ) AS p
                 GROUP BY p.experience_id
-                ORDER BY score DESC, p.experience_id
-                -- The requester's own experiences are dropped below; take that many more, so they
-                -- never crowd others out of the budget (an index-only count by country).
-                LIMIT \(candidateBudget) + (SELECT count(*) FROM experiences WHERE country_code = \(request.countryCode))
+            ),
+            best_text AS MATERIALIZED (
+                SELECT id, approx FROM approx ORDER BY approx DESC, id LIMIT \(pools.text)
+            ),
+            blended AS MATERIALIZED (
+                SELECT t.id, t.approx,
+                       (\(profile.sector)::float8[])[1 + (SELECT count(*) FROM unnest(\(profile.sectors.map(\.rawValue))::text[]) AS s
+                                                           WHERE s = ANY(e.sectors))::int]
+                       + (\(parts.regionParts)::float8[])[array_position(\(parts.regions)::text[], e.region)]
+                       + (\(parts.incomeParts)::float8[])[array_position(\(parts.incomes)::text[], e.income_group)]
+                       + (\(parts.outcomeParts)::float8[])[1 + e.outcome_strength * 2 + e.self_reported::int]
+                       + \(weights.text) * t.approx / (t.approx + \(weights.textHalfPoint)) AS key
+                FROM best_text t JOIN experiences e ON e.id = t.id
+                WHERE e.country_code <> \(request.countryCode)
+            ),
+            by_profile AS (
+                SELECT b.id,
+                       (\(profile.sector)::float8[])[1 + b.shared::int]
+                       + (\(parts.regionParts)::float8[])[array_position(\(parts.regions)::text[], b.region)]
+                       + (\(parts.incomeParts)::float8[])[array_position(\(parts.incomes)::text[], b.income_group)]
+                       + (\(parts.outcomeParts)::float8[])[1 + b.outcome_strength * 2 + b.self_reported::int] AS key,
+                       coalesce(a.approx, 0) AS approx
+                FROM (
+                    SELECT x.experience_id AS id, x.region, x.income_group, x.outcome_strength, x.self_reported, count(*) AS shared
+                    FROM unnest(\(profile.sectors.map(\.rawValue))::text[]) AS s(sector)
+                    CROSS JOIN unnest(\(combinations.map(\.region.rawValue))::text[], \(combinations.map(\.income.rawValue))::text[],
+                                      \(combinations.map(\.outcome.strength.rawValue))::int2[], \(combinations.map(\.outcome.selfReported))::bool[])
+                        AS c(region, income_group, outcome_strength, self_reported)
+                    -- One index range scan per sector and combination (OFFSET 0 keeps the
+                    -- planner from turning them into a scan of the whole table).
+                    CROSS JOIN LATERAL (
+                        SELECT y.experience_id, y.region, y.income_group, y.outcome_strength, y.self_reported
+                        FROM experience_profiles y
+                        WHERE y.sector = s.sector AND y.region = c.region AND y.income_group = c.income_group
+                          AND y.outcome_strength = c.outcome_strength AND y.self_reported = c.self_reported
+                        OFFSET 0
+                    ) AS x
+                    GROUP BY x.experience_id, x.region, x.income_group, x.outcome_strength, x.self_reported
+                ) AS b
+                LEFT JOIN approx a ON a.id = b.id
+                -- By profile first: the approximate text score is a partial sum, known only
+                -- for the rows the postings reached, so it only breaks ties here.
+                ORDER BY key DESC, approx DESC, b.id
+                LIMIT \(pools.profile)
+            ),
+            chosen AS (
+                (SELECT id FROM blended ORDER BY approx DESC, id LIMIT \(pools.bestText))
+                UNION (SELECT id FROM blended ORDER BY key DESC, id LIMIT \(pools.blended))
+                UNION (SELECT id FROM by_profile)
             )
             SELECT e.id, e.country_code, e.region, e.income_group, e.sectors,
-                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search
-            FROM preselected s JOIN experiences e ON e.id = s.id
+                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search,
+                   f.useful, f.not_useful
+            FROM chosen c JOIN experiences e ON e.id = c.id
+            CROSS JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE v.useful)::int8 AS useful, count(*) FILTER (WHERE NOT v.useful)::int8 AS not_useful
+                FROM experience_feedback v WHERE v.experience_id = e.id
+            ) AS f
             WHERE e.country_code <> \(request.countryCode)
             """,
             logger: logger
         )
-        var ranked: [(experience: Experience, score: TextRank.Score)] = []
+        var ranked: [Ranked] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
-            guard let vector = cells["search"].bytes, cells["search"].format == .binary else {
-                throw ExchangeError(.invalidData, "the database sent an experience without a binary search vector")
-            }
-            ranked.append((try Self.scoringPart(cells), try ranker.score(vector)))
+            ranked.append(try Self.ranked(cells, ranker: ranker))
         }
-        ranked.sort { (lhs: (experience: Experience, score: TextRank.Score), rhs: (experience: Experience, score: TextRank.Score)) -> Bool in
-            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
-            return (lhs.experience.id ?? 0) < (rhs.experience.id ?? 0)
-        }
-        let candidates = try await withFeedback(ranked.prefix(rankedCandidates).map { candidate in
-            MatchScorer.Candidate(
-                experience: candidate.experience,
-                rank: (candidate.score.weighted * 1000).rounded() / 1000,
-                matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
-            )
-        }, logger: logger)
-        // The finalists are scored again below, relative to the best of all candidates.
-        let scorer = scorer.scaled(to: candidates)
-        let chosen = Set(scorer.select(candidates).map(\.experienceID))
-        guard !chosen.isEmpty else { return ([], candidates.count) }
-        let whole = try await client.query(
-            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(Array(chosen)))",
-            logger: logger
-        )
-        var experiences: [Int: Experience] = [:]
-        for try await row in whole {
-            let experience = try ExperienceRow.decode(row)
-            experiences[experience.id ?? 0] = experience
-        }
-        // A row deleted since the pre-selection is left out.
-        let finalists = candidates.compactMap { candidate -> MatchScorer.Candidate? in
-            guard let id = candidate.experience.id, chosen.contains(id), let experience = experiences[id] else { return nil }
-            var whole = candidate
-            whole.experience = experience
-            return whole
-        }
-        return (scorer.select(finalists), candidates.count)
-    }
-
-    /// The part of an experience row scoring reads (id, country, region, income group,
-    /// sectors, evidence); its texts are left empty until the row is chosen.
-    private static func scoringPart(_ cells: PostgresRandomAccessRow) throws -> Experience {
-        let regionCode = try cells["region"].decode(String.self)
-        let incomeCode = try cells["income_group"].decode(String.self)
-        guard let region = Region(rawValue: regionCode), let income = IncomeGroup(rawValue: incomeCode),
-              let strength = OutcomeStrength(rawValue: try cells["outcome_strength"].decode(Int.self)) else {
-            throw ExchangeError(.invalidData, "experience row has a region, income group or outcome strength this build does not know")
-        }
-        return Experience(
-            id: try cells["id"].decode(Int.self),
-            countryCode: try cells["country_code"].decode(String.self),
-            countryName: "",
-            region: region,
-            incomeGroup: income,
-            sectors: try cells["sectors"].decode([String].self).compactMap(Sector.init(rawValue:)),
-            programme: "",
-            startYear: 0,
-            endYear: nil,
-            problem: "",
-            approach: "",
-            outcomes: "",
-            outcomeStrength: strength,
-            sources: [],
-            selfReported: try cells["self_reported"].decode(Bool.self)
-        )
+        return try await finish(ranked, terms: terms, scorer: scorer, logger: logger)
     }
 }

@@ -11,12 +11,15 @@ public struct Matcher: Sendable {
     public var weights: MatchingWeights
     /// How candidates are pre-selected (see ``Preselection``); ``Preselection/postings`` by default.
     public var preselection: Preselection
-    /// Rows the pre-selection keeps: with ``Preselection/postings`` the best this many by their
-    /// approximate text score, read with their vectors and ranked exactly; with
-    /// ``Preselection/searchIndex`` the rows the plan aims at (see ``CandidatePlan``).
+    /// With ``Preselection/searchIndex``: the rows the plan aims at (see ``CandidatePlan``).
+    /// With ``Preselection/postings``: the pools' sizes are ``pools``.
     public var candidateBudget: Int
-    /// The best this many by text rank are scored; the rest cannot reach the top five
-    /// unless sector, region, income and outcome outweigh the text by a wide margin.
+    /// With ``Preselection/postings``: how many rows each candidate pool keeps.
+    public var pools: Pools = .default
+    /// The best this many by text rank are scored (all of them by default: the exhaustive
+    /// ranking scores every experience holding a request word). A smaller number cuts the
+    /// candidates by text before sector, region, income and evidence are counted, which over
+    /// a large catalogue changes the five best (benchmarks.md "Matching").
     public var rankedCandidates: Int
     /// With ``Preselection/postings``: how many postings of each request word are read, the
     /// experiences where the word weighs most. With ``Preselection/searchIndex``: a hard bound
@@ -39,19 +42,19 @@ public struct Matcher: Sendable {
         /// ``exhaustive`` while the catalogue holds at most ``Matcher/exhaustiveLimit``
         /// experiences (exact, and within the latency budget at that size), ``postings`` above.
         case automatic
-        /// Impact-ordered postings (`experience_postings`): for each request word the
-        /// ``Matcher/candidateCap`` experiences where it weighs most, one index range scan
-        /// each, summed into an approximate text score. An experience outside a word's
-        /// top postings gets no credit for that word in the pre-selection (its exact rank
-        /// is computed afterwards for the rows kept).
+        /// Three candidate pools (``Matcher/Pools``): the best rows by an approximate text score
+        /// from the impact-ordered postings (`experience_postings`), those rows reordered with
+        /// their profile's score parts, and the experiences of the best profiles holding one of
+        /// the request's sectors (`experience_profiles`); every row kept is ranked and scored
+        /// exactly. An approximation: an experience no pool reaches is not scored.
         case postings
         /// The GIN index on `search`: the rarest words, then pairs and triples of common ones
         /// (``CandidatePlan``), every row found ranked from its vector. The earlier method,
         /// kept to measure the other against.
         case searchIndex = "search-index"
-        /// Every row holding any request word, each ranked from its vector: no pre-selection
-        /// at all, the reference the other two are measured against (`bench match --recall`);
-        /// far too slow for a large catalogue.
+        /// Every row holding any request word, each ranked from its vector and scored: no
+        /// pre-selection at all, the reference the others are measured against
+        /// (`bench match --recall`); far too slow for a large catalogue.
         case exhaustive
     }
 
@@ -61,20 +64,20 @@ public struct Matcher: Sendable {
     public init(
         client: PostgresClient, logger: Logger, weights: MatchingWeights = .default,
         preselection: Preselection = .automatic,
-        candidateBudget: Int? = nil, rankedCandidates: Int = 200, candidateCap: Int? = nil
+        candidateBudget: Int? = nil, rankedCandidates: Int = .max, candidateCap: Int? = nil
     ) {
         self.client = client
         self.logger = logger
         self.weights = weights
         self.preselection = preselection
         let postings = preselection == .postings || preselection == .automatic
-        self.candidateBudget = candidateBudget ?? (postings ? Self.postingsDefaults.budget : 1_000)
+        self.candidateBudget = candidateBudget ?? 1_000
         self.rankedCandidates = rankedCandidates
-        self.candidateCap = candidateCap ?? (postings ? Self.postingsDefaults.cap : 2_000)
+        self.candidateCap = candidateCap ?? (postings ? Self.postingsCap : 2_000)
     }
 
-    /// The postings pre-selection's defaults: rows kept and postings read per word.
-    public static let postingsDefaults = (budget: 400, cap: 400)
+    /// Postings read per request word by default (``candidateCap``).
+    public static let postingsCap = 200
 
     /// The best-matching experiences of countries other than the requester's.
     /// - Throws: ``ExchangeError`` `.invalidArgument` for a request without words or with a
@@ -105,16 +108,14 @@ public struct Matcher: Sendable {
         case .searchIndex:
             let plan = CandidatePlan(terms: terms.terms, total: terms.total, budget: candidateBudget)
             logger.debug("match plan", metadata: ["match.preselection": "\(plan.tsquery)", "match.estimated_rows": "\(plan.estimatedRows)"])
-            let candidates = try await withFeedback(rankedCandidates(plan: plan, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
-            let matches = scorer.select(candidates)
-            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
+            let ranked = try await vectorCandidates(plan.tsquery, limit: candidateCap, terms: terms.terms, factors: factors, request: request, logger: logger)
+            let (matches, count) = try await finish(ranked, terms: terms.terms, scorer: scorer, logger: logger)
+            return MatchResult(matches: matches, candidatesRanked: count, weights: weights, language: language)
         case .exhaustive:
-            let every = CandidatePlan(groups: terms.terms.map { [$0.lexeme] }, estimatedRows: Double(terms.total))
-            var unbounded = self
-            unbounded.candidateCap = Int(Int32.max)
-            let candidates = try await withFeedback(unbounded.rankedCandidates(plan: every, terms: terms.terms, factors: factors, request: request, logger: logger), logger: logger)
-            let matches = scorer.select(candidates)
-            return MatchResult(matches: matches, candidatesRanked: candidates.count, weights: weights, language: language)
+            let every = CandidatePlan.anyOf(terms.terms.map(\.lexeme))
+            let ranked = try await vectorCandidates(every, limit: nil, terms: terms.terms, factors: factors, request: request, logger: logger)
+            let (matches, count) = try await finish(ranked, terms: terms.terms, scorer: scorer, logger: logger)
+            return MatchResult(matches: matches, candidatesRanked: count, weights: weights, language: language)
         }
     }
 
@@ -158,14 +159,17 @@ public struct Matcher: Sendable {
                 SELECT l.lexeme, lower(d.token), 1
                 FROM ts_debug('english'::regconfig, \(SpellingVariants.expand(expansion))) AS d CROSS JOIN LATERAL unnest(d.lexemes) AS l(lexeme)
             )
-            SELECT DISTINCT ON (w.lexeme) w.lexeme, w.word, w.origin::int8 AS origin, coalesce(t.documents, 0)::int8 AS documents,
+            SELECT DISTINCT ON (w.lexeme) w.lexeme, w.word, w.origin::int8 AS origin,
+                   -- One index probe per word: a join let the planner, guessing 1,000 rows per
+                   -- ts_debug, hash all of experience_terms (124,000 rows at 100,000
+                   -- experiences: 60 ms a match).
+                   coalesce((SELECT t.documents FROM experience_terms t WHERE t.lexeme = w.lexeme), 0)::int8 AS documents,
                    -- The planner's row count; a table never analysed (-1) is counted, up to the
                    -- size that decides whether to rank exhaustively.
                    (SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8
                                 ELSE (SELECT count(*) FROM (SELECT 1 FROM experiences LIMIT \(exhaustiveLimit + 1)) AS x) END
                     FROM pg_class c WHERE c.oid = 'experiences'::regclass) AS total
             FROM words w
-            LEFT JOIN experience_terms t ON t.lexeme = w.lexeme
             WHERE length(w.lexeme) >= 3
             ORDER BY w.lexeme, w.origin, length(w.word), w.word
             """,
@@ -186,80 +190,118 @@ public struct Matcher: Sendable {
         terms.map { TermWeight.factor(documents: $0.documents, total: total) * ($0.expanded ? TermWeight.expansionFactor : 1) }
     }
 
-    /// The candidates with their officials' feedback (one indexed query for all of them).
-    func withFeedback(_ candidates: [MatchScorer.Candidate], logger: Logger) async throws -> [MatchScorer.Candidate] {
-        let ids = candidates.compactMap(\.experience.id)
-        guard !ids.isEmpty else { return candidates }
+    /// An experience's scoring columns (texts left empty) with its exact text rank.
+    typealias Ranked = (experience: Experience, score: TextRank.Score, feedback: FeedbackTally)
+
+    /// The rows holding `tsquery` (the requester's own left out), at most `limit`, each with
+    /// its scoring columns and feedback, ranked from its vector.
+    ///
+    /// ``TextRank`` ranks each row's `search` vector here with the value `ts_rank_cd` of the
+    /// request's words would give: PostgreSQL's cover-density ranking costs 20–40 µs a row,
+    /// which is what used to make a match take 150–300 ms.
+    private func vectorCandidates(
+        _ tsquery: String, limit: Int?, terms: [CandidatePlan.Term], factors: [Double], request: MatchRequest, logger: Logger
+    ) async throws -> [Ranked] {
+        let ranker = TextRank(lexemes: terms.map(\.lexeme), factors: factors)
         let rows = try await client.query(
             """
-            SELECT experience_id, count(*) FILTER (WHERE useful)::int8, count(*) FILTER (WHERE NOT useful)::int8
-            FROM experience_feedback WHERE experience_id = ANY(\(ids)) GROUP BY experience_id
+            SELECT e.id, e.country_code, e.region, e.income_group, e.sectors,
+                   e.outcome_strength::int8 AS outcome_strength, e.self_reported, e.search,
+                   coalesce(f.useful, 0) AS useful, coalesce(f.not_useful, 0) AS not_useful
+            FROM experiences e
+            -- Every row may be a candidate here: the feedback is counted once, not per row.
+            LEFT JOIN (
+                SELECT v.experience_id, count(*) FILTER (WHERE v.useful)::int8 AS useful,
+                       count(*) FILTER (WHERE NOT v.useful)::int8 AS not_useful
+                FROM experience_feedback v GROUP BY v.experience_id
+            ) AS f ON f.experience_id = e.id
+            WHERE e.search @@ \(tsquery)::tsquery AND e.country_code <> \(request.countryCode)
+            LIMIT \(limit ?? Int(Int64.max))
             """,
             logger: logger
         )
-        var tallies: [Int: FeedbackTally] = [:]
-        for try await (id, useful, notUseful) in rows.decode((Int, Int, Int).self) {
-            tallies[id] = FeedbackTally(useful: useful, notUseful: notUseful)
+        var ranked: [Ranked] = []
+        for try await row in rows {
+            ranked.append(try Self.ranked(row.makeRandomAccess(), ranker: ranker))
         }
-        guard !tallies.isEmpty else { return candidates }
-        return candidates.map { candidate in
-            var candidate = candidate
-            candidate.feedback = tallies[candidate.experience.id ?? 0] ?? .none
-            return candidate
-        }
+        return ranked
     }
 
-    /// The candidates the plan pre-selects, ranked by all of the request's words, the best
-    /// ``rankedCandidates``, each with the request's words it holds.
-    ///
-    /// The pre-selection sends each row's `search` vector, and ``TextRank`` ranks it here with
-    /// the value `ts_rank_cd` of the request's words would give: PostgreSQL's cover-density
-    /// ranking costs 20–40 µs a row, which is what used to make a match take 150–300 ms.
-    /// Only the best ``rankedCandidates`` are then read whole.
-    private func rankedCandidates(
-        plan: CandidatePlan, terms: [CandidatePlan.Term], factors: [Double], request: MatchRequest, logger: Logger
-    ) async throws -> [MatchScorer.Candidate] {
-        let ranker = TextRank(lexemes: terms.map(\.lexeme), factors: factors)
-        let vectors = try await client.query(
-            """
-            SELECT e.id, e.search FROM experiences e
-            WHERE e.search @@ \(plan.tsquery)::tsquery AND e.country_code <> \(request.countryCode)
-            LIMIT \(candidateCap)
-            """,
-            logger: logger
-        )
-        var scored: [(id: Int, score: TextRank.Score)] = []
-        for try await row in vectors {
-            let cells = row.makeRandomAccess()
-            guard let vector = cells[1].bytes, cells[1].format == .binary else {
-                throw ExchangeError(.invalidData, "the database sent an experience without a binary search vector")
+    /// Scores `ranked` (the best ``rankedCandidates`` by text rank: all by default), picks the
+    /// matches and reads only the chosen whole, for their summaries: a row's score does not
+    /// depend on its texts, so scoring them again whole gives the same matches.
+    func finish(
+        _ ranked: [Ranked], terms: [CandidatePlan.Term], scorer: MatchScorer, logger: Logger
+    ) async throws -> (matches: [Match], ranked: Int) {
+        var ranked = ranked
+        if ranked.count > rankedCandidates {
+            ranked.sort { lhs, rhs in
+                if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
+                return (lhs.experience.id ?? 0) < (rhs.experience.id ?? 0)
             }
-            scored.append((try cells[0].decode(Int.self), try ranker.score(vector)))
+            ranked.removeLast(ranked.count - rankedCandidates)
         }
-        scored.sort { (lhs: (id: Int, score: TextRank.Score), rhs: (id: Int, score: TextRank.Score)) -> Bool in
-            if lhs.score.weighted != rhs.score.weighted { return lhs.score.weighted > rhs.score.weighted }
-            return lhs.id < rhs.id
+        let candidates = ranked.map { candidate in
+            MatchScorer.Candidate(
+                experience: candidate.experience,
+                rank: (candidate.score.weighted * 1000).rounded() / 1000,
+                matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted(),
+                feedback: candidate.feedback
+            )
         }
-        let best = scored.prefix(rankedCandidates)
-        guard !best.isEmpty else { return [] }
-        let rows = try await client.query(
-            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(best.map { $0.id }))",
+        // The finalists are scored again below, relative to the best of all candidates.
+        let scorer = scorer.scaled(to: candidates)
+        let chosen = Set(scorer.select(candidates).map(\.experienceID))
+        guard !chosen.isEmpty else { return ([], candidates.count) }
+        let whole = try await client.query(
+            "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(Array(chosen)))",
             logger: logger
         )
         var experiences: [Int: Experience] = [:]
-        for try await row in rows {
+        for try await row in whole {
             let experience = try ExperienceRow.decode(row)
             experiences[experience.id ?? 0] = experience
         }
         // A row deleted since the pre-selection is left out.
-        return best.compactMap { candidate in
-            experiences[candidate.id].map { experience in
-                MatchScorer.Candidate(
-                    experience: experience,
-                    rank: (candidate.score.weighted * 1000).rounded() / 1000,
-                    matchedTerms: Set(candidate.score.matched.map { terms[$0].word }).sorted()
-                )
-            }
+        let finalists = candidates.compactMap { candidate -> MatchScorer.Candidate? in
+            guard let id = candidate.experience.id, chosen.contains(id), let experience = experiences[id] else { return nil }
+            var whole = candidate
+            whole.experience = experience
+            return whole
         }
+        return (scorer.select(finalists), candidates.count)
+    }
+
+    /// One candidate row (id, country, region, income group, sectors, evidence, `search`,
+    /// feedback counts) with its vector ranked; its texts are left empty until it is chosen.
+    static func ranked(_ cells: PostgresRandomAccessRow, ranker: TextRank) throws -> Ranked {
+        guard let vector = cells["search"].bytes, cells["search"].format == .binary else {
+            throw ExchangeError(.invalidData, "the database sent an experience without a binary search vector")
+        }
+        let regionCode = try cells["region"].decode(String.self)
+        let incomeCode = try cells["income_group"].decode(String.self)
+        guard let region = Region(rawValue: regionCode), let income = IncomeGroup(rawValue: incomeCode),
+              let strength = OutcomeStrength(rawValue: try cells["outcome_strength"].decode(Int.self)) else {
+            throw ExchangeError(.invalidData, "experience row has a region, income group or outcome strength this build does not know")
+        }
+        let experience = Experience(
+            id: try cells["id"].decode(Int.self),
+            countryCode: try cells["country_code"].decode(String.self),
+            countryName: "",
+            region: region,
+            incomeGroup: income,
+            sectors: try cells["sectors"].decode([String].self).compactMap(Sector.init(rawValue:)),
+            programme: "",
+            startYear: 0,
+            endYear: nil,
+            problem: "",
+            approach: "",
+            outcomes: "",
+            outcomeStrength: strength,
+            sources: [],
+            selfReported: try cells["self_reported"].decode(Bool.self)
+        )
+        let feedback = FeedbackTally(useful: try cells["useful"].decode(Int.self), notUseful: try cells["not_useful"].decode(Int.self))
+        return (experience, try ranker.score(vector), feedback)
     }
 }
