@@ -1,4 +1,5 @@
 import Foundation
+import MeridianEngine
 import MeridianExchange
 import MeridianService
 import Testing
