@@ -4,9 +4,18 @@ import Foundation
 /// currency's symbol and place); times in UTC, which the page says.
 struct WebFormats: Sendable {
     let language: WebLanguage
-    /// Made once per page rather than once per date: a page of 50 exchanges writes 50 dates.
     private let dateTimeStyle: Date.FormatStyle
     private let dateStyle: Date.FormatStyle
+
+    /// Each language's formats, made once: a `Date.FormatStyle` is costly to make, and a page
+    /// of 50 exchanges writes 50 dates.
+    private static let byLanguage: [WebLanguage: WebFormats] =
+        Dictionary(uniqueKeysWithValues: WebLanguage.allCases.map { ($0, WebFormats(language: $0)) })
+
+    /// The formats of `language`.
+    static func of(_ language: WebLanguage) -> WebFormats {
+        byLanguage[language] ?? WebFormats(language: language)
+    }
 
     init(language: WebLanguage) {
         self.language = language

@@ -30,9 +30,9 @@ enum PublicStep: String, CaseIterable, Sendable {
     /// The catalogue key of the step's name.
     var key: String { "step_\(rawValue)" }
 
-    /// The status bar for `state`: each step with whether it is done or current.
-    static func bar(state: String, label: String?, messages: WebMessages, language: WebLanguage) -> [[String: Any]] {
-        let current = of(state: state, label: label)
+    /// The status bar with `current` as the current step: each step with whether it is done or
+    /// current (none is when the state shows no step).
+    static func bar(current: PublicStep?, messages: WebMessages, language: WebLanguage) -> [[String: Any]] {
         let index = current.flatMap { allCases.firstIndex(of: $0) }
         return allCases.enumerated().map { position, step in
             // Both flags always present: an absent one would be looked up in the page's context.

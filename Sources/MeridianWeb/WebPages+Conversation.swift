@@ -19,16 +19,19 @@ extension WebPages {
     /// The most a message form may send: every attachment at its limit, the text and the parts' headers.
     static let messageBodyLimit = ConversationRules.maxAttachments * (ConversationRules.maxAttachmentBytes + 4_096) + 64 * 1_024
 
-    /// The section's values, or `nil` when the caller takes no part in the conversation (staff
-    /// other than program managers): the section is then not shown.
-    func conversationValues(_ id: UUID, caller: Caller, visitor: Visitor, draft: ConversationDraft?) async throws -> [String: Any]? {
-        let language = visitor.language
-        let posts: [ConversationMessage]
+    /// The conversation's messages, or `nil` when the caller takes no part in it (staff other
+    /// than program managers): the section is then not shown.
+    func conversationPosts(_ id: UUID, caller: Caller) async throws -> [ConversationMessage]? {
         do {
-            posts = try await service.messages(exchange: id, by: caller)
+            return try await service.messages(exchange: id, by: caller)
         } catch let error as ExchangeError where error.kind == .forbidden {
             return nil
         }
+    }
+
+    /// The section's values for the messages `posts` (``conversationPosts(_:caller:)``).
+    func conversationValues(_ id: UUID, posts: [ConversationMessage], visitor: Visitor, draft: ConversationDraft?) -> [String: Any] {
+        let language = visitor.language
         let shown = Self.latest(posts)
         let items = messageItems(shown, exchange: id, language: language)
         var values: [String: Any] = ["messages": items, "hasMessages": !items.isEmpty,
@@ -46,7 +49,7 @@ extension WebPages {
 
     /// The messages as the list shows them: author, role, time, text and attachments' links.
     func messageItems(_ shown: [ConversationMessage], exchange id: UUID, language: WebLanguage) -> [[String: Any]] {
-        let formats = WebFormats(language: language), idText = id.uuidString.lowercased()
+        let formats = WebFormats.of(language), idText = id.uuidString.lowercased()
         return shown.map { message -> [String: Any] in
             let role = messages.text("conv_role_" + Self.keyPart(message.authorRole), language)
             return [

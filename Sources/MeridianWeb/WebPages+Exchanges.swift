@@ -12,20 +12,14 @@ extension WebPages {
     func myExchanges(_ request: Request, logger: Logger) async throws -> Response {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
-            let language = visitor.language, formats = WebFormats(language: language)
-            async let summaries = service.listExchanges(limit: 200, by: caller)
-            async let inbox = service.inbox(by: caller)
-            let waiting = Set(try await inbox.map(\.id))
-            // At most eleven different bars (each step current, or none): each built once per page.
-            var bars: [PublicStep?: [[String: Any]]] = [:]
-            let rows = try await summaries.map { summary -> [String: Any] in
-                let step = PublicStep.of(state: summary.state, label: summary.publicStep)
-                let bar = bars[step] ?? PublicStep.bar(state: summary.state, label: summary.publicStep, messages: messages, language: language)
-                bars[step] = bar
+            let language = visitor.language, formats = WebFormats.of(language)
+            // One read: the list and, per exchange, whether it waits for her (what her inbox lists).
+            let rows = try await service.myExchanges(limit: 200, by: caller).map { line -> [String: Any] in
+                let summary = line.summary
                 var row: [String: Any] = [
                     "id": summary.id.uuidString.lowercased(), "goal": summary.goal, "country": summary.country,
-                    "steps": bar,
-                    "updated": formats.dateTime(summary.updatedAt), "waiting": waiting.contains(summary.id),
+                    "stepbar": stepBars.html(state: summary.state, label: summary.publicStep, language: language),
+                    "updated": formats.dateTime(summary.updatedAt), "waiting": line.waitsForActor,
                 ]
                 if let partner = summary.partner { row["partner"] = partner }
                 return row
@@ -52,17 +46,21 @@ extension WebPages {
     ///   - status: the page's status (422 when it shows a refused form).
     func renderExchange(_ id: UUID, caller: Caller, visitor: Visitor, done: String?, reasonProblem: Bool,
                         conversation: ConversationDraft? = nil, status pageStatus: HTTPResponse.Status = .ok) async throws -> Response {
-        let language = visitor.language, formats = WebFormats(language: language)
-        let view = try await service.exchange(id, by: caller)
-        let status = try await service.status(id, by: caller)
-        let timeline = try await service.timeline(id, by: caller)
+        let language = visitor.language, formats = WebFormats.of(language)
+        // The page's four reads side by side: each is its own read of the service (as they were
+        // one after another), so the page waits for the slowest rather than for their sum.
+        async let viewRead = service.exchange(id, by: caller)
+        async let statusRead = service.status(id, by: caller)
+        async let timelineRead = service.timeline(id, by: caller)
+        async let postsRead = conversationPosts(id, caller: caller)
+        let (view, status, timeline, posts) = try await (viewRead, statusRead, timelineRead, postsRead)
         let request = view.request.request
         let myEvents = Set(status.waitingFor.filter { waiter in Self.isMe(waiter, caller: caller, exchange: status) }.flatMap(\.events))
         let idText = id.uuidString.lowercased()
 
         var values: [String: Any] = [
             "id": idText, "goal": request.developmentGoal, "country": status.country,
-            "steps": PublicStep.bar(state: status.state, label: status.publicStep, messages: messages, language: language),
+            "stepbar": stepBars.html(state: status.state, label: status.publicStep, language: language),
             "currentStep": PublicStep.of(state: status.state, label: status.publicStep).map { messages.text($0.key, language) } ?? "",
             "since": formats.dateTime(status.since),
             "waiters": status.waitingFor.map { waiter -> String in
@@ -112,7 +110,7 @@ extension WebPages {
                 "comment": line.comment ?? "",
             ]
         }
-        if let section = try await conversationValues(id, caller: caller, visitor: visitor, draft: conversation) { values["conversation"] = section }
+        if let posts { values["conversation"] = conversationValues(id, posts: posts, visitor: visitor, draft: conversation) }
         return try render("exchange", title: messages.text("exchange_title", language), values: values,
                           visitor: visitor, back: "/exchanges/\(idText)", status: pageStatus)
     }

@@ -16,7 +16,7 @@ extension WebPages {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
             let id = try Self.exchangeID(text)
-            let language = visitor.language, formats = WebFormats(language: language)
+            let language = visitor.language, formats = WebFormats.of(language)
             // The exchange first: another country's exchange is "not found" before any grant is looked up.
             let status = try await service.status(id, by: caller)
             let view = try await service.exchange(id, by: caller)

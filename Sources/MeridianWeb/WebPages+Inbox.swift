@@ -22,7 +22,7 @@ extension WebPages {
     func inboxPage(_ request: Request, logger: Logger) async throws -> Response {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
-            let language = visitor.language, formats = WebFormats(language: language)
+            let language = visitor.language, formats = WebFormats.of(language)
             let query = request.uri.queryParameters
             let focus = query.get("item")
             let outcome = query.get("done").flatMap { ["approve", "reject", "request-info", "screen"].contains($0) ? $0 : nil }

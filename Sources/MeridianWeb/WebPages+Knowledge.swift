@@ -74,7 +74,7 @@ extension WebPages {
     /// The experience page: what the catalogue holds, its sources, the feedback, and the form
     /// for the officials who may give it.
     func renderExperience(_ id: Int, visitor: Visitor, done: String, commentProblem: Bool) async throws -> Response {
-        let language = visitor.language, formats = WebFormats(language: language)
+        let language = visitor.language, formats = WebFormats.of(language)
         let experience = try await service.experience(id)
         let feedback = try await service.feedback(on: id)
         var values = experienceRow(experience, language: language)

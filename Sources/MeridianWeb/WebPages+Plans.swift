@@ -138,7 +138,7 @@ extension WebPages {
     /// The plan page: the latest version, and the forms when the plan waits for the visitor.
     func renderPlan(_ id: UUID, caller: Caller, visitor: Visitor, form: PlanForm?, done: String? = nil, fileProblem: String? = nil,
                     fileDetail: String? = nil, submitProblem: Bool = false, status httpStatus: HTTPResponse.Status = .ok) async throws -> Response {
-        let language = visitor.language, formats = WebFormats(language: language)
+        let language = visitor.language, formats = WebFormats.of(language)
         let status = try await service.status(id, by: caller)
         let view = try await service.exchange(id, by: caller)
         let mine = Self.myEvents(status, caller: caller)
@@ -166,7 +166,7 @@ extension WebPages {
     func header(view: ExchangeView, status: Exchanges.Status, language: WebLanguage) -> [String: Any] {
         [
             "id": view.id.uuidString.lowercased(), "goal": view.request.request.developmentGoal,
-            "steps": PublicStep.bar(state: status.state, label: status.publicStep, messages: messages, language: language),
+            "stepbar": stepBars.html(state: status.state, label: status.publicStep, language: language),
         ]
     }
 

@@ -38,7 +38,7 @@ extension WebPages {
 
     func renderReport(_ id: UUID, caller: Caller, visitor: Visitor, form: ReportForm?, done: String? = nil,
                       status httpStatus: HTTPResponse.Status = .ok) async throws -> Response {
-        let language = visitor.language, formats = WebFormats(language: language)
+        let language = visitor.language, formats = WebFormats.of(language)
         let status = try await service.status(id, by: caller)
         let view = try await service.exchange(id, by: caller)
         let indicators = view.request.request.indicators

@@ -11,12 +11,13 @@ import Mustache
 ///
 /// Every page calls ``MeridianService`` and nothing below it, so the pages obey exactly the
 /// rules of the CLI and the JSON API. Mustache escapes every `{{value}}`, so what people wrote
-/// shows as text; the only unescaped value is the page body the layout wraps, which the
-/// templates themselves produced.
+/// shows as text; the only unescaped values are the page body the layout wraps and the status
+/// bars (``StepBars``), which the templates themselves produced.
 public struct WebPages: Sendable {
     public let service: MeridianService
     let templates: MustacheLibrary
     let messages: WebMessages
+    let stepBars: StepBars
     let cookies: WebCookies
     let sessionLifetime: Duration
 
@@ -28,6 +29,7 @@ public struct WebPages: Sendable {
         self.service = service
         self.templates = try Self.loadTemplates()
         self.messages = try WebMessages.load()
+        self.stepBars = try StepBars(templates: templates, messages: messages)
         self.cookies = WebCookies(secure: secureCookies)
         self.sessionLifetime = sessionLifetime
     }
@@ -58,15 +60,21 @@ struct Visitor: Sendable {
     var language: WebLanguage
     var caller: Caller?
     /// The session cookie's secret (signed in) — never rendered.
-    var sessionSecret: String?
+    let sessionSecret: String?
     /// The anonymous CSRF secret, from the cookie or fresh (then set on the response).
-    var anonymousCSRF: String
+    let anonymousCSRF: String
     var anonymousCSRFIsNew: Bool
+    /// The token every form of the page carries: the session's, else the anonymous secret
+    /// (worked out once: a page reads it for every form, and the session's is a SHA-256).
+    let csrfToken: String
 
-    /// The token every form of the page carries.
-    var csrfToken: String {
-        if let sessionSecret { return CSRF.token(forSession: sessionSecret) }
-        return anonymousCSRF
+    init(language: WebLanguage, caller: Caller?, sessionSecret: String?, anonymousCSRF: String, anonymousCSRFIsNew: Bool) {
+        self.language = language
+        self.caller = caller
+        self.sessionSecret = sessionSecret
+        self.anonymousCSRF = anonymousCSRF
+        self.anonymousCSRFIsNew = anonymousCSRFIsNew
+        csrfToken = sessionSecret.map(CSRF.token(forSession:)) ?? anonymousCSRF
     }
 }
 
@@ -75,28 +83,39 @@ extension WebPages {
     /// `Accept-Language`) and the anonymous CSRF secret.
     func visitor(_ request: Request) async throws -> Visitor {
         let jar = WebCookies.read(request)
-        var visitor = Self.anonymousVisitor(request, jar: jar)
         if let cookie = jar[WebCookies.session] {
             do {
                 let (found, session) = try await service.session(secret: cookie)
-                visitor.caller = found
-                visitor.sessionSecret = cookie
-                visitor.language = WebLanguage(rawValue: session.language) ?? visitor.language
+                let language = WebLanguage(rawValue: session.language) ?? Self.language(request, jar: jar)
+                // Signed in, the forms carry the session's token: no fresh anonymous secret is
+                // needed (an empty one matches no form, as CSRF.matches refuses an empty expected token).
+                let anonymous = Self.anonymousCSRF(jar)
+                return Visitor(language: language, caller: found, sessionSecret: cookie,
+                               anonymousCSRF: anonymous ?? "", anonymousCSRFIsNew: anonymous == nil)
             } catch let error as ServiceError where error.kind == .unauthenticated {
                 // ended: the page asks to sign in again
             }
         }
-        return visitor
+        return Self.anonymousVisitor(request, jar: jar)
     }
 
     /// The visitor as her request shows her without the database: her language (cookie, else
     /// `Accept-Language`) and anonymous CSRF secret, signed out.
     static func anonymousVisitor(_ request: Request, jar: [String: String]? = nil) -> Visitor {
         let jar = jar ?? WebCookies.read(request)
-        let language = jar[WebCookies.language].flatMap(WebLanguage.init(rawValue:)) ?? WebLanguage.negotiate(request.headers[.acceptLanguage])
-        let anonymous = jar[WebCookies.anonymousCSRF].flatMap { $0.count == 64 ? $0 : nil }
-        return Visitor(language: language, caller: nil, sessionSecret: nil,
+        let anonymous = anonymousCSRF(jar)
+        return Visitor(language: language(request, jar: jar), caller: nil, sessionSecret: nil,
                        anonymousCSRF: anonymous ?? CSRF.freshSecret(), anonymousCSRFIsNew: anonymous == nil)
+    }
+
+    /// The language cookie's, else the best of `Accept-Language`.
+    private static func language(_ request: Request, jar: [String: String]) -> WebLanguage {
+        jar[WebCookies.language].flatMap(WebLanguage.init(rawValue:)) ?? WebLanguage.negotiate(request.headers[.acceptLanguage])
+    }
+
+    /// The anonymous CSRF secret the browser holds, if it is one.
+    private static func anonymousCSRF(_ jar: [String: String]) -> String? {
+        jar[WebCookies.anonymousCSRF].flatMap { $0.count == 64 ? $0 : nil }
     }
 
     /// Refuses a form whose CSRF token is not the visitor's.

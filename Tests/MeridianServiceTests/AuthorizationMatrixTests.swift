@@ -84,6 +84,7 @@ import MeridianEngine
         Action(name: "show the grant", expected: exchangeReaders) { f, c, _ in _ = try await f.service.grant(f.grant.uuidString, by: c) },
         Action(name: "list grants", expected: only(Set(people))) { f, c, _ in _ = try await f.service.grants(by: c) },
         Action(name: "inbox", expected: only(Set(people))) { f, c, _ in _ = try await f.service.inbox(by: c) },
+        Action(name: "my exchanges", expected: only(Set(people))) { f, c, _ in _ = try await f.service.myExchanges(by: c) },
         Action(name: "portfolio", expected: only(Set(people))) { f, c, _ in _ = try await f.service.portfolio(by: c) },
         Action(name: "file a request", expected: only([.requestingOfficial, .partnerOfficial, .otherOfficial])) { f, c, p in
             var request = ServiceFixture.ddrRequest
@@ -238,6 +239,7 @@ import MeridianEngine
             let other = try await f.caller(.otherOfficial), own = try await f.caller(.requestingOfficial), pm = try await f.caller(.programManager)
             #expect(try await f.service.grants(by: other).isEmpty)
             #expect(try await f.service.listExchanges(by: other).isEmpty)
+            #expect(try await f.service.myExchanges(by: other).isEmpty)
             #expect(try await f.service.grants(by: own).map(\.grant.id) == [f.grant])
             let seen = try await f.service.grant(f.grant.uuidString, by: own)
             #expect(seen.duties == nil && seen.payments.isEmpty)

@@ -82,3 +82,41 @@ extension Exchanges {
         max(0, Int(end.timeIntervalSince(start) / 86_400))
     }
 }
+
+extension Exchanges {
+    /// One line of "my exchanges": an exchange the person may see, and whether it waits for her.
+    public struct ListedExchange: Sendable, Equatable {
+        public var summary: Summary
+        /// Whether one of her workflow roles on it may act now: exactly when ``inbox(for:)``
+        /// lists it.
+        public var waitsForActor: Bool
+    }
+
+    /// The exchanges `actor` may see, as ``list(for:state:country:limit:before:)`` gives them,
+    /// each with whether it waits for her as ``inbox(for:)`` decides — in one statement, where
+    /// the list and the inbox take three and the inbox also parses every instance's context.
+    /// For the officials' "my exchanges" page, which shows both on every visit.
+    ///
+    /// The open actions are the definition's for the snapshot, asked for her workflow roles on
+    /// the exchange and her id (votes she cast or may not cast are not open to her): the same
+    /// answer as the inbox's, which asks for every role and keeps hers. Only a state's
+    /// approvals read more of the snapshot than its state (the votes, who fired what, the
+    /// amounts), so the stored snapshot is decoded only for a state that has approvals.
+    public func listWithWaiting(for actor: ExchangeActor, limit: Int = 200) async throws -> [ListedExchange] {
+        let decoder = JSONDecoder()
+        var exits: [Int: Set<String>] = [:]  // per definition version
+        return try await listed(for: actor, limit: limit, snapshots: true).map { line in
+            let roles = ExchangeRoles(actor: actor, requestingCountry: line.summary.country, partnerCountry: line.summary.partner).workflowRoles
+            guard let text = line.snapshot, let definition = line.definition, let state = definition.state(line.summary.state), !roles.isEmpty else {
+                return ListedExchange(summary: line.summary, waitsForActor: false)  // finished, or no role to act with
+            }
+            let snapshot = state.approvals.isEmpty
+                ? InstanceSnapshot(state: state.id, enteredAt: line.summary.updatedAt)
+                : try decoder.decode(InstanceSnapshot.self, from: Data(text.utf8))
+            let versionExits = exits[definition.version] ?? definition.exitEvents
+            exits[definition.version] = versionExits
+            let open = definition.openActions(in: snapshot, roles: roles, actorID: actor.id, exits: versionExits)
+            return ListedExchange(summary: line.summary, waitsForActor: !open.isEmpty)
+        }
+    }
+}

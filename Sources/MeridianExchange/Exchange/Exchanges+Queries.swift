@@ -26,10 +26,17 @@ extension Exchanges {
     ///   or at the same time with a smaller id).
     public func list(for actor: ExchangeActor, state: String? = nil, country: String? = nil, limit: Int = 200,
                      before: UUID? = nil) async throws -> [Summary] {
+        try await listed(for: actor, state: state, country: country, limit: limit, before: before, snapshots: false).map { $0.summary }
+    }
+
+    /// The visible exchanges and, with `snapshots`, each unfinished one's snapshot — one statement.
+    func listed(for actor: ExchangeActor, state: String? = nil, country: String? = nil, limit: Int,
+                before: UUID? = nil, snapshots: Bool) async throws -> [(summary: Summary, snapshot: String?, definition: WorkflowDefinition?)] {
         let staff = !actor.roles.intersection(ExchangeActor.staffRoles.union(["admin"])).isEmpty
         let own: String? = staff ? nil : (actor.roles.contains(ExchangeActor.officialRole) ? (actor.country ?? "-") : "-")
         let rows = try await client.query("""
-            SELECT r.exchange_id, r.country_code, i.state, p.country_code, r.development_goal, r.filed_at, i.updated_at, i.workflow_version
+            SELECT r.exchange_id, r.country_code, i.state, p.country_code, r.development_goal, r.filed_at, i.updated_at, i.workflow_version,
+                   CASE WHEN \(snapshots) AND NOT i.is_final THEN i.snapshot::text END
             FROM exchange_requests r
             JOIN engine_instances i ON i.id = r.exchange_id
             LEFT JOIN exchange_partner_choices p ON p.exchange_id = r.exchange_id AND p.response <> 'declined'
@@ -41,14 +48,15 @@ extension Exchanges {
             LIMIT \(limit)
             """, logger: logger).collect()
         var definitions: [Int: WorkflowDefinition] = [:]
-        var summaries: [Summary] = []
+        var listed: [(summary: Summary, snapshot: String?, definition: WorkflowDefinition?)] = []
         for row in rows {
-            let (id, code, state, partner, goal, filed, updated, version) = try row.decode((UUID, String, String, String?, String, Date, Date, Int).self)
+            let (id, code, state, partner, goal, filed, updated, version, snapshot) =
+                try row.decode((UUID, String, String, String?, String, Date, Date, Int, String?).self)
             if definitions[version] == nil { definitions[version] = try await engine.definition(Self.workflow, version: version) }
-            summaries.append(Summary(id: id, country: code, state: state, publicStep: definitions[version]?.state(state)?.publicStep,
-                                     partner: partner, goal: goal, filedAt: filed, updatedAt: updated))
+            listed.append((Summary(id: id, country: code, state: state, publicStep: definitions[version]?.state(state)?.publicStep,
+                                   partner: partner, goal: goal, filedAt: filed, updatedAt: updated), snapshot, definitions[version]))
         }
-        return summaries
+        return listed
     }
 
     /// Everything `actor` may see of one exchange.

@@ -85,7 +85,9 @@ extension Matcher {
                        + (\(parts.regionParts)::float8[])[array_position(\(parts.regions)::text[], e.region)]
                        + (\(parts.incomeParts)::float8[])[array_position(\(parts.incomes)::text[], e.income_group)]
                        + (\(parts.outcomeParts)::float8[])[1 + e.outcome_strength * 2 + e.self_reported::int]
-                       + \(weights.text) * t.approx / (t.approx + \(weights.textHalfPoint)) AS key
+                       -- the text component as MatchScorer computes it: relative to the best
+                       -- candidate (here the best estimate), never below the reference
+                       + \(weights.text) * t.approx / GREATEST(max(t.approx) OVER (), \(weights.textReference)) AS key
                 FROM best_text t JOIN experiences e ON e.id = t.id
                 WHERE e.country_code <> \(request.countryCode)
             ),

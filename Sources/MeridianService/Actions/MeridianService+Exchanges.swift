@@ -19,6 +19,12 @@ extension MeridianService {
         try await exchanges.list(for: caller.exchangeActor, state: state, country: country, limit: limit, before: before)
     }
 
+    /// "My exchanges": the exchanges the caller may see, newest first, each with whether it
+    /// waits for her (what ``inbox(by:)`` would list) — one statement for the page's two reads.
+    public func myExchanges(limit: Int = 200, by caller: Caller) async throws -> [Exchanges.ListedExchange] {
+        try await exchanges.listWithWaiting(for: caller.exchangeActor, limit: limit)
+    }
+
     /// One exchange as the caller may see it.
     public func exchange(_ id: UUID, by caller: Caller) async throws -> ExchangeView {
         try await exchanges.show(id, for: caller.exchangeActor)

@@ -39,8 +39,14 @@ extension WorkflowDefinition {
     /// already, or fired an event the approval must be distinct from — are left out too.
     /// Guards are not evaluated: an action listed here may still be refused for a missing fact.
     public func openActions(in snapshot: InstanceSnapshot, roles: Set<String>?, actorID: String? = nil) -> [OpenAction] {
+        openActions(in: snapshot, roles: roles, actorID: actorID, exits: exitEvents)
+    }
+
+    /// ``openActions(in:roles:actorID:)`` with the definition's ``exitEvents`` worked out once
+    /// by the caller: they walk every state, and a list of many instances of one definition
+    /// (the officials' "my exchanges") would otherwise walk them once per instance.
+    public func openActions(in snapshot: InstanceSnapshot, roles: Set<String>?, actorID: String? = nil, exits: Set<String>) -> [OpenAction] {
         guard let state = state(snapshot.state), !state.isFinal else { return [] }
-        let exits = exitEvents
         func allowed(_ role: String) -> Bool { roles?.contains(role) ?? true }
         var actions: [OpenAction] = []
         for approval in state.approvals where allowed(approval.role) {
