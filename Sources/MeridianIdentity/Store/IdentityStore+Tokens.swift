@@ -58,17 +58,12 @@ extension IdentityStore {
         // A read, and a write only when the time of use is a minute old: every request of one
         // client authenticates with the same token, and writing its row each time made them
         // queue on that row's lock (a server answered ~300 requests/s, whatever the route).
-        let rows = try await client.query(
-            """
-            SELECT \(unescaped: UserRow.columns), t.id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
-            FROM user_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = \(hash) AND u.disabled_at IS NULL
-              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-            """,
-            logger: logger
-        ).collect()
-        if let row = rows.first {
-            let (user, tokenID, stale) = try UserRow.decodeWithToken(row)
+        // The read is a prepared statement: every request makes it, and parsing and planning it
+        // afresh each time cost PostgreSQL more than running it. Nothing is cached: a token
+        // revoked or a user disabled is refused on the very next request.
+        var found: TokenLookup.Row?
+        for try await row in try await client.execute(TokenLookup(hash: hash), logger: logger) { found = row }
+        if let (user, tokenID, stale) = found {
             if stale {
                 _ = try await client.query(
                     """
@@ -101,6 +96,27 @@ extension IdentityStore {
         return IdentityError(.unauthenticated, "the token is unknown (revoked tokens stay known; this one never existed here)",
                              hint: "check that it was made for this database, or \(renew)")
     }
+}
+
+/// The user of a live token (known, not revoked, not expired, of an enabled user), with the
+/// token's id and whether its time of use is a minute old.
+struct TokenLookup: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(UserRow.columns), t.id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
+        FROM user_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND u.disabled_at IS NULL
+          AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+        """
+    typealias Row = (User, tokenID: Int64, stale: Bool)
+    var hash: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(hash)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try UserRow.decodeWithToken(row) }
 }
 
 // MARK: - The statements, on a caller's connection.
