@@ -41,7 +41,10 @@ enum TokenSecret {
 
     /// Whether `text` has a secret's shape; other text is refused before any lookup.
     static func isWellFormed(_ text: String) -> Bool {
-        text.hasPrefix(scheme) && text.count == scheme.count + 52 && text.dropFirst(scheme.count).allSatisfy { alphabet.contains($0) }
+        // Over the UTF-8 bytes: every request checks its token, and the alphabet is ASCII.
+        let bytes = text.utf8
+        return text.hasPrefix(scheme) && bytes.count == scheme.utf8.count + 52
+            && bytes.dropFirst(scheme.utf8.count).allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains($0) }
     }
 
     /// RFC 4648 base32, lower case, without padding.
