@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianPostgres
 import PostgresNIO
 
 /// Everything about one exchange a person may see: `exchange show`, and the archived record.
@@ -40,9 +41,7 @@ public struct ExchangeView: Sendable, Codable, Equatable {
     /// - Parameter actor: when given, refused as not found unless she may see the exchange —
     ///   decided from the same rows, as ``LockedExchange`` decides it.
     static func read(_ id: UUID, visibleTo actor: ExchangeActor?, on connection: PostgresConnection, logger: Logger) async throws -> ExchangeView {
-        var found: PostgresRow?
-        for try await row in try await connection.execute(Statement(id: id), logger: logger) { found = row }
-        guard let row = found else { throw LockedExchange.notFound(id.uuidString.lowercased()) }
+        guard let row = try await PreparedReads.rows(of: Statement(id: id), on: connection, logger: logger).first else { throw LockedExchange.notFound(id.uuidString.lowercased()) }
         let (state, isFinal, updatedAt, experience, archivedAt, country, name, region, income, goal, challenge, objective, sectors, instruments,
              indicators, filedBy, filedAt, partnerRows, round, planRows, reportRows, notificationRows) = try row.decode(
                 (String, Bool, Date, Int?, Date?, String, String, String, String, String, String, String, [String], [String], String, String, Date,
@@ -64,9 +63,9 @@ public struct ExchangeView: Sendable, Codable, Equatable {
             updatedAt: updatedAt)
     }
 
-    /// The view's one statement, prepared once per connection: reading an exchange is the API's
-    /// most frequent request, and parsing and planning this statement cost PostgreSQL more than
-    /// running it.
+    /// The view's one statement, prepared once per connection (``PreparedReads``): reading an
+    /// exchange is the API's most frequent request, and parsing and planning this statement cost
+    /// PostgreSQL more than running it.
     struct Statement: PostgresPreparedStatement {
         static let sql = """
             SELECT i.state, i.is_final, i.updated_at,

@@ -61,12 +61,10 @@ extension IdentityStore {
         // A read, and a write only when the time of use is a minute old: every request of one
         // client authenticates with the same token, and writing its row each time made them
         // queue on that row's lock (a server answered ~300 requests/s, whatever the route).
-        // The read is a prepared statement: every request makes it, and parsing and planning it
+        // The read is a prepared statement (`PreparedReads`): every request makes it, and parsing and planning it
         // afresh each time cost PostgreSQL more than running it. Nothing is cached: a token
         // revoked or a user disabled is refused on the very next request.
-        var found: TokenLookup.Row?
-        for try await row in try await client.execute(TokenLookup(hash: hash), logger: logger) { found = row }
-        if let (user, tokenID, stale) = found {
+        if let (user, tokenID, stale) = try await PreparedReads.rows(of: TokenLookup(hash: hash), on: client, logger: logger).first {
             if stale {
                 _ = try await client.query(
                     """
