@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianCodes
 import MeridianDomainTestSupport
 @testable import MeridianExchange
 import MeridianTestSupport
