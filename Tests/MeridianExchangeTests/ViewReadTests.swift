@@ -3,6 +3,7 @@ import Logging
 import MeridianCodes
 import MeridianDomainTestSupport
 @testable import MeridianExchange
+import MeridianPostgres
 import MeridianTestSupport
 import PostgresNIO
 import Testing
@@ -32,6 +33,36 @@ struct ViewReadTests {
             #expect(view.notifications.count >= 3)
             try await expectViewAgreesWithTables(view, client: f.client, logger: f.logger)
             #expect(try await f.exchanges.show(id, for: Fixtures.rwaOfficial) == view, "the partner's official sees the same view")
+        }
+    }
+
+    /// Counted by the database: the transactions its statements committed, from this
+    /// connection's own statistics, flushed on demand (`pg_stat_force_next_flush`). Before, the
+    /// view took six statements.
+    @Test("the whole view is one statement")
+    func oneStatement() async throws {
+        try await ExchangeFixture.with { f in
+            let id = try await f.exchangeAtPlanning()
+            _ = try await f.exchanges.importPlan(Fixtures.plan(), exchange: id, by: Fixtures.codOfficial)
+            try await withPostgresConnection(f.database.settings, logger: f.logger) { connection in
+                let logger = f.logger
+                func committed() async throws -> Int64 {
+                    try await connection.query("SELECT pg_stat_force_next_flush()", logger: logger).collect()
+                    let rows = try await connection.query(
+                        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", logger: logger).collect()
+                    return try rows[0].decode(Int64.self)
+                }
+                _ = try await ExchangeView.read(id, visibleTo: Fixtures.codOfficial, on: connection, logger: logger)  // prepares it
+                var fewest = Int64.max
+                for _ in 0..<3 {  // the fewest of three, in case another session committed meanwhile
+                    let before = try await committed()
+                    let view = try await ExchangeView.read(id, visibleTo: Fixtures.codOfficial, on: connection, logger: logger)
+                    #expect(view.partners.count == 1 && view.plans.count == 1 && view.matches != nil)
+                    // Less the two statements of `committed()` after `before` was read.
+                    fewest = min(fewest, try await committed() - before - 2)
+                }
+                #expect(fewest == 1)
+            }
         }
     }
 
