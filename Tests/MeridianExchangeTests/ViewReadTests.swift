@@ -47,7 +47,7 @@ struct ViewReadTests {
             try await withPostgresConnection(f.database.settings, logger: f.logger) { connection in
                 let logger = f.logger
                 func committed() async throws -> Int64 {
-                    try await connection.query("SELECT pg_stat_force_next_flush()", logger: logger).collect()
+                    _ = try await connection.query("SELECT pg_stat_force_next_flush()", logger: logger).collect()
                     let rows = try await connection.query(
                         "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", logger: logger).collect()
                     return try rows[0].decode(Int64.self)
