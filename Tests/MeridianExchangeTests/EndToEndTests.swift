@@ -90,6 +90,8 @@ struct EndToEndTests {
                 }
                 let closed = try await exchanges.show(id, for: Fixtures.managerActor)
                 #expect(closed.state == "closed" && closed.isFinal)
+                #expect(closed.reports.count == 1 && closed.reports.first?.review?.decision == "accept")
+                try await expectViewAgreesWithTables(closed, client: f.client, logger: f.logger)
                 let published = try #require(closed.publishedExperienceID)
                 let tasks = Set(closed.notifications.map(\.task))
                 #expect(tasks.isSuperset(of: ["notify-submitted", "match-experiences", "invite-partner", "check-plan-consistency", "notify-closed"]))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeridianPostgres
 import PostgresNIO
 
 /// Everything about one exchange a person may see: `exchange show`, and the archived record.
@@ -34,33 +35,19 @@ public struct ExchangeView: Sendable, Codable, Equatable {
         try await read(id, visibleTo: nil, on: connection, logger: logger)
     }
 
-    /// The view, read in as few statements as the parts allow (six: the request with the
-    /// instance's state, the partners, the latest matches, plans, reports, notifications).
+    /// The view, read in one statement (``Statement``): the request with the instance's state,
+    /// and the partners, the latest matches, plans, reports and notifications as ``ChildRows``
+    /// columns of it.
     /// - Parameter actor: when given, refused as not found unless she may see the exchange —
     ///   decided from the same rows, as ``LockedExchange`` decides it.
     static func read(_ id: UUID, visibleTo actor: ExchangeActor?, on connection: PostgresConnection, logger: Logger) async throws -> ExchangeView {
-        let rows = try await connection.query("""
-            SELECT i.state, i.is_final, i.updated_at,
-                   (SELECT experience_id FROM exchange_publications p WHERE p.exchange_id = i.id),
-                   (SELECT archived_at FROM exchange_archive a WHERE a.exchange_id = i.id),
-                   \(unescaped: RequestStore.columns)
-            FROM engine_instances i JOIN exchange_requests r ON r.exchange_id = i.id WHERE i.id = \(id)
-            """, logger: logger).collect()
-        guard let row = rows.first else { throw LockedExchange.notFound(id.uuidString.lowercased()) }
+        guard let row = try await PreparedReads.rows(of: Statement(id: id), on: connection, logger: logger).first else { throw LockedExchange.notFound(id.uuidString.lowercased()) }
         let (state, isFinal, updatedAt, experience, archivedAt, country, name, region, income, goal, challenge, objective, sectors, instruments,
-             indicators, filedBy, filedAt) = try row.decode(
-                (String, Bool, Date, Int?, Date?, String, String, String, String, String, String, String, [String], [String], String, String, Date).self)
+             indicators, filedBy, filedAt, partnerRows, round, planRows, reportRows, notificationRows) = try row.decode(
+                (String, Bool, Date, Int?, Date?, String, String, String, String, String, String, String, [String], [String], String, String, Date,
+                 String?, String?, String?, String?, String?).self)
         let request = try RequestStore.stored((country, name, region, income, goal, challenge, objective, sectors, instruments, indicators, filedBy, filedAt))
-        let partnerRows = try await connection.query("""
-            SELECT country_code, chosen_by, chosen_at, response, responded_by, responded_at, reason
-            FROM exchange_partner_choices WHERE exchange_id = \(id) ORDER BY seq
-            """, logger: logger).collect()
-        let partners = try partnerRows.map { row in
-            let (country, by, at, response, respondedBy, respondedAt, reason) =
-                try row.decode((String, String, Date, String, String?, Date?, String?).self)
-            return Partner(country: country, chosenBy: by, chosenAt: at, response: response, respondedBy: respondedBy,
-                           respondedAt: respondedAt, reason: reason)
-        }
+        let partners = try ChildRows.decode(Partner.Columns.self, from: partnerRows).map(\.partner)
         if let actor {
             let partner = partners.last { $0.response != "declined" }?.country
             try ExchangeRoles(actor: actor, requestingCountry: request.country, partnerCountry: partner)
@@ -68,13 +55,66 @@ public struct ExchangeView: Sendable, Codable, Equatable {
         }
         return ExchangeView(
             id: id, state: state, isFinal: isFinal, request: request,
-            matches: try await MatchStore.latest(id, on: connection, logger: logger), partners: partners,
-            plans: try await PlanStore.all(id, on: connection, logger: logger),
-            reports: try await ReportStore.all(id, on: connection, logger: logger),
+            matches: try ChildRows.decodeOne(MatchStore.RoundColumns.self, from: round)?.round, partners: partners,
+            plans: try ChildRows.decode(PlanStore.Columns.self, from: planRows).map(\.plan),
+            reports: try ChildRows.decode(ReportStore.Columns.self, from: reportRows).map(\.report),
             publishedExperienceID: experience, archivedAt: archivedAt,
-            notifications: try await NotificationStore.list(id, on: connection, logger: logger), updatedAt: updatedAt)
+            notifications: try ChildRows.decode(NotificationStore.Columns.self, from: notificationRows).map(\.notification),
+            updatedAt: updatedAt)
+    }
+
+    /// The view's one statement, prepared once per connection (``PreparedReads``): reading an
+    /// exchange is the API's most frequent request, and parsing and planning this statement cost
+    /// PostgreSQL more than running it.
+    struct Statement: PostgresPreparedStatement {
+        static let sql = """
+            SELECT i.state, i.is_final, i.updated_at,
+                   (SELECT experience_id FROM exchange_publications p WHERE p.exchange_id = i.id),
+                   (SELECT archived_at FROM exchange_archive a WHERE a.exchange_id = i.id),
+                   \(RequestStore.columns),
+                   \(Partner.aggregate(of: "i.id")),
+                   \(MatchStore.latestAggregate(of: "i.id")),
+                   \(PlanStore.aggregate(of: "i.id")),
+                   \(ReportStore.aggregate(of: "i.id")),
+                   \(NotificationStore.aggregate(of: "i.id"))
+            FROM engine_instances i JOIN exchange_requests r ON r.exchange_id = i.id WHERE i.id = $1
+            """
+        var id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
     /// The partner chosen and not declined.
     public var currentPartner: Partner? { partners.last { $0.response != "declined" } }
+}
+
+extension ExchangeView.Partner {
+    /// Every partner chosen for `exchange` (an SQL expression), in order, as ``ChildRows`` of
+    /// ``Columns``.
+    static func aggregate(of exchange: String) -> String {
+        """
+        (SELECT json_agg(json_build_array(country_code, chosen_by, \(ChildRows.timestamp("chosen_at")), response, responded_by,
+                                          \(ChildRows.timestamp("responded_at")), reason) ORDER BY seq)::text
+         FROM exchange_partner_choices WHERE exchange_id = \(exchange))
+        """
+    }
+
+    /// A partner of ``aggregate(of:)``.
+    struct Columns: Decodable {
+        var partner: ExchangeView.Partner
+
+        init(from decoder: any Decoder) throws {
+            var columns = try decoder.unkeyedContainer()
+            partner = ExchangeView.Partner(
+                country: try columns.decode(String.self), chosenBy: try columns.decode(String.self), chosenAt: try columns.decodeTimestamp(),
+                response: try columns.decode(String.self), respondedBy: try columns.decodeIfPresent(String.self),
+                respondedAt: try columns.decodeTimestampIfPresent(), reason: try columns.decodeIfPresent(String.self))
+        }
+    }
 }

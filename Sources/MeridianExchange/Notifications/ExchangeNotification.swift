@@ -36,12 +36,29 @@ enum NotificationStore {
 
     static func list(_ exchange: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ExchangeNotification] {
         let rows = try await connection.query("""
-            SELECT task, recipient_role, recipient_country, message, created_at FROM exchange_notifications
-            WHERE exchange_id = \(exchange) ORDER BY id
+            SELECT \(unescaped: aggregate(of: "x.id")) FROM (SELECT \(exchange)::uuid AS id) x
             """, logger: logger).collect()
-        return try rows.map { row in
-            let (task, role, country, message, at) = try row.decode((String, String, String?, String, Date).self)
-            return ExchangeNotification(task: task, recipientRole: role, recipientCountry: country, message: message, createdAt: at)
+        return try ChildRows.decode(Columns.self, from: try rows.first?.decode(String?.self)).map(\.notification)
+    }
+
+    /// The notifications of `exchange` (an SQL expression), oldest first, as ``ChildRows`` of
+    /// ``Columns``: a column of the exchange's view.
+    static func aggregate(of exchange: String) -> String {
+        """
+        (SELECT json_agg(json_build_array(task, recipient_role, recipient_country, message, \(ChildRows.timestamp("created_at"))) ORDER BY id)::text
+         FROM exchange_notifications WHERE exchange_id = \(exchange))
+        """
+    }
+
+    /// A notification of ``aggregate(of:)``.
+    struct Columns: Decodable {
+        var notification: ExchangeNotification
+
+        init(from decoder: any Decoder) throws {
+            var columns = try decoder.unkeyedContainer()
+            notification = ExchangeNotification(task: try columns.decode(String.self), recipientRole: try columns.decode(String.self),
+                                                recipientCountry: try columns.decodeIfPresent(String.self),
+                                                message: try columns.decode(String.self), createdAt: try columns.decodeTimestamp())
         }
     }
 }

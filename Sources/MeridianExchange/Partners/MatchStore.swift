@@ -43,28 +43,51 @@ enum MatchStore {
 
     /// The latest round, or `nil` before matching ran.
     static func latest(_ exchange: UUID, on connection: PostgresConnection, logger: Logger) async throws -> MatchRound? {
-        // The latest round and its matches in one statement: the round's columns on every row,
-        // the match's empty when the round found none.
         let rows = try await connection.query("""
-            SELECT r.round, r.status, r.note, r.candidates_ranked, r.matched_at,
-                   m.country_code, m.country_name, m.experience_id, m.programme, m.years, m.score, m.parts::text, m.summary, m.reasons::text, m.sources
-            FROM (SELECT round, status, note, candidates_ranked, matched_at FROM exchange_match_rounds
-                  WHERE exchange_id = \(exchange) ORDER BY round DESC LIMIT 1) r
-            LEFT JOIN exchange_matches m ON m.exchange_id = \(exchange) AND m.round = r.round
-            ORDER BY m.rank
+            SELECT \(unescaped: latestAggregate(of: "x.id")) FROM (SELECT \(exchange)::uuid AS id) x
             """, logger: logger).collect()
-        typealias Columns = (Int, String, String, Int, Date, String?, String?, Int?, String?, String?, Double?, String?, String?, String?, [String]?)
-        guard let first = rows.first else { return nil }
-        let (round, status, note, ranked, matchedAt, _, _, _, _, _, _, _, _, _, _) = try first.decode(Columns.self)
-        var matches: [Match] = []
-        for row in rows {
-            let (_, _, _, _, _, code, name, experience, programme, years, score, parts, summary, reasons, sources) = try row.decode(Columns.self)
-            guard let code, let name, let experience, let programme, let years, let score, let parts, let summary, let reasons, let sources else { continue }
-            matches.append(Match(experienceID: experience, countryCode: code, countryName: name, programme: programme, years: years,
-                                 score: score, parts: try JSONText.decode(Match.ScoreParts.self, parts), summary: summary,
-                                 reasons: try JSONText.decode(Match.Reasons.self, reasons), sources: sources))
+        return try ChildRows.decodeOne(RoundColumns.self, from: try rows.first?.decode(String?.self))?.round
+    }
+
+    /// The latest round of `exchange` (an SQL expression) with its matches best first, as one
+    /// ``ChildRows`` row of ``RoundColumns`` (`NULL` before matching ran): a column of the
+    /// exchange's view.
+    static func latestAggregate(of exchange: String) -> String {
+        """
+        (SELECT json_build_array(r.round, r.status, r.note, r.candidates_ranked, \(ChildRows.timestamp("r.matched_at")),
+                    (SELECT json_agg(json_build_array(m.country_code, m.country_name, m.experience_id, m.programme, m.years, m.score,
+                                                      m.parts::text, m.summary, m.reasons::text, m.sources) ORDER BY m.rank)
+                     FROM exchange_matches m WHERE m.exchange_id = r.exchange_id AND m.round = r.round))::text
+         FROM exchange_match_rounds r WHERE r.exchange_id = \(exchange) ORDER BY r.round DESC LIMIT 1)
+        """
+    }
+
+    /// A round of ``latestAggregate(of:)``.
+    struct RoundColumns: Decodable {
+        var round: MatchRound
+
+        init(from decoder: any Decoder) throws {
+            var columns = try decoder.unkeyedContainer()
+            let number = try columns.decode(Int.self), status = try columns.decode(String.self), note = try columns.decode(String.self)
+            let ranked = try columns.decode(Int.self), matchedAt = try columns.decodeTimestamp()
+            let matches = try columns.decodeIfPresent([MatchColumns].self) ?? []
+            round = MatchRound(round: number, status: MatchResult.Status(rawValue: status) ?? .none, note: note,
+                               candidatesRanked: ranked, matchedAt: matchedAt, matches: matches.map(\.match))
         }
-        return MatchRound(round: round, status: MatchResult.Status(rawValue: status) ?? .none, note: note,
-                          candidatesRanked: ranked, matchedAt: matchedAt, matches: matches)
+    }
+
+    /// A match of ``RoundColumns``.
+    struct MatchColumns: Decodable {
+        var match: Match
+
+        init(from decoder: any Decoder) throws {
+            var columns = try decoder.unkeyedContainer()
+            let code = try columns.decode(String.self), name = try columns.decode(String.self), experience = try columns.decode(Int.self)
+            let programme = try columns.decode(String.self), years = try columns.decode(String.self), score = try columns.decode(Double.self)
+            let parts = try columns.decode(String.self), summary = try columns.decode(String.self), reasons = try columns.decode(String.self)
+            match = Match(experienceID: experience, countryCode: code, countryName: name, programme: programme, years: years,
+                          score: score, parts: try JSONText.decode(Match.ScoreParts.self, parts), summary: summary,
+                          reasons: try JSONText.decode(Match.Reasons.self, reasons), sources: try columns.decode([String].self))
+        }
     }
 }

@@ -34,18 +34,38 @@ enum PlanStore {
     /// Every version, oldest first.
     static func all(_ exchange: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [StoredPlan] {
         let rows = try await connection.query("""
-            SELECT version, plan::text, grant_minor, grant_currency, co_financing_minor, co_financing_currency, author, created_at,
-                   submitted_at, submitted_by, checked_at, check_result
-            FROM exchange_plans WHERE exchange_id = \(exchange) ORDER BY version
+            SELECT \(unescaped: aggregate(of: "x.id")) FROM (SELECT \(exchange)::uuid AS id) x
             """, logger: logger).collect()
-        return try rows.map { row in
-            let (version, plan, grant, grantCurrency, co, coCurrency, author, created, submitted, submittedBy, checked, result) =
-                try row.decode((Int, String, Int64, String?, Int64, String?, String, Date, Date?, String?, Date?, String?).self)
-            return StoredPlan(version: version, plan: try JSONText.decode(VisitPlan.self, plan),
+        return try ChildRows.decode(Columns.self, from: try rows.first?.decode(String?.self)).map(\.plan)
+    }
+
+    /// Every version of the plan of `exchange` (an SQL expression), oldest first, as ``ChildRows``
+    /// of ``Columns``: a column of the exchange's view.
+    static func aggregate(of exchange: String) -> String {
+        """
+        (SELECT json_agg(json_build_array(version, plan::text, grant_minor, grant_currency, co_financing_minor, co_financing_currency,
+                                          author, \(ChildRows.timestamp("created_at")), \(ChildRows.timestamp("submitted_at")), submitted_by,
+                                          \(ChildRows.timestamp("checked_at")), check_result) ORDER BY version)::text
+         FROM exchange_plans WHERE exchange_id = \(exchange))
+        """
+    }
+
+    /// A plan of ``aggregate(of:)``.
+    struct Columns: Decodable {
+        var plan: StoredPlan
+
+        init(from decoder: any Decoder) throws {
+            var columns = try decoder.unkeyedContainer()
+            let version = try columns.decode(Int.self)
+            let text = try columns.decode(String.self)
+            let grant = try columns.decode(Int64.self), grantCurrency = try columns.decodeIfPresent(String.self)
+            let co = try columns.decode(Int64.self), coCurrency = try columns.decodeIfPresent(String.self)
+            plan = StoredPlan(version: version, plan: try JSONText.decode(VisitPlan.self, text),
                               totals: .init(grant: try grantCurrency.map { try Money(minorUnits: grant, code: $0) },
                                             coFinancing: try coCurrency.map { try Money(minorUnits: co, code: $0) }),
-                              author: author, createdAt: created, submittedAt: submitted, submittedBy: submittedBy, checkedAt: checked,
-                              checkResult: result)
+                              author: try columns.decode(String.self), createdAt: try columns.decodeTimestamp(),
+                              submittedAt: try columns.decodeTimestampIfPresent(), submittedBy: try columns.decodeIfPresent(String.self),
+                              checkedAt: try columns.decodeTimestampIfPresent(), checkResult: try columns.decodeIfPresent(String.self))
         }
     }
 }

@@ -18,7 +18,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw ServiceError(.unauthenticated, "the Authorization header must be `Bearer mrd_…`")
         }
         var context = context
-        context.caller = try await service.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        // The identity store trims the token itself.
+        context.caller = try await service.authenticate(token: String(parts[1]))
         context.logger[metadataKey: "user.handle"] = "\(context.caller?.handle ?? "-")"
         return try await next(request, context)
     }

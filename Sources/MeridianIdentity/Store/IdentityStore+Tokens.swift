@@ -49,7 +49,10 @@ extension IdentityStore {
     /// constant time is moot after a hash lookup, since what the database compares is the
     /// hash, and learning a hash's prefix by timing does not help to forge a secret.
     public func authenticate(token: String) async throws -> User {
-        let secret = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Most tokens come without surrounding white space; trimming costs a request more than
+        // the check that there is none to trim.
+        let bare = token.utf8.first.map(Self.isASCIILetterOrDigit) == true && token.utf8.last.map(Self.isASCIILetterOrDigit) == true
+        let secret = bare ? token : token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard TokenSecret.isWellFormed(secret) else {
             throw IdentityError(.unauthenticated, "that is not a Meridian token (they look like mrd_ followed by 52 letters and digits)",
                                 hint: "copy the whole token that `meridian token create` printed")
@@ -58,17 +61,10 @@ extension IdentityStore {
         // A read, and a write only when the time of use is a minute old: every request of one
         // client authenticates with the same token, and writing its row each time made them
         // queue on that row's lock (a server answered ~300 requests/s, whatever the route).
-        let rows = try await client.query(
-            """
-            SELECT \(unescaped: UserRow.columns), t.id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
-            FROM user_tokens t JOIN users u ON u.id = t.user_id
-            WHERE t.token_hash = \(hash) AND u.disabled_at IS NULL
-              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-            """,
-            logger: logger
-        ).collect()
-        if let row = rows.first {
-            let (user, tokenID, stale) = try UserRow.decodeWithToken(row)
+        // The read is a prepared statement (`PreparedReads`): every request makes it, and parsing and planning it
+        // afresh each time cost PostgreSQL more than running it. Nothing is cached: a token
+        // revoked or a user disabled is refused on the very next request.
+        if let (user, tokenID, stale) = try await PreparedReads.rows(of: TokenLookup(hash: hash), on: client, logger: logger).first {
             if stale {
                 _ = try await client.query(
                     """
@@ -81,6 +77,11 @@ extension IdentityStore {
             return user
         }
         throw try await whyRefused(hash: hash)
+    }
+
+    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// Why the token with `hash` does not authenticate, for the one-line message.
@@ -101,6 +102,27 @@ extension IdentityStore {
         return IdentityError(.unauthenticated, "the token is unknown (revoked tokens stay known; this one never existed here)",
                              hint: "check that it was made for this database, or \(renew)")
     }
+}
+
+/// The user of a live token (known, not revoked, not expired, of an enabled user), with the
+/// token's id and whether its time of use is a minute old.
+struct TokenLookup: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(UserRow.columns), t.id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute')
+        FROM user_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND u.disabled_at IS NULL
+          AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+        """
+    typealias Row = (User, tokenID: Int64, stale: Bool)
+    var hash: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(hash)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try UserRow.decodeWithToken(row) }
 }
 
 // MARK: - The statements, on a caller's connection.

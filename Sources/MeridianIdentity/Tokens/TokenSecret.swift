@@ -21,8 +21,18 @@ enum TokenSecret {
 
     /// Lower-case hex SHA-256 of the whole secret, as `user_tokens.token_hash` stores it.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Every authenticated request hashes its token: hex digits by table, not by
+        // `String(format:)`, which cost more than the hash itself.
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(secret.utf8)) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `mrd_` and the first characters after it, for listings.
     static func prefix(of secret: String) -> String {
@@ -31,7 +41,10 @@ enum TokenSecret {
 
     /// Whether `text` has a secret's shape; other text is refused before any lookup.
     static func isWellFormed(_ text: String) -> Bool {
-        text.hasPrefix(scheme) && text.count == scheme.count + 52 && text.dropFirst(scheme.count).allSatisfy { alphabet.contains($0) }
+        // Over the UTF-8 bytes: every request checks its token, and the alphabet is ASCII.
+        let bytes = text.utf8
+        return text.hasPrefix(scheme) && bytes.count == scheme.utf8.count + 52
+            && bytes.dropFirst(scheme.utf8.count).allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains($0) }
     }
 
     /// RFC 4648 base32, lower case, without padding.
