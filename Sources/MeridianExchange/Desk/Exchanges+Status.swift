@@ -66,7 +66,7 @@ extension Exchanges {
             return (exchange, goal, entry, isFinal, stateDefinition, timers)
         }
         _ = entry
-        let history = try await engine.history(of: id)
+        let history = Self.hidingVoters(try await engine.history(of: id), from: actor)
         let steps = try await publicSteps(of: history.suffix(3))
         let work = try await engine.waitingWork(roles: nil, workflow: Self.workflow, instances: [id]).first
         var waiters: [Waiter] = []
@@ -83,7 +83,7 @@ extension Exchanges {
         let since = work?.since ?? Self.stayStart(history)?.occurredAt ?? Date(timeIntervalSince1970: 0)
         return Status(id: id, country: exchange.country, partner: exchange.partner, goal: goal, state: exchange.state,
                       stateDescription: stateDefinition?.description, publicStep: stateDefinition?.publicStep, isFinal: isFinal, since: since, waitingFor: waiters, deadlines: timers,
-                      openIncidents: incidents, recent: history.suffix(3).map { TimelineLine.step($0, publicStep: steps($0), hidingVoters: !actor.seesApprovers) })
+                      openIncidents: incidents, recent: history.suffix(3).map { TimelineLine.step($0, publicStep: steps($0)) })
     }
 
     /// The exchange's whole history as readable lines, with its notifications.
@@ -94,9 +94,22 @@ extension Exchanges {
             try exchange.roles(of: actor).requireVisible(actor, exchange: id.uuidString.lowercased())
             return try await NotificationStore.list(id, on: connection, logger: logger)
         }
-        let history = try await engine.history(of: id)
-        return TimelineLine.merge(steps: history, notifications: notifications, publicStep: try await publicSteps(of: history),
-                                  hidingVoters: !actor.seesApprovers)
+        let history = Self.hidingVoters(try await engine.history(of: id), from: actor)
+        return TimelineLine.merge(steps: history, notifications: notifications, publicStep: try await publicSteps(of: history))
+    }
+
+    /// The history as `actor` may read it: officials never see approvers (docs/security.md), so
+    /// for them a vote on the grant is the role's (``TimelineLine/hiddenVoter``), without the
+    /// payload that holds her comment. One rule for the timeline, the status and the history.
+    public static func hidingVoters(_ history: [HistoryRecord], from actor: ExchangeActor) -> [HistoryRecord] {
+        guard !actor.seesApprovers else { return history }
+        return history.map { record in
+            guard !record.vote.isEmpty else { return record }
+            var hidden = record
+            hidden.actorID = TimelineLine.hiddenVoter
+            hidden.payload = "{}"
+            return hidden
+        }
     }
 
     /// The public step each history record's state shows as, read from the definition of the

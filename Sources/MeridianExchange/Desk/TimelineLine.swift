@@ -18,15 +18,11 @@ public struct TimelineLine: Sendable, Codable, Equatable {
     public var comment: String?
 
     /// The line for one history entry; the comment is the payload's `comment`, else its `reason`.
-    /// What a vote's line names instead of the voter, for readers who may not know approvers.
+    /// Who a vote was cast by, for readers who may not know approvers (``Exchanges/hidingVoters(_:from:)``).
     public static let hiddenVoter = "fund-approver"
 
-    /// - Parameters:
-    ///   - publicStep: the step the definition names for the state entered, if any.
-    ///   - hidingVoters: for officials, who never see approvers (docs/security.md): a vote's
-    ///     line names the role, not the person, and leaves out the comment she gave with it.
-    public static func step(_ record: HistoryRecord, publicStep: String? = nil, hidingVoters: Bool = false) -> TimelineLine {
-        let hidden = hidingVoters && !record.vote.isEmpty
+    /// - Parameter publicStep: the step the definition names for the state entered, if any.
+    public static func step(_ record: HistoryRecord, publicStep: String? = nil) -> TimelineLine {
         let payload = (try? JSONValue.parseObject(record.payload, what: "the history payload")) ?? [:]
         var comment: String?
         for key in ["comment", "reason"] {
@@ -35,8 +31,8 @@ public struct TimelineLine: Sendable, Codable, Equatable {
         var event = record.event
         if !record.vote.isEmpty { event += " (vote \(record.vote))" }
         if record.takenEvent != record.event, !record.takenEvent.isEmpty { event += " → \(record.takenEvent)" }
-        return TimelineLine(kind: .step, at: record.occurredAt, who: hidden ? hiddenVoter : record.actorID, event: event,
-                            from: record.from.isEmpty ? nil : record.from, to: record.to, publicStep: publicStep, comment: hidden ? nil : comment)
+        return TimelineLine(kind: .step, at: record.occurredAt, who: record.actorID, event: event,
+                            from: record.from.isEmpty ? nil : record.from, to: record.to, publicStep: publicStep, comment: comment)
     }
 
     public static func notification(_ notification: ExchangeNotification) -> TimelineLine {
@@ -47,10 +43,9 @@ public struct TimelineLine: Sendable, Codable, Equatable {
 
     /// Steps and notifications in time order; at equal times a step comes before the notification it caused.
     /// - Parameter publicStep: the step a record's definition names for the state it entered.
-    /// - Parameter hidingVoters: see ``step(_:publicStep:hidingVoters:)``.
     public static func merge(steps: [HistoryRecord], notifications: [ExchangeNotification],
-                             publicStep: (HistoryRecord) -> String? = { _ in nil }, hidingVoters: Bool = false) -> [TimelineLine] {
-        let lines = steps.map { step($0, publicStep: publicStep($0), hidingVoters: hidingVoters) } + notifications.map(notification)
+                             publicStep: (HistoryRecord) -> String? = { _ in nil }) -> [TimelineLine] {
+        let lines = steps.map { step($0, publicStep: publicStep($0)) } + notifications.map(notification)
         return lines.enumerated().sorted { a, b in
             if a.element.at != b.element.at { return a.element.at < b.element.at }
             return a.offset < b.offset

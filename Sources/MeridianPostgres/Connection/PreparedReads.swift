@@ -25,18 +25,11 @@ public enum PreparedReads {
         }
     }
 
-    /// Every row of `statement` on one of `client`'s connections.
+    /// Every row of `statement` on one of `client`'s connections (the fallback on the same one).
     public static func rows<Statement: PostgresPreparedStatement>(
         of statement: Statement, on client: PostgresClient, logger: Logger
     ) async throws -> [Statement.Row] {
-        do {
-            var rows: [Statement.Row] = []
-            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-            return rows
-        } catch {
-            guard let rows = try? await client.query(try plain(statement), logger: logger).collect() else { throw error }
-            return try rows.map(statement.decodeRow)
-        }
+        try await client.withConnection { connection in try await rows(of: statement, on: connection, logger: logger) }
     }
 
     /// The prepared statement's constant SQL with its bound values, as a plain statement.

@@ -45,13 +45,6 @@ extension MeridianService {
     public func history(of id: UUID, by caller: Caller) async throws -> [HistoryRecord] {
         let onExchange = try await exchanges.workflowActor(for: caller.exchangeActor, instance: id) != nil
         let history = try await engine.history(of: id)
-        guard onExchange, !caller.exchangeActor.seesApprovers else { return history }
-        return history.map { record in
-            guard !record.vote.isEmpty else { return record }
-            var hidden = record
-            hidden.actorID = TimelineLine.hiddenVoter
-            hidden.payload = "{}"
-            return hidden
-        }
+        return onExchange ? Exchanges.hidingVoters(history, from: caller.exchangeActor) : history
     }
 }
