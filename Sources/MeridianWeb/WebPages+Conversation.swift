@@ -121,6 +121,8 @@ extension WebPages {
         try await page(request, logger: logger) { visitor in
             let caller = try requireCaller(visitor)
             let id = try Self.exchangeID(text)
+            // Who takes no part is turned away before her body is read (up to 15.8 MiB).
+            try await service.requireConversationWriter(exchange: id, by: caller)
             let form: MultipartForm
             do {
                 form = try await MultipartForm.read(request, limit: Self.messageBodyLimit)

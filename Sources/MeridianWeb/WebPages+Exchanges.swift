@@ -121,7 +121,8 @@ extension WebPages {
             let form = try await FormBody.read(request)
             try checkCSRF(form, visitor)
             let id = try Self.exchangeID(text)
-            _ = try await service.selectPartner(form["country"].uppercased(), exchange: id, key: nil, by: caller)
+            let country = form["country"].uppercased()
+            _ = try await service.selectPartner(country, exchange: id, key: Self.idempotencyKey(form, action: "partner:\(country)", caller: caller), by: caller)
             return redirect("/exchanges/\(id.uuidString.lowercased())?done=partner")
         }
     }
@@ -132,7 +133,7 @@ extension WebPages {
             let form = try await FormBody.read(request)
             try checkCSRF(form, visitor)
             let id = try Self.exchangeID(text)
-            _ = try await service.confirmPartnership(id, key: nil, by: caller)
+            _ = try await service.confirmPartnership(id, key: Self.idempotencyKey(form, action: "confirm", caller: caller), by: caller)
             return redirect("/exchanges/\(id.uuidString.lowercased())?done=confirmed")
         }
     }
@@ -145,7 +146,7 @@ extension WebPages {
             let id = try Self.exchangeID(text)
             let reason = form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { return redirect("/exchanges/\(id.uuidString.lowercased())?problem=reason#reason") }
-            _ = try await service.declinePartnership(id, reason: reason, key: nil, by: caller)
+            _ = try await service.declinePartnership(id, reason: reason, key: Self.idempotencyKey(form, action: "decline", caller: caller), by: caller)
             return redirect("/exchanges/\(id.uuidString.lowercased())?done=declined")
         }
     }

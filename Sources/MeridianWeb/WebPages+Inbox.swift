@@ -121,11 +121,4 @@ extension WebPages {
         default: nil
         }
     }
-
-    /// The form's idempotency key, scoped to the person (another person's key never replays
-    /// her decision); `nil` when the form carries none or a malformed one.
-    static func idempotencyKey(_ value: String, caller: Caller) -> String? {
-        guard let key = UUID(uuidString: value) else { return nil }
-        return "web:\(caller.user.handle):\(key.uuidString.lowercased())"
-    }
 }

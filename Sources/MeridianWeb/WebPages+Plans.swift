@@ -119,7 +119,7 @@ extension WebPages {
             try checkCSRF(body, visitor)
             let id = try Self.exchangeID(text)
             do {
-                _ = try await service.submitPlan(id, key: nil, by: caller)
+                _ = try await service.submitPlan(id, key: Self.idempotencyKey(body, action: "plan-submit", caller: caller), by: caller)
             } catch let error where ServiceError.classify(error)?.kind == .invalidData {
                 // The plan no longer holds (an activity not ahead any more, no fund can pay it).
                 return try await renderPlan(id, caller: caller, visitor: visitor, form: nil, submitProblem: true, status: .unprocessableContent)

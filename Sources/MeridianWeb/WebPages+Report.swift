@@ -31,7 +31,7 @@ extension WebPages {
             guard let report = form.validate(against: indicators) else {
                 return try await renderReport(id, caller: caller, visitor: visitor, form: form, status: .unprocessableContent)
             }
-            _ = try await service.submitReport(report, exchange: id, key: nil, by: caller)
+            _ = try await service.submitReport(report, exchange: id, key: Self.idempotencyKey(body, action: "report", caller: caller), by: caller)
             return redirect("/exchanges/\(id.uuidString.lowercased())/report?done=submitted")
         }
     }

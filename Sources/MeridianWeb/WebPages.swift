@@ -136,6 +136,9 @@ extension WebPages {
         var context = Self.compact(values)
         context["t"] = table
         context["csrf"] = visitor.csrfToken
+        // The idempotency key of the page's forms (WebPages+FormKeys.swift); a form that
+        // carries its own (the new request's, an inbox item's) uses that instead.
+        context["formKey"] = UUID().uuidString.lowercased()
         guard let body = templates.render(context, withTemplate: template) else { throw WebError.template(template) }
         var layout: [String: Any] = [
             "t": table, "lang": visitor.language.rawValue, "title": title, "body": body, "csrf": visitor.csrfToken, "back": back,

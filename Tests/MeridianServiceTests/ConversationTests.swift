@@ -171,6 +171,11 @@ import Testing
                     #expect(try await HTTPCall.get("\(e)/attachments/\(id)").send(client, token: f.tokens[persona]).status == status)
                 }
                 #expect(try await HTTPCall.get("\(e)/attachments/999999").send(client, token: f.tokens[.requestingOfficial]).status == 404)
+                // Who takes no part is turned away before her body is read: a body over the
+                // route's limit is refused for who she is (403), not measured first (413).
+                let oversized = #"{"text":""# + String(repeating: "a", count: 22 * 1_024 * 1_024) + #""}"#
+                #expect(try await HTTPCall.post("\(e)/messages", oversized).send(client, token: f.tokens[.fundApprover]).status == 403)
+                #expect(try await HTTPCall.post("\(e)/messages", oversized).send(client, token: f.tokens[.requestingOfficial]).status == 413)
             }
         }
     }

@@ -52,6 +52,11 @@ import Testing
                 let staffPage = try await fay.get(e)
                 #expect(staffPage.status == 200 && !staffPage.html.contains("id=\"conversation\""))
                 #expect(try await fay.get(link).status == 403)
+                // Turned away before the body is read: a body over the form's limit is refused
+                // for who she is (403), not measured first (413).
+                let oversized = [UInt8](repeating: 7, count: 16 * 1_024 * 1_024)  // over the form's limit (about 15.1 MiB)
+                #expect(try await fay.postMultipart("\(e)/messages", [("text", "hello")], files: [("attachment", "big.bin", "application/octet-stream", oversized)],
+                                                    csrf: staffPage.csrf).status == 403)
             }
         }
     }

@@ -206,10 +206,18 @@ import Testing
                 #expect(withMatches.html.contains(#"aria-current="step">Partner<"#))
                 #expect(withMatches.html.components(separatedBy: "<article class=\"card\"").count - 1 == 5)
                 #expect(PageChecks.problems(withMatches.html) == [])
-                let chosen = try await amani.post("\(path)/partner", [("country", "RWA")], csrf: withMatches.csrf)
+                let key = try #require(withMatches.formKey)
+                let chosen = try await amani.post("\(path)/partner", [("country", "RWA"), ("key", key)], csrf: withMatches.csrf)
                 #expect(chosen.location == "\(path)?done=partner")
                 try await ServiceFixture.runTasks(f.service, client: f.client, logger: f.logger)
-                // Choosing twice is refused as the state moved on.
+                // The same form sent again (a reload, a double click) has its first answer, and
+                // chooses once; another choice from the same page, or a form without its key,
+                // is refused as the state moved on.
+                let resent = try await amani.post("\(path)/partner", [("country", "RWA"), ("key", key)], csrf: withMatches.csrf)
+                #expect(resent.location == "\(path)?done=partner")
+                #expect(try await f.service.engine.history(of: id).filter { $0.event == "select-partner" }.count == 1)
+                let other = try await amani.post("\(path)/partner", [("country", "SLE"), ("key", key)], csrf: withMatches.csrf)
+                #expect(other.status == 409 || other.status == 422)
                 let again = try await amani.post("\(path)/partner", [("country", "RWA")], csrf: withMatches.csrf)
                 #expect(again.status == 409 || again.status == 422)
 
@@ -220,8 +228,12 @@ import Testing
                 #expect(PageChecks.problems(invited.html) == [])
                 let empty = try await claire.post("\(path)/decline", [("reason", "  ")], csrf: invited.csrf)
                 #expect(empty.location == "\(path)?problem=reason#reason")
-                let confirmed = try await claire.post("\(path)/confirm", [], csrf: invited.csrf)
+                let confirmKey = try #require(invited.formKey)
+                let confirmed = try await claire.post("\(path)/confirm", [("key", confirmKey)], csrf: invited.csrf)
                 #expect(confirmed.location == "\(path)?done=confirmed")
+                let reconfirmed = try await claire.post("\(path)/confirm", [("key", confirmKey)], csrf: invited.csrf)
+                #expect(reconfirmed.location == "\(path)?done=confirmed")
+                #expect(try await f.service.engine.history(of: id).filter { $0.event == "confirm" }.count == 1)
                 #expect(try await f.service.engine.instance(id).state == "planning")
                 let after = try await claire.get(confirmed.location!)
                 #expect(after.html.contains("Confirmou a parceria."))

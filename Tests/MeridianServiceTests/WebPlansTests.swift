@@ -85,9 +85,14 @@ import Testing
                 #expect(read.status == 200 && read.html.contains("000,50") && read.html.contains("$US"))
                 #expect(!read.html.contains(#"id="a0_instrument""#) && !read.html.contains(#"id="submit-plan""#))
 
-                let submitted = try await amani.post("\(path)/plan/submit", [], csrf: shown.csrf)
+                let submitKey = try #require(shown.formKey)
+                let submitted = try await amani.post("\(path)/plan/submit", [("key", submitKey)], csrf: shown.csrf)
                 #expect(submitted.location == "\(path)/plan?done=submitted")
                 #expect(try await f.service.engine.instance(id).state == "funding-review")
+                // Sent twice (a reload of the answer): the first answer again, one submission.
+                let resubmitted = try await amani.post("\(path)/plan/submit", [("key", submitKey)], csrf: shown.csrf)
+                #expect(resubmitted.location == "\(path)/plan?done=submitted")
+                #expect(try await f.service.engine.history(of: id).filter { $0.event == "submit-plan" }.count == 1)
                 let after = try await amani.get(submitted.location!)
                 #expect(after.html.contains("The plan was submitted for funding.") && after.html.contains("submitted for funding on"))
                 #expect(!after.html.contains(#"id="a0_instrument""#) && !after.html.contains(#"id="submit-plan""#))
@@ -287,9 +292,14 @@ import Testing
                 #expect(try await amani.post("\(path)/report", Self.reportFields, csrf: nil).status == 403)
                 #expect(try await f.service.exchange(id, by: cod).reports.isEmpty)
 
-                let sent = try await amani.post("\(path)/report", Self.reportFields, csrf: form.csrf)
+                let reportKey = try #require(refused.formKey)
+                let sent = try await amani.post("\(path)/report", Self.reportFields + [("key", reportKey)], csrf: form.csrf)
                 #expect(sent.location == "\(path)/report?done=submitted")
                 #expect(try await f.service.engine.instance(id).state == "results-review")
+                // Sent twice (a double click): the first answer again, one report.
+                let resent = try await amani.post("\(path)/report", Self.reportFields + [("key", reportKey)], csrf: form.csrf)
+                #expect(resent.location == "\(path)/report?done=submitted")
+                #expect(try await f.service.exchange(id, by: cod).reports.count == 1)
                 let stored = try #require(try await f.service.exchange(id, by: cod).reports.last?.report)
                 #expect(stored.indicators == [.init(name: "Former fighters with a livelihood", actual: Decimal(string: "31.5")!)])
                 #expect(stored.outcomes.map(\.kind) == [.newKnowledge, .enhancedConnectivity])

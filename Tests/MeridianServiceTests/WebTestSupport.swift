@@ -28,6 +28,11 @@ final class PageBrowser: @unchecked Sendable {
             guard let range = html.range(of: #"name="csrf" value="([0-9a-f]{64})""#, options: .regularExpression) else { return nil }
             return String(html[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
         }
+        /// The idempotency key the page's forms send (the first `key` field).
+        var formKey: String? {
+            guard let range = html.range(of: #"name="key" value="([0-9a-f-]{36})""#, options: .regularExpression) else { return nil }
+            return String(html[range].dropFirst(#"name="key" value=""#.count).dropLast())
+        }
         var setCookies: [String] { headers[values: .setCookie] }
     }
 

@@ -59,6 +59,19 @@ extension Exchanges {
         }
     }
 
+    /// Refuses as ``postMessage(_:attachments:exchange:by:)`` would when `actor` takes no part
+    /// in the conversation, before a front end reads a message's body (up to 15 MiB of
+    /// attachments): a stranger is turned away without the server reading what she sends.
+    /// - Throws: `.notFound` when the actor may not see the exchange; `.permissionDenied` when
+    ///   she sees it but takes no part in its conversation.
+    public func requireConversationWriter(exchange id: UUID, actor: ExchangeActor) async throws {
+        let logger = self.logger
+        try await client.withConnection { connection in
+            let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
+            _ = try Self.conversationRole(exchange.roles(of: actor), actor, exchange: id, action: "write in the conversation")
+        }
+    }
+
     /// Every message of the exchange's conversation, oldest first, with its attachments' descriptions.
     public func messages(exchange id: UUID, for actor: ExchangeActor) async throws -> [ConversationMessage] {
         let logger = self.logger

@@ -32,6 +32,8 @@ struct ConversationRoutes {
         api.post("exchanges/{id}/messages") { request, context -> Response in
             let caller = try context.requireCaller()
             let id = try request.uuid("id", context, what: "exchange")
+            // Who takes no part is turned away before her body is read (up to 21 MiB).
+            try await service.requireConversationWriter(exchange: id, by: caller)
             let body = try await JSONBody.decode(NewMessage.self, from: request, fields: ["text", "attachments"], limit: Self.bodyLimit)
             var files: [NewAttachment] = []
             for (index, file) in (body.attachments ?? []).enumerated() {

@@ -10,6 +10,12 @@ extension MeridianService {
         try await exchanges.postMessage(text, attachments: attachments, exchange: id, by: caller.exchangeActor)
     }
 
+    /// Refuses, as ``postMessage(_:attachments:exchange:by:)`` would, a caller who takes no part
+    /// in the exchange's conversation: front ends ask before reading a large message body.
+    public func requireConversationWriter(exchange id: UUID, by caller: Caller) async throws {
+        try await exchanges.requireConversationWriter(exchange: id, actor: caller.exchangeActor)
+    }
+
     /// The exchange's messages, oldest first, with their attachments' descriptions.
     public func messages(exchange id: UUID, by caller: Caller) async throws -> [ConversationMessage] {
         try await exchanges.messages(exchange: id, for: caller.exchangeActor)
