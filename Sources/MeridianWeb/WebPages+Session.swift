@@ -17,7 +17,7 @@ extension WebPages {
     }
 
     /// Exchanges the token for a session: a new secret in an HttpOnly cookie; the token itself
-    /// is never kept by the browser.
+    /// is never kept by the browser. A session already open on the browser is closed.
     func signIn(_ request: Request, logger: Logger) async throws -> Response {
         try await page(request, logger: logger) { visitor in
             let form = try await FormBody.read(request)
@@ -25,6 +25,9 @@ extension WebPages {
             do {
                 let seconds = Int(sessionLifetime.components.seconds)
                 let opened = try await service.openSession(token: form["token"], language: visitor.language.rawValue, lifetime: sessionLifetime)
+                // Whoever was signed in on this browser before (another tab) is signed out: her
+                // session ends, not just its cookie.
+                if let previous = visitor.sessionSecret { try await service.closeSession(secret: previous) }
                 logger.info("signed in", metadata: ["user.handle": "\(opened.caller.handle)"])
                 return redirect("/exchanges", setting: [cookies.field(WebCookies.session, opened.secret, maxAge: seconds)])
             } catch let error as ServiceError where error.kind == .unauthenticated {

@@ -52,6 +52,15 @@ import Testing
                 try await browser.signIn(f.tokens[.requestingOfficial]!)
                 #expect(try await browser.post("/sign-out", [], csrf: nil).status == 403)
                 #expect(try await browser.get("/exchanges").status == 200)
+                // Signing in again over a live session (another tab, another person's token)
+                // ends the session before it: its cookie opens nothing any more.
+                let previous = try #require(browser.cookies["mrd_session"])
+                let signedIn = try await browser.get("/exchanges")
+                let over = try await browser.post("/sign-in", [("token", f.tokens[.partnerOfficial]!)], csrf: signedIn.csrf)
+                #expect(over.location == "/exchanges" && browser.cookies["mrd_session"] != previous)
+                #expect(try await browser.get("/exchanges").status == 200)
+                browser.cookies["mrd_session"] = previous
+                #expect(try await browser.get("/exchanges").location == "/sign-in")
             }
         }
     }
