@@ -35,22 +35,16 @@ extension WebPages {
             if !sectorCode.isEmpty && sector == nil { values["sectorProblem"] = messages.text("kb_problem_filter", language); problems.append("sector") }
             if !regionCode.isEmpty && region == nil { values["regionProblem"] = messages.text("kb_problem_filter", language); problems.append("region") }
 
-            var found: [Experience] = []
+            var found: (experiences: [Experience], total: Int) = ([], 0)
             if problems.isEmpty {
-                if text.isEmpty {
-                    found = try await service.experiences(sector: sector, limit: 1000)
-                } else {
-                    found = try await service.searchExperiences(text, limit: 200).map(\.experience)
-                        .filter { sector == nil || $0.sectors.contains(sector!) }
-                }
-                if let region { found = found.filter { $0.region == region } }
+                found = try await service.browseExperiences(text, sector: sector, region: region, limit: Self.resultsShown)
             }
             values["searched"] = problems.isEmpty && (!text.isEmpty || sector != nil || region != nil)
             values["count"] = messages.text("kb_results_count", language)
-                .replacingOccurrences(of: "{shown}", with: String(min(found.count, Self.resultsShown)))
-                .replacingOccurrences(of: "{total}", with: String(found.count))
-            values["results"] = found.prefix(Self.resultsShown).map { experienceRow($0, language: language) }
-            values["hasResults"] = !found.isEmpty
+                .replacingOccurrences(of: "{shown}", with: String(found.experiences.count))
+                .replacingOccurrences(of: "{total}", with: String(found.total))
+            values["results"] = found.experiences.map { experienceRow($0, language: language) }
+            values["hasResults"] = !found.experiences.isEmpty
             values["sectors"] = Sector.allCases.map { option -> [String: Any] in
                 ["code": option.rawValue, "name": messages.text("sector_" + Self.keyPart(option.rawValue), language), "selected": option == sector]
             }.sorted { ($0["name"] as! String) < ($1["name"] as! String) }

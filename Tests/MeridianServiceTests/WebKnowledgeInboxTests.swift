@@ -5,6 +5,7 @@ import MeridianExchange
 import MeridianIdentity
 import MeridianService
 import MeridianShippedWorkflows
+import PostgresNIO
 @testable import MeridianWeb
 import MeridianWorkflow
 import Testing
@@ -24,6 +25,32 @@ import Testing
     static func matchedExperienceWithLink(_ f: ServiceFixture) async throws -> Int {
         let round = try await f.service.matches(f.exchange, by: try await f.caller(.requestingOfficial))
         return try #require(round?.matches.first { $0.sources.contains { $0.contains("https://") } }?.experienceID)
+    }
+
+    /// The listing is narrowed in the database: a sector or region filter finds the best of
+    /// that sector, however many other experiences rank above it, and the count is the whole
+    /// number (it used to filter the best 200 and count what it had loaded).
+    @Test func theListingIsNarrowedAndCountedInTheDatabase() async throws {
+        try await ServiceFixture.with { f in
+            var generator = try SyntheticCatalogue(seed: 11)
+            _ = try await ExperienceImporter.store(generator.experiences(600), client: f.client, logger: f.logger)
+            for region in Region.allCases {
+                let expected = try await f.client.query(
+                    "SELECT count(*)::int8 FROM experiences WHERE search @@ websearch_to_tsquery('english', 'programme') AND region = \(region.rawValue)",
+                    logger: f.logger).collect()[0].decode(Int.self)
+                let found = try await f.service.browseExperiences("programme", sector: nil, region: region, limit: 30)
+                #expect(found.total == expected && found.experiences.count == min(30, expected), "\(region): \(found.total) of \(expected)")
+                #expect(found.experiences.allSatisfy { $0.region == region })
+            }
+            let all = try await f.service.browseExperiences("", sector: nil, region: nil, limit: 30)
+            let rows = try await f.client.query("SELECT count(*)::int8 FROM experiences", logger: f.logger).collect()[0].decode(Int.self)
+            #expect(all.total == rows && rows > 700 && all.experiences.count == 30)
+            try await f.withPages { client in
+                let page = try await PageBrowser(client).get("/knowledge?q=programme&region=south-asia")
+                let expected = try await f.service.browseExperiences("programme", sector: nil, region: .southAsia, limit: 30).total
+                #expect(expected > 30 && page.html.contains("30 of \(expected) shown"))
+            }
+        }
     }
 
     @Test func theKnowledgeBaseIsReadableWithoutSigningIn() async throws {

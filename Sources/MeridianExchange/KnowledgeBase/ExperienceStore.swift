@@ -116,21 +116,33 @@ public struct ExperienceStore: Sendable {
         return nil
     }
 
-    /// Experiences by country and programme, optionally only one country's or one sector's.
-    public func list(countryCode: String? = nil, sector: Sector? = nil, limit: Int = 1000) async throws -> [Experience] {
+    /// Experiences by country and programme, optionally only one country's, one sector's or
+    /// one region's.
+    public func list(countryCode: String? = nil, sector: Sector? = nil, region: Region? = nil, limit: Int = 1000) async throws -> [Experience] {
+        try await listPage(countryCode: countryCode, sector: sector, region: region, limit: limit).experiences
+    }
+
+    /// The first `limit` of ``list(countryCode:sector:region:limit:)`` and how many there are
+    /// in all, in one statement: a page shows 30 of thousands without reading them.
+    public func listPage(countryCode: String? = nil, sector: Sector? = nil, region: Region? = nil,
+                         limit: Int) async throws -> (experiences: [Experience], total: Int) {
         let rows = try await client.query(
             """
-            SELECT \(unescaped: ExperienceRow.columns) FROM experiences e
+            SELECT \(unescaped: ExperienceRow.columns), count(*) OVER () AS total FROM experiences e
             WHERE (\(countryCode)::text IS NULL OR e.country_code = \(countryCode))
               AND (\(sector?.rawValue)::text IS NULL OR \(sector?.rawValue) = ANY(e.sectors))
+              AND (\(region?.rawValue)::text IS NULL OR e.region = \(region?.rawValue))
             ORDER BY e.country_code, e.programme
             LIMIT \(limit)
             """,
             logger: logger
         )
-        var result: [Experience] = []
-        for try await row in rows { result.append(try ExperienceRow.decode(row)) }
-        return result
+        var result: [Experience] = [], total = 0
+        for try await row in rows {
+            result.append(try ExperienceRow.decode(row))
+            total = try row.makeRandomAccess()["total"].decode(Int.self)
+        }
+        return (result, total)
     }
 
     /// One hit of a full-text search.
@@ -144,32 +156,47 @@ public struct ExperienceStore: Sendable {
     /// Experiences that contain every word of `text` (web-search syntax: `"a phrase"`,
     /// `or`, `-word`), best first; when none contains them all, those with any of them.
     public func search(_ text: String, limit: Int = 20) async throws -> [SearchHit] {
-        let strict = try await search(text, limit: limit, anyWord: false)
-        if !strict.isEmpty { return strict }
-        return try await search(text, limit: limit, anyWord: true)
+        try await searchPage(text, limit: limit).hits
     }
 
-    private func search(_ text: String, limit: Int, anyWord: Bool) async throws -> [SearchHit] {
+    /// The best `limit` of ``search(_:limit:)`` among one sector's or one region's experiences
+    /// (narrowed in the statement: the best of the sector, not the sector's among the best of
+    /// all), with how many hold the words in all.
+    public func searchPage(_ text: String, sector: Sector? = nil, region: Region? = nil,
+                           limit: Int) async throws -> (hits: [SearchHit], total: Int) {
+        let strict = try await search(text, sector: sector, region: region, limit: limit, anyWord: false)
+        if !strict.hits.isEmpty { return strict }
+        return try await search(text, sector: sector, region: region, limit: limit, anyWord: true)
+    }
+
+    private func search(_ text: String, sector: Sector?, region: Region?, limit: Int, anyWord: Bool) async throws -> (hits: [SearchHit], total: Int) {
+        let sector = sector?.rawValue, region = region?.rawValue
         let query: PostgresQuery = anyWord
             ? """
               WITH q AS (
                   SELECT string_agg('''' || replace(replace(l, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS query
                   FROM (SELECT DISTINCT unnest(d.lexemes) AS l FROM ts_debug('english', \(text)) d) AS t WHERE l <> ''
               )
-              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank
-              FROM experiences e, q WHERE e.search @@ q.query ORDER BY rank DESC, e.id LIMIT \(limit)
+              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank, count(*) OVER () AS total
+              FROM experiences e, q WHERE e.search @@ q.query
+                AND (\(sector)::text IS NULL OR \(sector) = ANY(e.sectors)) AND (\(region)::text IS NULL OR e.region = \(region))
+              ORDER BY rank DESC, e.id LIMIT \(limit)
               """
             : """
               WITH q AS (SELECT websearch_to_tsquery('english', \(text)) AS query)
-              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank
-              FROM experiences e, q WHERE e.search @@ q.query ORDER BY rank DESC, e.id LIMIT \(limit)
+              SELECT \(unescaped: ExperienceRow.columns), ts_rank_cd(e.search, q.query)::float8 AS rank, count(*) OVER () AS total
+              FROM experiences e, q WHERE e.search @@ q.query
+                AND (\(sector)::text IS NULL OR \(sector) = ANY(e.sectors)) AND (\(region)::text IS NULL OR e.region = \(region))
+              ORDER BY rank DESC, e.id LIMIT \(limit)
               """
         let rows = try await client.query(query, logger: logger)
-        var hits: [SearchHit] = []
+        var hits: [SearchHit] = [], total = 0
         for try await row in rows {
-            hits.append(SearchHit(experience: try ExperienceRow.decode(row), rank: try row.makeRandomAccess()["rank"].decode(Double.self)))
+            let cells = row.makeRandomAccess()
+            hits.append(SearchHit(experience: try ExperienceRow.decode(row), rank: try cells["rank"].decode(Double.self)))
+            total = try cells["total"].decode(Int.self)
         }
-        return hits
+        return (hits, total)
     }
 }
 

@@ -27,6 +27,16 @@ extension MeridianService {
         try await ExperienceStore(client: client, logger: logger).search(text, limit: limit)
     }
 
+    /// The first `limit` experiences of one sector and one region (either or both may be left
+    /// out), holding `text`'s words best first when it is not empty, else by country, with how
+    /// many there are in all (public): the knowledge pages' listing, narrowed in the database.
+    public func browseExperiences(_ text: String, sector: Sector?, region: Region?, limit: Int) async throws -> (experiences: [Experience], total: Int) {
+        let store = ExperienceStore(client: client, logger: logger)
+        guard !text.isEmpty else { return try await store.listPage(sector: sector, region: region, limit: limit) }
+        let found = try await store.searchPage(text, sector: sector, region: region, limit: limit)
+        return (found.hits.map(\.experience), found.total)
+    }
+
     /// Imports a CSV or JSON file of experiences, all or nothing (curators only).
     public func importExperiences(_ data: Data, fileName: String, format: ImportFormat, by caller: Caller) async throws -> ExperienceStore.WriteCount {
         try caller.require(anyOf: Self.curators, to: "importing into the knowledge base")
