@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MeridianEngine
 import MeridianHTTP
+import MeridianIdentity
 import MeridianPostgres
 import MeridianQueue
 import MeridianService
@@ -60,8 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         let runWorkers = workers
         // A server outlives a database restart (its requests fail meanwhile, /readyz says so): no watchdog.
         try await withPostgresClient(settings, logger: logger, watchdog: false) { client in
-            let service = try MeridianService(client: client, logger: logger)
+            // Verified tokens are reused for a few seconds while the listener is connected;
+            // any revoke or disable, from any process, empties the cache (`TokenCache`).
+            let tokenCache = TokenCache()
+            let service = try MeridianService(client: client, logger: logger, tokenCache: tokenCache)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: TokenCacheListener(cache: tokenCache, settings: settings, logger: logger)),
                 .init(service: try MeridianServer.application(service: service, configuration: configuration, logger: logger)),
             ]
             if runWorkers {

@@ -15,7 +15,8 @@ import Synchronization
 /// returns — and a handler blocked on a statement the database never answers (PostgresNIO can
 /// lose one sent on a connection that just closed, docs/operations.md) ignores cancellation. Here
 /// the router runs in a task of its own, raced against the clock: at the deadline the caller gets
-/// its answer, and the task is cancelled and left to end when it can.
+/// its answer, and the task is cancelled and left to end when it can. The clock is one
+/// ``DeadlineTicker`` for all requests, not a sleeping task per request.
 public struct RequestTimeout<Router: HTTPResponderBuilder>: HTTPResponderBuilder
 where Router.Responder.Context == MeridianRequestContext {
     let router: Router
@@ -36,7 +37,8 @@ where Router.Responder.Context == MeridianRequestContext {
     }
 
     public func buildResponder() -> Responder {
-        Responder(inner: router.buildResponder(), timeout: timeout, pageAnswer: pageAnswer, timeouts: registry?.makeCounter(
+        Responder(inner: router.buildResponder(), timeout: timeout, ticker: DeadlineTicker(timeout: timeout), pageAnswer: pageAnswer,
+                  timeouts: registry?.makeCounter(
             descriptor: .init(namespace: "meridian", subsystem: "http", metricName: "timeouts", unitName: "total",
                               helpText: "Requests answered 503 because their handler had not finished in time")))
     }
@@ -45,12 +47,13 @@ where Router.Responder.Context == MeridianRequestContext {
         public typealias Context = MeridianRequestContext
         let inner: Router.Responder
         let timeout: Duration
+        let ticker: DeadlineTicker
         let pageAnswer: (@Sendable (Request) -> Response?)?
         let timeouts: Counter?
 
         public func respond(to request: Request, context: Context) async throws -> Response {
-            let race = Race()
-            let inner = self.inner, timeout = self.timeout
+            let race = Race(ticker: ticker)
+            let inner = self.inner, deadline = ContinuousClock.now.advanced(by: timeout)
             return try await withTaskCancellationHandler {
                 let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response?, any Error>) in
                     // Cancelled before the race began: answered already, and no work is started.
@@ -62,8 +65,7 @@ where Router.Responder.Context == MeridianRequestContext {
                             race.finish(with: .failure(error))
                         }
                     }
-                    let clock = Task {
-                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    let clock = ticker.add(deadline) {
                         if race.finish(with: .success(nil)) { work.cancel() }
                     }
                     race.hold(work: work, clock: clock)
@@ -103,9 +105,12 @@ private final class Race: Sendable {
         var continuation: CheckedContinuation<Response?, any Error>?
         var answered = false
         var work: Task<Void, Never>?
-        var clock: Task<Void, Never>?
+        var clock: UInt64?
     }
     private let state = Mutex(State())
+    private let ticker: DeadlineTicker
+
+    init(ticker: DeadlineTicker) { self.ticker = ticker }
 
     /// Registers the waiting request; returns false, having answered it at once, when the
     /// request was cancelled before the race began (then there is nothing to run).
@@ -119,7 +124,7 @@ private final class Race: Sendable {
         return !early
     }
 
-    func hold(work: Task<Void, Never>, clock: Task<Void, Never>) {
+    func hold(work: Task<Void, Never>, clock: UInt64) {
         let answered = state.withLock { state -> Bool in
             state.work = work
             state.clock = clock
@@ -128,7 +133,7 @@ private final class Race: Sendable {
         // Answered while the tasks were being made (by the work, the clock, or a cancellation
         // that found no task to stop yet): stop both; cancelling a finished task does nothing.
         if answered {
-            clock.cancel()
+            ticker.remove(clock)
             work.cancel()
         }
     }
@@ -143,7 +148,7 @@ private final class Race: Sendable {
             return (first ? state.continuation : nil, state.work, state.clock, first)
         }
         continuation?.resume(with: result)
-        clock?.cancel()
+        if let clock { ticker.remove(clock) }
         if cancelWork { work?.cancel() }
         return first
     }

@@ -70,7 +70,7 @@ public struct AuthorizedIdentityStore: Sendable {
 
     /// Disables a user; admins only (and never the last enabled admin).
     public func disable(handle: String) async throws -> User {
-        try await store.client.transaction(logger: store.logger) { connection in
+        try await forgettingTokens { connection in
             // The admins' lock before the actor's row, as `setRoles`: two admins changing each
             // other at once then take turns instead of deadlocking.
             try await IdentityStore.lockAdmins(on: connection, logger: store.logger)
@@ -89,7 +89,7 @@ public struct AuthorizedIdentityStore: Sendable {
 
     /// Replaces a user's roles and country; admins only (and never the last enabled admin's `admin`).
     public func setRoles(handle: String, roles: Set<Role>, country: String?) async throws -> User {
-        try await store.client.transaction(logger: store.logger) { connection in
+        try await forgettingTokens { connection in
             try await IdentityStore.lockAdmins(on: connection, logger: store.logger)
             try await requireAdmin("change roles", on: connection)
             return try await IdentityStore.setRoles(handle: handle, roles: roles, country: country, on: connection, logger: store.logger)
@@ -109,7 +109,7 @@ public struct AuthorizedIdentityStore: Sendable {
     /// Revokes a token: her own, or anybody's for an admin.
     @discardableResult
     public func revokeToken(_ id: Int64) async throws -> TokenInfo {
-        try await store.client.transaction(logger: store.logger) { connection in
+        try await forgettingTokens { connection in
             let me = try await current(on: connection, doing: "revoke tokens")
             let token = try await IdentityStore.token(id, on: connection, logger: store.logger)
             if token.handle != me.handle {
@@ -130,6 +130,17 @@ public struct AuthorizedIdentityStore: Sendable {
             return try await store.tokens(for: handle)
         }
         return try await store.tokens(for: handle ?? (me.has(.admin) ? nil : me.handle))
+    }
+
+    /// Runs `body` in a transaction and then empties the store's ``TokenCache``: the change
+    /// may refuse a token this process verified a moment ago, so it must not wait for the
+    /// notification to come back.
+    private func forgettingTokens<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> Result {
+        let result = try await store.client.transaction(logger: store.logger, body)
+        store.tokenCache?.forgetAll()
+        return result
     }
 
     // MARK: - Checks

@@ -18,9 +18,11 @@ extension IdentityStore {
     /// effect on her next action; histories keep the roles she acted with. Taking `admin`
     /// from the last enabled admin is refused (``IdentityError/Code/conflict``).
     public func setRoles(handle: String, roles: Set<Role>, country: String?) async throws -> User {
-        try await client.transaction(logger: logger) { connection in
+        let user = try await client.transaction(logger: logger) { connection in
             try await Self.setRoles(handle: handle, roles: roles, country: country, on: connection, logger: logger)
         }
+        tokenCache?.forgetAll()
+        return user
     }
 
     static func enable(handle: String, on connection: PostgresConnection, logger: Logger) async throws -> User {

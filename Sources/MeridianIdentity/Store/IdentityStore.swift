@@ -11,10 +11,14 @@ import MeridianPostgres
 public struct IdentityStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// The tokens a server verified a moment ago (``TokenCache``); `nil` looks every token up.
+    /// The changes made here that can refuse a token empty it once they have committed.
+    public let tokenCache: TokenCache?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, tokenCache: TokenCache? = nil) {
         self.client = client
         self.logger = logger
+        self.tokenCache = tokenCache
     }
 
     /// Adds a user; the handle must be free (``IdentityError/Code/conflict`` otherwise).
@@ -40,9 +44,11 @@ public struct IdentityStore: Sendable {
     /// Disables a user, which makes her tokens fail; disabling one already disabled changes nothing.
     /// The last enabled admin cannot be disabled (``IdentityError/Code/conflict``).
     public func disable(handle: String) async throws -> User {
-        try await client.transaction(logger: logger) { connection in
+        let user = try await client.transaction(logger: logger) { connection in
             try await Self.disable(handle: handle, on: connection, logger: logger)
         }
+        tokenCache?.forgetAll()
+        return user
     }
 
     /// Whether some enabled user holds `admin`; while none does, the first admin may be added without a token.

@@ -14,13 +14,13 @@ enum UserRow {
                     country: country, disabled: disabled, createdAt: createdAt)
     }
 
-    /// The user of ``columns`` followed by her token's id and whether its time of use is due.
-    static func decodeWithToken(_ row: PostgresRow) throws -> (User, tokenID: Int64, stale: Bool) {
-        let (id, handle, name, roles, country, disabled, createdAt, tokenID, stale) =
-            try row.decode((UUID, String, String, [String], String?, Bool, Date, Int64, Bool).self)
+    /// The user of ``columns`` followed by her token's id, whether its time of use is due and its expiry.
+    static func decodeWithToken(_ row: PostgresRow) throws -> (User, tokenID: Int64, stale: Bool, expiresAt: Date?) {
+        let (id, handle, name, roles, country, disabled, createdAt, tokenID, stale, expiresAt) =
+            try row.decode((UUID, String, String, [String], String?, Bool, Date, Int64, Bool, Date?).self)
         let user = User(id: id, handle: handle, name: name, roles: Set(roles.compactMap(Role.init(rawValue:))),
                         country: country, disabled: disabled, createdAt: createdAt)
-        return (user, tokenID, stale)
+        return (user, tokenID, stale, expiresAt)
     }
 }
 

@@ -5,6 +5,6 @@ import MeridianIdentity
 extension MeridianService {
     /// The identity operations on behalf of `caller` (`nil`: no token, only the bootstrap of the first admin).
     public func identity(for caller: Caller?) -> AuthorizedIdentityStore {
-        IdentityStore(client: client, logger: logger).acting(as: caller?.user)
+        IdentityStore(client: client, logger: logger, tokenCache: tokenCache).acting(as: caller?.user)
     }
 }

@@ -22,13 +22,20 @@ public struct MeridianService: Sendable {
     public let engine: WorkflowEngine
     /// The exchange domain's actions over ``engine``.
     public let exchanges: Exchanges
+    /// The tokens verified a moment ago, for a server (`meridian serve` runs its
+    /// ``TokenCacheListener``); `nil` looks every token up, as the CLI and most tests do.
+    public let tokenCache: TokenCache?
 
     /// Assembles the engine over `client` with every domain's handlers.
-    /// - Parameter engineConfiguration: the clock and queue to use (a test's manual clock);
-    ///   every domain's plugin is added to it and its task handlers replace any it had.
-    public init(client: PostgresClient, logger: Logger, engineConfiguration: WorkflowEngine.Configuration? = nil) throws {
+    /// - Parameters:
+    ///   - engineConfiguration: the clock and queue to use (a test's manual clock); every
+    ///     domain's plugin is added to it and its task handlers replace any it had.
+    ///   - tokenCache: verified tokens to reuse; whoever passes one runs its listener.
+    public init(client: PostgresClient, logger: Logger, engineConfiguration: WorkflowEngine.Configuration? = nil,
+                tokenCache: TokenCache? = nil) throws {
         self.client = client
         self.logger = logger
+        self.tokenCache = tokenCache
         var configuration = engineConfiguration ?? WorkflowEngine.Configuration()
         for plugin in DomainPlugins.plugins { configuration.add(plugin) }
         configuration.tasks = DomainPlugins.tasks(client: client, logger: logger)
@@ -41,7 +48,7 @@ public struct MeridianService: Sendable {
     ///   disabled user (the message never says which, so a guessed token learns nothing).
     public func authenticate(token: String) async throws -> Caller {
         do {
-            return Caller(try await IdentityStore(client: client, logger: logger).authenticate(token: token))
+            return Caller(try await IdentityStore(client: client, logger: logger, tokenCache: tokenCache).authenticate(token: token))
         } catch let error as IdentityError where error.code == .unauthenticated {
             throw ServiceError(.unauthenticated, error.description)
         }

@@ -9,6 +9,13 @@ public enum ServiceJSON {
         Data(lowercasingIDs(try encoder(pretty: pretty).encode(value)))
     }
 
+    /// `value` in the compact form, the very bytes of `encode(value, pretty: false)`, written
+    /// by ``WireJSONEncoder``, which is several times faster than Foundation's: for the hot
+    /// answers of the HTTP API (one exchange's view).
+    public static func wire(_ value: some Encodable) throws -> [UInt8] {
+        lowercasingIDs(try WireJSONEncoder().encode(value))
+    }
+
     /// An encoder of that form; `pretty` for people, compact for the wire and for benchmark lines.
     public static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
@@ -42,8 +49,10 @@ public enum ServiceJSON {
     /// `UUID` encodes itself in upper case and JSONEncoder has no strategy for it, so every
     /// JSON string that is exactly a UUID (`"3F2504E0-4F89-…"`) is lowered here, in the one
     /// place all JSON output passes through.
-    static func lowercasingIDs(_ json: Data) -> [UInt8] {
-        var bytes = Array(json)
+    static func lowercasingIDs(_ json: Data) -> [UInt8] { lowercasingIDs(Array(json)) }
+
+    static func lowercasingIDs(_ json: [UInt8]) -> [UInt8] {
+        var bytes = json
         let length = 36
         var index = 0
         while index + length + 1 < bytes.count {
