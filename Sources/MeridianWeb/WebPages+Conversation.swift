@@ -143,7 +143,10 @@ extension WebPages {
                                                 conversation: ConversationDraft(problem: problem, text: message), status: .unprocessableContent)
             }
             do {
-                _ = try await service.postMessage(message, attachments: files, exchange: id, by: caller)
+                // The same form sent twice is one message; another text from the same page
+                // (Back, then a new message) is another one.
+                let key = Self.idempotencyKey(form["key"], caller: caller).map { "\($0):message:\(ConversationRules.sha256(Array(message.utf8)))" }
+                _ = try await service.postMessage(message, attachments: files, exchange: id, key: key, by: caller)
             } catch let error as ExchangeError where error.code == .invalidData {
                 return try await renderExchange(id, caller: caller, visitor: visitor, done: nil, reasonProblem: false,
                                                 conversation: ConversationDraft(problem: "conv_problem_invalid", text: message), status: .unprocessableContent)

@@ -171,6 +171,22 @@ import Testing
                     #expect(try await HTTPCall.get("\(e)/attachments/\(id)").send(client, token: f.tokens[persona]).status == status)
                 }
                 #expect(try await HTTPCall.get("\(e)/attachments/999999").send(client, token: f.tokens[.requestingOfficial]).status == 404)
+                // A client retrying with its Idempotency-Key writes one message, answered twice
+                // alike; the key on another text is refused; without a key each is written.
+                var keyed = HTTPCall.post("\(e)/messages", #"{"text":"Sent once, retried"}"#)
+                keyed.headers["Idempotency-Key"] = "retry-1"
+                let once = try await keyed.send(client, token: f.tokens[.requestingOfficial])
+                let twice = try await keyed.send(client, token: f.tokens[.requestingOfficial])
+                #expect(once.status == 201 && twice.status == 201 && once.object?["id"] as? Int == twice.object?["id"] as? Int)
+                var other = HTTPCall.post("\(e)/messages", #"{"text":"Another text"}"#)
+                other.headers["Idempotency-Key"] = "retry-1"
+                #expect(try await other.send(client, token: f.tokens[.requestingOfficial]).status == 409)
+                // The key is the author's: another person's same key is her own message.
+                #expect(try await keyed.send(client, token: f.tokens[.programManager]).status == 201)
+                let plain = HTTPCall.post("\(e)/messages", #"{"text":"No key"}"#)
+                for _ in 0..<2 { #expect(try await plain.send(client, token: f.tokens[.requestingOfficial]).status == 201) }
+                let texts = try await f.service.messages(exchange: f.exchange, by: try await f.caller(.requestingOfficial)).map(\.text)
+                #expect(texts.filter { $0 == "Sent once, retried" }.count == 2 && texts.filter { $0 == "No key" }.count == 2 && !texts.contains("Another text"))
                 // Who takes no part is turned away before her body is read: a body over the
                 // route's limit is refused for who she is (403), not measured first (413).
                 let oversized = #"{"text":""# + String(repeating: "a", count: 22 * 1_024 * 1_024) + #""}"#

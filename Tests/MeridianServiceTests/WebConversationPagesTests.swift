@@ -85,10 +85,19 @@ import Testing
                 #expect(noToken.status == 403)
                 #expect(try await f.service.messages(exchange: f.exchange, by: cod).isEmpty)
                 // A form with no file chosen sends an empty file part, which is no attachment.
-                let plain = try await amani.postMultipart("\(e)/messages", [("text", "Sin archivo")],
+                let key = try #require(page.formKey)
+                let plain = try await amani.postMultipart("\(e)/messages", [("text", "Sin archivo"), ("key", key)],
                                                           files: [("attachment", "", "application/octet-stream", [])], csrf: page.csrf)
                 #expect(plain.status == 303)
                 #expect(try await f.service.messages(exchange: f.exchange, by: cod).map(\.attachments.count) == [0])
+                // The same form sent twice (a double click) is one message; another text from
+                // the same page (Back, then a new message) is another.
+                let again = try await amani.postMultipart("\(e)/messages", [("text", "Sin archivo"), ("key", key)],
+                                                          files: [("attachment", "", "application/octet-stream", [])], csrf: page.csrf)
+                #expect(again.status == 303)
+                let next = try await amani.postMultipart("\(e)/messages", [("text", "Otro mensaje"), ("key", key)], files: [], csrf: page.csrf)
+                #expect(next.status == 303)
+                #expect(try await f.service.messages(exchange: f.exchange, by: cod).map(\.text) == ["Sin archivo", "Otro mensaje"])
             }
         }
     }

@@ -17,10 +17,12 @@ extension Exchanges {
 
     /// Writes a message with its attachments and a notification for each other participant,
     /// in one transaction.
+    /// - Parameter key: the author's idempotency key: a message she sent with the same key on
+    ///   this exchange is not written again, and it is the answer (migration 0022).
     /// - Throws: `.invalidData` for an empty or too long text, too many, empty or too large
     ///   attachments; `.notFound` when the actor may not see the exchange; `.permissionDenied`
     ///   when she sees it but takes no part in its conversation.
-    public func postMessage(_ text: String, attachments: [NewAttachment], exchange id: UUID,
+    public func postMessage(_ text: String, attachments: [NewAttachment], exchange id: UUID, key: String? = nil,
                             by actor: ExchangeActor) async throws -> ConversationMessage {
         let body = try ConversationRules.text(text)
         try ConversationRules.check(attachments)
@@ -30,10 +32,23 @@ extension Exchanges {
             let role = try Self.conversationRole(exchange.roles(of: actor), actor, exchange: id, action: "write in the conversation")
             let country = role == "program-manager" ? nil : actor.country
             let rows = try await connection.query("""
-                INSERT INTO exchange_messages (exchange_id, author, author_role, author_country, body, created_at)
-                VALUES (\(id), \(actor.id), \(role), \(country), \(body), \(now)) RETURNING id
+                INSERT INTO exchange_messages (exchange_id, author, author_role, author_country, body, created_at, idempotency_key)
+                VALUES (\(id), \(actor.id), \(role), \(country), \(body), \(now), \(key))
+                ON CONFLICT (exchange_id, author, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id
                 """, logger: logger).collect()
-            let messageID = try rows[0].decode(Int64.self)
+            guard let inserted = rows.first else {
+                // Only a keyed message meets a conflict: she sent it before with this key. The
+                // first one is the answer, nothing is written — unless this is another text,
+                // which the key cannot stand for.
+                let first = try await Self.message(keyed: key ?? "", author: actor.id, exchange: id, on: connection, logger: logger)
+                guard first.text == body else {
+                    throw ExchangeError(.conflict, "the idempotency key \(key ?? "") was used for another message on this exchange",
+                                        hint: "send a new message with a new key")
+                }
+                return first
+            }
+            let messageID = try inserted.decode(Int64.self)
             var stored: [ConversationAttachment] = []
             for file in attachments {
                 let name = ConversationRules.fileName(file.fileName), type = ConversationRules.contentType(file.contentType)
@@ -70,6 +85,18 @@ extension Exchanges {
             let exchange = try await LockedExchange.read(id, on: connection, logger: logger)
             _ = try Self.conversationRole(exchange.roles(of: actor), actor, exchange: id, action: "write in the conversation")
         }
+    }
+
+    /// The message `author` wrote on the exchange with the idempotency key `key`.
+    static func message(keyed key: String, author: String, exchange id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ConversationMessage {
+        let rows = try await connection.query("""
+            SELECT id FROM exchange_messages WHERE exchange_id = \(id) AND author = \(author) AND idempotency_key = \(key)
+            """, logger: logger).collect()
+        guard let messageID = try rows.first?.decode(Int64.self),
+              let message = try await conversation(id, on: connection, logger: logger).first(where: { $0.id == messageID }) else {
+            throw ExchangeError(.conflict, "the message sent with the key \(key) was not found after its key was", hint: "send it again")
+        }
+        return message
     }
 
     /// Every message of the exchange's conversation, oldest first, with its attachments' descriptions.

@@ -45,7 +45,7 @@ struct ConversationRoutes {
                 }
                 files.append(NewAttachment(fileName: file.fileName, contentType: file.contentType ?? "application/octet-stream", bytes: [UInt8](bytes)))
             }
-            let message = try await service.postMessage(body.text, attachments: files, exchange: id, by: caller)
+            let message = try await service.postMessage(body.text, attachments: files, exchange: id, key: try request.idempotencyKey(), by: caller)
             return try .json(message, status: .created, headers: [
                 .location: "/api/v1/exchanges/\(id.uuidString.lowercased())/messages",
             ])

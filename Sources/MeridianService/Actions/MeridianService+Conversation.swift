@@ -4,10 +4,12 @@ import MeridianExchange
 /// The conversation on an exchange: messages with attachments between its two countries'
 /// officials and the program managers (the exchange domain decides who takes part).
 extension MeridianService {
-    /// Writes a message, its attachments and the other participants' notifications in one transaction.
-    public func postMessage(_ text: String, attachments: [NewAttachment] = [], exchange id: UUID,
+    /// Writes a message, its attachments and the other participants' notifications in one
+    /// transaction; sent again with the same `key` by the same person, it is written once and
+    /// the first message is the answer.
+    public func postMessage(_ text: String, attachments: [NewAttachment] = [], exchange id: UUID, key: String? = nil,
                             by caller: Caller) async throws -> ConversationMessage {
-        try await exchanges.postMessage(text, attachments: attachments, exchange: id, by: caller.exchangeActor)
+        try await exchanges.postMessage(text, attachments: attachments, exchange: id, key: key, by: caller.exchangeActor)
     }
 
     /// Refuses, as ``postMessage(_:attachments:exchange:by:)`` would, a caller who takes no part
