@@ -7,7 +7,7 @@ import Synchronization
 /// It never weakens revocation more than the time a notification takes to arrive:
 /// - a revoke, a disable or a change of roles made through this process empties it at once
 ///   (``IdentityStore`` and ``AuthorizedIdentityStore`` call ``forgetAll()`` after committing);
-/// - one made anywhere else (the local CLI, another server, `psql`) fires migration 0020's
+/// - one made anywhere else (the local CLI, another server, `psql`) fires migration 0021's
 ///   trigger, whose `pg_notify` reaches ``TokenCacheListener``, which empties it;
 /// - while that listener is not connected (before it first is, after its connection is lost)
 ///   the cache is neither read nor filled, and it starts empty when the listener is back;
@@ -18,7 +18,7 @@ import Synchronization
 /// raced a revoke cannot put the revoked token back. Only tokens that authenticated are kept:
 /// a refusal always comes from the database, with its reason.
 public final class TokenCache: Sendable {
-    /// The `pg_notify` channel migration 0020's trigger sends on.
+    /// The `pg_notify` channel migration 0021's trigger sends on.
     public static let notificationChannel = "meridian_identity"
 
     /// How long a verified token is trusted without looking at the database again.
