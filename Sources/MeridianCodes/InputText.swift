@@ -34,6 +34,12 @@ public enum InputText {
         return nil
     }
 
+    /// A text's length as the limits count it: in Unicode code points, as PostgreSQL's
+    /// `length()` counts in the columns' checks. A flag emoji is one character but two code
+    /// points; counting characters let a text through that the database then refused (a 500
+    /// instead of a clear line). Every front end's pre-check counts with this too.
+    public static func length(_ text: some StringProtocol) -> Int { text.unicodeScalars.count }
+
     /// Why `text` is refused as `field`, or `nil` when it is fine.
     /// - Parameter multiline: whether line feeds (and tabs) are allowed, as in a paragraph.
     public static func problem(_ text: String, field: String, maximum: Int, multiline: Bool = true) -> String? {
@@ -46,7 +52,7 @@ public enum InputText {
                 return "\(field): contains the control character \(codePoint(scalar)); remove it"
             }
         }
-        let count = text.count
+        let count = length(text)
         if count > maximum { return "\(field): has \(count) characters, at most \(maximum)" }
         return nil
     }

@@ -123,7 +123,7 @@ struct PlanForm: Sendable {
                     flag("plan_problem_place")
                 }
             }
-            if row.title.count > InputText.Limit.title || row.place.count > InputText.Limit.title || row.link.count > 2_000 {
+            if InputText.length(row.title) > InputText.Limit.title || InputText.length(row.place) > InputText.Limit.title || InputText.length(row.link) > 2_000 {
                 flag("plan_problem_too_long")
             }
             var participants: [VisitPlan.Participant] = [], rows: [Int] = []
@@ -132,7 +132,7 @@ struct PlanForm: Sendable {
                 if [person.name, person.institution, person.role].contains(where: Self.isBlank) { flag("problem_required", at) }
                 let country = person.country.trimmingCharacters(in: .whitespaces).uppercased()
                 if !ISO3166.isAlpha3(country) { flag("plan_problem_country", at) }
-                if [person.name, person.institution, person.role].contains(where: { $0.count > InputText.Limit.name }) { flag("plan_problem_too_long", at) }
+                if [person.name, person.institution, person.role].contains(where: { InputText.length($0) > InputText.Limit.name }) { flag("plan_problem_too_long", at) }
                 participants.append(.init(name: Self.trim(person.name), institution: Self.trim(person.institution), country: country,
                                           role: Self.trim(person.role)))
                 rows.append(number)
@@ -153,7 +153,7 @@ struct PlanForm: Sendable {
             let category = BudgetCategory(rawValue: row.category)
             if category == nil { flag(row.category.isEmpty ? "plan_problem_category" : "problem_invalid") }
             if Self.isBlank(row.description) { flag("problem_required") }
-            if row.description.count > InputText.Limit.title { flag("plan_problem_too_long") }
+            if InputText.length(row.description) > InputText.Limit.title { flag("plan_problem_too_long") }
             let code = row.currency.trimmingCharacters(in: .whitespaces).uppercased()
             let currency = Currency(code: code)
             if currency == nil { flag("plan_problem_currency") }
@@ -177,7 +177,7 @@ struct PlanForm: Sendable {
         }
         let fund = Self.trim(self.fund)
         if !fund.isEmpty {
-            if fund.count > InputText.Limit.name { problems["fund"] = "plan_problem_too_long" } else { plan.fund = fund }
+            if InputText.length(fund) > InputText.Limit.name { problems["fund"] = "plan_problem_too_long" } else { plan.fund = fund }
         }
         guard problems.isEmpty else { return nil }
 

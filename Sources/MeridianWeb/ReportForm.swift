@@ -43,17 +43,17 @@ struct ReportForm: Sendable {
             let text = PlanForm.trim(self.outcomes[kind.rawValue] ?? "")
             guard !text.isEmpty else { continue }
             if text.count < 10 { problems["outcome-\(kind.rawValue)"] = "problem_too_short" }
-            else if text.count > InputText.Limit.paragraph { problems["outcome-\(kind.rawValue)"] = "problem_too_long" }
+            else if InputText.length(text) > InputText.Limit.paragraph { problems["outcome-\(kind.rawValue)"] = "problem_too_long" }
             outcomes.append(.init(kind: kind, description: text))
         }
         if outcomes.isEmpty { problems["outcomes"] = "report_problem_outcome_needed" }
         let lessons = self.lessons.components(separatedBy: .newlines).map(PlanForm.trim).filter { !$0.isEmpty }
         if lessons.isEmpty { problems["lessons"] = "problem_required" }
         else if lessons.count > 50 { problems["lessons"] = "report_problem_lessons_count" }
-        else if lessons.contains(where: { $0.count > InputText.Limit.paragraph }) { problems["lessons"] = "problem_too_long" }
+        else if lessons.contains(where: { InputText.length($0) > InputText.Limit.paragraph }) { problems["lessons"] = "problem_too_long" }
         for (field, text) in [("feedback_requesting", feedbackRequesting), ("feedback_partner", feedbackPartner)] {
             if PlanForm.isBlank(text) { problems[field] = "problem_required" }
-            else if text.count > InputText.Limit.paragraph { problems[field] = "problem_too_long" }
+            else if InputText.length(text) > InputText.Limit.paragraph { problems[field] = "problem_too_long" }
         }
         guard problems.isEmpty else { return nil }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MeridianCodes
 import MeridianExchange
 
 /// The new-request form: what was typed (kept when a problem sends the form back), each
@@ -48,10 +49,10 @@ struct RequestForm: Sendable {
             let value = text[name, default: ""].trimmingCharacters(in: .whitespacesAndNewlines)
             if value.isEmpty { problems[name] = "problem_required" }
             else if value.count < 10 { problems[name] = "problem_too_short" }
-            else if value.count > 4_000 { problems[name] = "problem_too_long" }
+            else if InputText.length(value) > 4_000 { problems[name] = "problem_too_long" }
         }
         let countryName = text["country_name", default: ""].trimmingCharacters(in: .whitespaces)
-        if countryName.count > 100 { problems["country_name"] = "problem_too_long" }
+        if InputText.length(countryName) > 100 { problems["country_name"] = "problem_too_long" }
         let region = self.region.isEmpty ? nil : Region(rawValue: self.region)
         if !self.region.isEmpty && region == nil { problems["region"] = "problem_invalid" }
         let income = self.income.isEmpty ? nil : IncomeGroup(rawValue: self.income)

@@ -170,7 +170,7 @@ extension WebPages {
     static func problem(_ text: String, _ files: [NewAttachment]) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return "conv_problem_empty" }
-        if trimmed.count > ConversationRules.maxTextCharacters { return "conv_problem_long" }
+        if InputText.length(trimmed) > ConversationRules.maxTextCharacters { return "conv_problem_long" }
         if files.count > ConversationRules.maxAttachments { return "conv_problem_file_count" }
         if files.contains(where: { $0.bytes.isEmpty }) { return "conv_problem_file_empty" }
         if files.contains(where: { $0.bytes.count > ConversationRules.maxAttachmentBytes }) { return "conv_problem_file_size" }

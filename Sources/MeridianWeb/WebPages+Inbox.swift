@@ -77,7 +77,7 @@ extension WebPages {
             let item = id.uuidString.lowercased()
             guard let verb = DeskVerb(rawValue: form["verb"]) else { throw ServiceError(.invalidArgument, "verb is approve, reject or request-info") }
             let comment = form["comment"].trimmingCharacters(in: .whitespacesAndNewlines)
-            guard comment.count <= 2_000 else { return redirect("/inbox?problem=comment&item=\(item)#item-\(item)") }
+            guard InputText.length(comment) <= 2_000 else { return redirect("/inbox?problem=comment&item=\(item)#item-\(item)") }
             // The form's three buttons share its key: the verb is part of the request's key, so
             // Reject, Back, Approve is two requests (the second refused as the exchange moved
             // on), never Approve answered with Reject's replayed outcome.

@@ -20,7 +20,7 @@ struct CodesTests {
         #expect(ISO3166.alpha3("BR") == "BRA" && ISO3166.alpha3("rwa") == "RWA" && ISO3166.alpha3("QQ") == nil)
     }
 
-    @Test("text: NUL, escapes, BEL and bidi overrides refused; lengths counted in characters; printed back escaped")
+    @Test("text: NUL, escapes, BEL and bidi overrides refused; lengths counted in code points, as PostgreSQL counts; printed back escaped")
     func text() {
         #expect(InputText.problem("Peace now", field: "goal", maximum: 20) == nil)
         #expect(InputText.problem("two\nlines", field: "goal", maximum: 20) == nil)
@@ -31,6 +31,8 @@ struct CodesTests {
         #expect(InputText.problem("\u{202E}txt", field: "goal", maximum: 20)?.contains("U+202E") == true)
         #expect(InputText.problem("Lucía", field: "name", maximum: 5) == nil)
         #expect(InputText.problem("Lucíaa", field: "name", maximum: 5)?.contains("at most 5") == true)
+        // Three flags are three characters but six code points: PostgreSQL's length() says 6.
+        #expect(InputText.problem(String(repeating: "🇺🇸", count: 3), field: "name", maximum: 5)?.contains("has 6 characters") == true)
         #expect(InputText.printable("a\u{1B}[2Jb\nc") == "a\\u{1B}[2Jb\\u{A}c")
         #expect(InputText.keyProblem("scr-1") == nil)
         #expect(InputText.keyProblem(String(repeating: "k", count: 201)) != nil)

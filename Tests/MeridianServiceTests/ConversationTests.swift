@@ -81,6 +81,9 @@ import Testing
             let cases: [(String, [NewAttachment], String)] = [
                 ("   \n ", [], "the message is empty"),
                 (String(repeating: "a", count: 4_001), [], "at most 4000"),
+                // 4,000 characters but 4,001 code points, as the database counts: refused here,
+                // not by the database's check (which answered 500).
+                ("🇺🇸" + String(repeating: "*", count: 3_999), [], "at most 4000"),
                 ("bell \u{07}", [], "control character"),
                 ("too big", [big], "at most 5242880"),
                 ("empty file", [empty], "is empty"),
