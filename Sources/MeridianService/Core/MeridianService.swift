@@ -22,6 +22,9 @@ public struct MeridianService: Sendable {
     public let engine: WorkflowEngine
     /// The exchange domain's actions over ``engine``.
     public let exchanges: Exchanges
+    /// The catalogue in memory for matching (one per service, so one per process): `kb match`,
+    /// the API and the engine's matching task rank with it.
+    public let matchIndex: MatchIndex
 
     /// Assembles the engine over `client` with every domain's handlers.
     /// - Parameter engineConfiguration: the clock and queue to use (a test's manual clock);
@@ -31,7 +34,9 @@ public struct MeridianService: Sendable {
         self.logger = logger
         var configuration = engineConfiguration ?? WorkflowEngine.Configuration()
         for plugin in DomainPlugins.plugins { configuration.add(plugin) }
-        configuration.tasks = DomainPlugins.tasks(client: client, logger: logger)
+        let matchIndex = MatchIndex()
+        self.matchIndex = matchIndex
+        configuration.tasks = DomainPlugins.tasks(client: client, logger: logger, matchIndex: matchIndex)
         self.engine = try WorkflowEngine(client: client, configuration: configuration, logger: logger)
         self.exchanges = Exchanges(engine: engine, logger: logger)
     }
