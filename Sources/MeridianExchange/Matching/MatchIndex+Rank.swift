@@ -34,7 +34,6 @@ extension MatchIndex.Catalogue {
         let lists = order.map { postings[Lexeme(text: terms[$0].lexeme)] }
         var weighted = [Double](repeating: 0, count: entries.count)
         var seen = [Bool](repeating: false, count: entries.count)
-        var touched: [UInt32] = []
         Self.saturatedTenths.withUnsafeBufferPointer { saturated in
             weighted.withUnsafeMutableBufferPointer { weighted in
                 seen.withUnsafeMutableBufferPointer { seen in
@@ -45,10 +44,7 @@ extension MatchIndex.Catalogue {
                             list.tenths.withUnsafeBufferPointer { tenths in
                                 for posting in 0..<slots.count {
                                     let slot = Int(slots[posting])
-                                    if !seen[slot] {
-                                        seen[slot] = true
-                                        touched.append(UInt32(slot))
-                                    }
+                                    seen[slot] = true
                                     weighted[slot] += factor * saturated[Int(tenths[posting])]
                                 }
                             }
@@ -57,35 +53,59 @@ extension MatchIndex.Catalogue {
                 }
             }
         }
-        // The requester's own experiences are never candidates.
+        // The requester's own experiences are never candidates. Slots are read in order (the
+        // entries' memory in sequence), not in the order the postings reached them.
         let own = countryIndex[scorer.request.countryCode] ?? -1
-        var candidates: [(slot: UInt32, rank: Double)] = []
-        candidates.reserveCapacity(touched.count)
-        var bestRank = 0.0
-        for slot in touched {
-            let entry = entries[Int(slot)]
+        var slots: [UInt32] = []
+        var bestWeighted = 0.0
+        for slot in 0..<entries.count where seen[slot] {
+            let entry = entries[slot]
             guard entry.alive, entry.country != own else { continue }
-            // As `Matcher.finish` rounds it.
-            let rank = (weighted[Int(slot)] * 1000).rounded() / 1000
-            bestRank = max(bestRank, rank)
-            candidates.append((slot, rank))
+            bestWeighted = max(bestWeighted, weighted[slot])
+            slots.append(UInt32(slot))
         }
-        guard !candidates.isEmpty else { return Ranking(candidates: [], bestRank: 0, ranked: 0) }
+        guard !slots.isEmpty else { return Ranking(candidates: [], bestRank: 0, ranked: 0) }
+        // Ranks are rounded as `Matcher.finish` rounds them; rounding keeps the order, so the
+        // best rank is the best sum rounded.
+        func rounded(_ weighted: Double) -> Double { (weighted * 1000).rounded() / 1000 }
+        let bestRank = rounded(bestWeighted)
         var scorer = scorer
         scorer.bestRank = bestRank
         var parts = PartTables(scorer: scorer)
-        var scores = [Double](repeating: 0, count: candidates.count)
+        // First an estimate of every candidate's score without rounding (a multiplication and
+        // four table lookups): within `slack` of the exact score, which rounds the rank to
+        // thousandths (±0.0005 × the text scale), the text part and the total to ten-thousandths.
+        let textScale = scorer.weights.text / max(bestRank, scorer.weights.textReference)
+        let slack = 0.0005 * textScale + 0.0001 + Self.tieMargin
+        var estimates = [Double](repeating: 0, count: slots.count)
+        var countryEstimate = [Double](repeating: -.infinity, count: countries.count)
+        for (index, slot) in slots.enumerated() {
+            let entry = entries[Int(slot)]
+            let estimate = min(textScale * weighted[Int(slot)], scorer.weights.text)
+                + parts.sector(entry.sectors) + parts.region[Int(entry.region)] + parts.income[Int(entry.income)] + parts.outcome(entry)
+            estimates[index] = estimate
+            countryEstimate[Int(entry.country)] = max(countryEstimate[Int(entry.country)], estimate)
+        }
+        // Only a candidate that may score as much as its country's best and as much as the
+        // `proposals`-th best country can be proposed; those are scored exactly.
+        let estimated = countryEstimate.filter { $0 > -.infinity }.sorted(by: >)
+        let floor = estimated.count >= scorer.proposals ? estimated[scorer.proposals - 1] - 2 * slack : -.infinity
+        var candidates: [(slot: UInt32, rank: Double)] = []
+        var scores: [Double] = []
         var countryBest = [Double](repeating: -.infinity, count: countries.count)
-        for (index, candidate) in candidates.enumerated() {
-            let entry = entries[Int(candidate.slot)]
+        for (index, slot) in slots.enumerated() {
+            let entry = entries[Int(slot)]
+            guard estimates[index] >= max(floor, countryEstimate[Int(entry.country)] - 2 * slack) else { continue }
+            let rank = rounded(weighted[Int(slot)])
             let score = MatchScorer.total(Match.ScoreParts(
-                text: scorer.textPart(rank: candidate.rank),
+                text: scorer.textPart(rank: rank),
                 sector: parts.sector(entry.sectors),
                 region: parts.region[Int(entry.region)],
                 income: parts.income[Int(entry.income)],
                 outcome: parts.outcome(entry)
             ))
-            scores[index] = score
+            candidates.append((slot, rank))
+            scores.append(score)
             countryBest[Int(entry.country)] = max(countryBest[Int(entry.country)], score)
         }
         // The countries that can be proposed: the best `proposals`, and any tied with the last.
@@ -102,7 +122,7 @@ extension MatchIndex.Catalogue {
                 feedback: entry.feedback
             ))
         }
-        return Ranking(candidates: shortlist, bestRank: bestRank, ranked: candidates.count)
+        return Ranking(candidates: shortlist, bestRank: bestRank, ranked: slots.count)
     }
 
     /// Whether `slot`'s experience holds `lexeme` (its posting list is in slot order).
@@ -139,6 +159,7 @@ extension MatchIndex.Catalogue {
         /// The request's distinct sectors' bits, and the sector part by which of them an
         /// experience shares (bit j: the j-th), filled on first use.
         var requestBits: [UInt32]
+        let requestMask: UInt32
         var sectorBySubset: [Double?]
         var sectorCache: [UInt32: Double] = [:]
 
@@ -151,12 +172,13 @@ extension MatchIndex.Catalogue {
                 [false, true].map { profile.outcome[ProfileParts.Outcome(strength: strength, selfReported: $0)]! }
             }
             requestBits = profile.sectors.map { MatchIndex.Catalogue.sectorBits[$0]! }
+            requestMask = requestBits.reduce(0, |)
             sectorBySubset = requestBits.count <= 12 ? Array(repeating: nil, count: 1 << requestBits.count) : []
         }
 
         /// The sector part of an experience holding `sectors` (bits of `Sector.allCases`).
         mutating func sector(_ sectors: UInt32) -> Double {
-            let shared = sectors & requestBits.reduce(0, |)
+            let shared = sectors & requestMask
             if sectorBySubset.isEmpty {
                 if let known = sectorCache[shared] { return known }
                 let part = sectorPart(shared)
@@ -164,7 +186,9 @@ extension MatchIndex.Catalogue {
                 return part
             }
             var subset = 0
-            for (bit, mask) in requestBits.enumerated() where sectors & mask != 0 { subset |= 1 << bit }
+            if shared != 0 {
+                for (bit, mask) in requestBits.enumerated() where shared & mask != 0 { subset |= 1 << bit }
+            }
             if let known = sectorBySubset[subset] { return known }
             let part = sectorPart(shared)
             sectorBySubset[subset] = part
