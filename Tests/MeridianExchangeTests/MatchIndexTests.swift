@@ -67,6 +67,24 @@ struct MatchIndexTests {
         }
     }
 
+    @Test("concurrent first matches share one load and all finish with the exhaustive ranking's matches")
+    func concurrentFirstMatches() async throws {
+        try await withKnowledgeBase(seeded: true) { client, logger, _ in
+            let index = MatchIndex()
+            let results = try await withThrowingTaskGroup(of: MatchResult.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await Matcher(client: client, logger: logger, index: index).match(MatchingTests.ddr) }
+                }
+                var results: [MatchResult] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            let reference = try await Matcher(client: client, logger: logger, preselection: .exhaustive).match(MatchingTests.ddr)
+            #expect(results.count == 6 && results.allSatisfy { $0.matches == reference.matches })
+            #expect(await index.reading.loads == 1)
+        }
+    }
+
     @Test("an experience imported, changed or deleted after the index loaded is seen by the next match")
     func writesAreSeen() async throws {
         try await withKnowledgeBase(seeded: true) { client, logger, _ in

@@ -53,10 +53,15 @@ public actor MatchIndex {
     /// Waits for a read already running first, then reads again: that read may have begun
     /// before the caller learnt of its change.
     public func catchUp(client: PostgresClient, logger: Logger) async throws {
-        while let running { _ = try? await running.value }
+        while let current = running {
+            _ = try? await current.value
+            // Awaiting a finished read returns without suspending: the waiter that resumes
+            // first clears it, or it would spin on the actor before its starter could.
+            if running == current { running = nil }
+        }
         let task = Task { try await self.read(client: client, logger: logger) }
         running = task
-        defer { running = nil }
+        defer { if running == task { running = nil } }
         try await task.value
     }
 
