@@ -15,11 +15,20 @@ struct BenchMatch: AsyncParsableCommand {
             exists, and afterwards unless --keep), migrates it, inserts the synthetic catalogue with \
             unnest (untimed), runs ANALYZE and refreshes the term statistics, then times --queries \
             matches of varied requests after --warmup unmeasured ones. Prints one JSON line with p50, \
-            p95 and p99 in milliseconds. Goal: p95 ≤ 20 ms.
+            p95 and p99 in milliseconds (one per language with --languages). Goal: p95 ≤ 20 ms.
+
+            By default matches rank in memory (MatchIndex): the first match loads the index, timed \
+            apart (indexLoadSeconds, firstMatchMs, rssMB). --after-import N then imports N new \
+            experiences as `kb import` does (untimed), times the first match after it (which \
+            catches up) and measures the others after it; the imported rows are deleted at the end. \
+            --recall compares every measured match with the SQL exhaustive ranking (slow: ~3 s a \
+            request at 100,000; use --queries 30–50).
 
             Example:
               swift build -c release && .build/release/meridian-bench match --experiences 100000 --queries 200
-              .build/release/meridian-bench match --keep --reuse --recall   # again, without reloading; recall against search-index
+              .build/release/meridian-bench match --keep --reuse --languages en,fr,es,pt --queries 200
+              .build/release/meridian-bench match --keep --reuse --languages en,fr,es,pt --after-import 10000
+              .build/release/meridian-bench match --keep --reuse --languages en,pt --queries 40 --recall   # against SQL exhaustive
               .build/release/meridian-bench match --keep --reuse --preselection search-index
               .build/release/meridian-bench match --eval Tests/Evaluation/eval-exchanges.json   # real exchanges, shipped catalogue
             """
@@ -30,7 +39,7 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(help: "Unmeasured match queries first.") var warmup = 20
     @Flag(help: "Keep the scratch database afterwards.") var keep = false
     @Flag(help: "Use the scratch database a --keep run left, if it holds --experiences rows (saves the load).") var reuse = false
-    @Option(help: "Where candidates come from: automatic (default: exhaustive up to 20,000 experiences, postings above), postings, search-index (the earlier GIN pre-selection) or exhaustive (every row, slow).")
+    @Option(help: "Where candidates come from: automatic (default: the in-memory index), memory (the same), postings or search-index (earlier approximations, without an index) or exhaustive (every row in SQL, slow).")
     var preselection: Matcher.Preselection = .automatic
     @Option(help: "Rows the search-index pre-selection aims at (Matcher.candidateBudget; default 1000).")
     var candidateBudget: Int?
@@ -38,8 +47,12 @@ struct BenchMatch: AsyncParsableCommand {
     var pools: String?
     @Option(help: "Postings read per request word, or for search-index the most rows ranked (Matcher.candidateCap; default 200 / 2000).")
     var candidateCap: Int?
-    @Flag(help: "Also match every measured request with the search-index and the exhaustive pre-selections (untimed) and report how many of their top-5 countries are in this run's top 5.")
+    @Flag(help: "Also match every measured request with the exhaustive pre-selection in SQL (and, for postings or search-index runs, with search-index), untimed, and report how many of its top-5 countries are in this run's top 5 and how many requests got identical matches.")
     var recall = false
+    @Option(help: "Real requests in each of these languages in turn, comma-separated (en,fr,es,pt): one JSON line each.")
+    var languages: String?
+    @Option(help: "After the index has loaded, import this many new experiences as `kb import` does, then measure (default 0: none).")
+    var afterImport = 0
     @Option(help: "Instead of the synthetic catalogue: match the real exchanges of this evaluation file against the shipped catalogue and print top-1, top-5 and MRR, per language too.")
     var eval: String?
     @Option(help: "Instead of synthetic request texts: the real problems of --requests-file in this language (en, fr, es, pt), cycled, with their sectors; the language is detected as for a real request.")
@@ -58,7 +71,19 @@ struct BenchMatch: AsyncParsableCommand {
     func validate() throws {
         guard experiences > 0, queries > 0, warmup >= 0 else { throw ValidationError("--experiences and --queries must be positive, --warmup not negative.") }
         guard (candidateBudget ?? 1) > 0, (candidateCap ?? 1) > 0 else { throw ValidationError("--candidate-budget and --candidate-cap must be positive.") }
+        guard afterImport >= 0 else { throw ValidationError("--after-import must not be negative.") }
+        _ = try parsedLanguages()
         _ = try parsedPools()
+    }
+
+    /// `--languages` (else `--language`, else the synthetic texts: `nil`).
+    func parsedLanguages() throws -> [Language?] {
+        guard let languages else { return [language] }
+        let parsed = languages.split(separator: ",").map { Language(rawValue: String($0).trimmingCharacters(in: .whitespaces)) }
+        guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--languages takes language codes separated by commas, such as en,fr,es,pt.")
+        }
+        return parsed
     }
 
     /// `--pools` as ``Matcher/Pools``, the defaults without it.
@@ -88,9 +113,10 @@ struct BenchMatch: AsyncParsableCommand {
         let scratch = target.settings
         try await Migrator.bundled().migrate(scratch, logger: logger)
         var generator = try SyntheticCatalogue()
-        let texts = try language.map { try Self.requestTexts(in: $0, file: requestsFile) }
+        let languages = try parsedLanguages()
+        var texts: [(String, [Sector])]?
         var nextText = 0
-        /// A synthetic request, its text and sectors replaced by the next real one in `language`.
+        /// A synthetic request, its text and sectors replaced by the next real one in the language measured.
         func nextRequest() -> MatchRequest {
             var request = generator.request()
             if let texts {
@@ -101,7 +127,7 @@ struct BenchMatch: AsyncParsableCommand {
         }
         // Generated even when reused: the requests come from the same generator afterwards.
         let catalogue = generator.experiences(experiences)
-        let line = try await withPostgresClient(scratch, logger: logger) { client in
+        let lines = try await withPostgresClient(scratch, logger: logger) { client in
             let loadStart = ContinuousClock.now
             if !reusable { try await client.withConnection { connection in
                 var offset = 0
@@ -117,40 +143,96 @@ struct BenchMatch: AsyncParsableCommand {
                 try await ExperienceStore.settle(on: connection, logger: logger)
             } }
             let loadSeconds = (ContinuousClock.now - loadStart).seconds
+            let index = preselection == .automatic || preselection == .memory ? MatchIndex() : nil
             var matcher = Matcher(
-                client: client, logger: logger, preselection: preselection,
+                client: client, logger: logger, preselection: preselection, index: index,
                 candidateBudget: candidateBudget, candidateCap: candidateCap
             )
             matcher.weightedPreselection = !rawPreselection
             matcher.pools = try parsedPools()
-            for _ in 0..<warmup { _ = try await matcher.match(nextRequest()) }
-            var samples: [Double] = []
-            var matchCounts = 0
-            var measured: [(request: MatchRequest, countries: [String])] = []
-            for _ in 0..<queries {
-                let request = nextRequest()
+            // The cold load: the first match of the process reads the whole catalogue.
+            var cold = Cold(loadAverage: Self.loadAverage(), rssMBBefore: Self.residentMB())
+            do {
                 let start = ContinuousClock.now
-                let result = try await matcher.match(request)
-                samples.append((ContinuousClock.now - start).seconds * 1000)
-                matchCounts += result.matches.count
-                measured.append((request, result.matches.map(\.countryCode)))
+                _ = try await matcher.match(nextRequest())
+                cold.firstMatchMs = Self.milliseconds(ContinuousClock.now - start)
+                cold.rssMBAfter = Self.residentMB()
+                if let index {
+                    cold.indexLoadSeconds = ((await index.reading.seconds) * 100).rounded() / 100
+                    let catalogue = await index.catalogue
+                    cold.indexExperiences = catalogue.count
+                    cold.indexPostings = catalogue.postingCount
+                    cold.indexLexemes = catalogue.lexemeCount
+                }
             }
-            let recallTop5 = recall ? try await Self.recall(of: measured, against: .searchIndex, client: client, logger: logger) : nil
-            let recallExhaustive = recall ? try await Self.recall(of: measured, against: .exhaustive, client: client, logger: logger) : nil
-            samples.sort()
-            func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
-            return Line(
-                experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
-                p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
-                preselection: matcher.preselection.rawValue,
-                candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
-                pools: "\(matcher.pools.text)/\(matcher.pools.bestText)/\(matcher.pools.blended)/\(matcher.pools.combinations)/\(matcher.pools.profile)",
-                weightedPreselection: matcher.weightedPreselection, language: language?.rawValue ?? "synthetic",
-                recallTop5: recallTop5, recallTop5Exhaustive: recallExhaustive, meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10
-            )
+            var imported: [Experience] = []
+            var afterImport: AfterImport?
+            if self.afterImport > 0 {
+                imported = generator.experiences(self.afterImport).map { experience in
+                    var experience = experience
+                    experience.programme += " (imported)"
+                    return experience
+                }
+                let start = ContinuousClock.now
+                _ = try await ExperienceImporter.store(imported, client: client, logger: logger)
+                let importSeconds = (ContinuousClock.now - start).seconds
+                let loadAverage = Self.loadAverage()
+                let first = ContinuousClock.now
+                _ = try await matcher.match(nextRequest())
+                var measured = AfterImport(
+                    imported: imported.count, importSeconds: (importSeconds * 10).rounded() / 10, loadAverage: loadAverage,
+                    firstMatchMs: Self.milliseconds(ContinuousClock.now - first), rssMB: Self.residentMB()
+                )
+                if let index {
+                    let reading = await index.reading
+                    measured.catchUpMs = (reading.seconds * 100_000).rounded() / 100
+                    measured.catchUpRows = reading.rows
+                }
+                afterImport = measured
+            }
+            var lines: [Line] = []
+            for language in languages {
+                texts = try language.map { try Self.requestTexts(in: $0, file: requestsFile) }
+                nextText = 0
+                let loadAverage = Self.loadAverage()
+                for _ in 0..<warmup { _ = try await matcher.match(nextRequest()) }
+                var samples: [Double] = []
+                var matchCounts = 0
+                var measured: [(request: MatchRequest, matches: [Match])] = []
+                for _ in 0..<queries {
+                    let request = nextRequest()
+                    let start = ContinuousClock.now
+                    let result = try await matcher.match(request)
+                    samples.append(Self.milliseconds(ContinuousClock.now - start))
+                    matchCounts += result.matches.count
+                    measured.append((request, result.matches))
+                }
+                let againstSearchIndex = recall && index == nil
+                let recallTop5 = againstSearchIndex ? try await Self.recall(of: measured, against: .searchIndex, client: client, logger: logger) : nil
+                let exhaustive = recall ? try await Self.recall(of: measured, against: .exhaustive, client: client, logger: logger) : nil
+                samples.sort()
+                func percentile(_ p: Double) -> Double { (samples.percentile(p) * 100).rounded() / 100 }
+                lines.append(Line(
+                    experiences: experiences, queries: queries, p50Ms: percentile(50), p95Ms: percentile(95),
+                    p99Ms: percentile(99), maxMs: (samples.last! * 100).rounded() / 100,
+                    preselection: index == nil ? matcher.preselection.rawValue : Matcher.Preselection.memory.rawValue,
+                    candidateBudget: matcher.candidateBudget, candidateCap: matcher.candidateCap,
+                    pools: "\(matcher.pools.text)/\(matcher.pools.bestText)/\(matcher.pools.blended)/\(matcher.pools.combinations)/\(matcher.pools.profile)",
+                    weightedPreselection: matcher.weightedPreselection, language: language?.rawValue ?? "synthetic",
+                    recallTop5: recallTop5?.recall, recallTop5Exhaustive: exhaustive?.recall, identicalToExhaustive: exhaustive?.identical,
+                    meanMatches: Double(matchCounts) / Double(queries), loadSeconds: (loadSeconds * 10).rounded() / 10,
+                    loadAverage: loadAverage, cold: index == nil ? nil : cold, afterImport: afterImport
+                ))
+            }
+            if !imported.isEmpty {
+                // Leaves the scratch catalogue as it was, for the next --reuse.
+                try await client.query(
+                    "DELETE FROM experiences WHERE programme = ANY(\(imported.map(\.programme))) AND programme LIKE '% (imported)'", logger: logger)
+            }
+            return lines
         }
         if !keep { try await target.drop(logger: logger) }
-        print(try BenchJSON.line(line))
+        for line in lines { print(try BenchJSON.line(line)) }
     }
 
     /// The texts and sectors of the evaluation file's problems written in `language`.
@@ -174,20 +256,62 @@ struct BenchMatch: AsyncParsableCommand {
     }
 
     /// The share of the `reference` pre-selection's top-5 countries, over `measured`, that
-    /// the run's own top 5 also holds (1 when it agrees everywhere).
+    /// the run's own top 5 also holds (1 when it agrees everywhere), and how many requests got
+    /// the very same matches (ids, scores, reasons).
     static func recall(
-        of measured: [(request: MatchRequest, countries: [String])], against preselection: Matcher.Preselection,
+        of measured: [(request: MatchRequest, matches: [Match])], against preselection: Matcher.Preselection,
         client: PostgresClient, logger: Logger
-    ) async throws -> Double {
+    ) async throws -> (recall: Double, identical: Int) {
         let reference = Matcher(client: client, logger: logger, preselection: preselection)
         var expected = 0
         var found = 0
-        for (request, countries) in measured {
-            let wanted = try await reference.match(request).matches.map(\.countryCode)
+        var identical = 0
+        for (request, matches) in measured {
+            let wanted = try await reference.match(request).matches
             expected += wanted.count
-            found += wanted.filter(countries.contains).count
+            found += wanted.map(\.countryCode).filter(matches.map(\.countryCode).contains).count
+            if wanted == matches { identical += 1 }
         }
-        return expected == 0 ? 1 : (Double(found) / Double(expected) * 10_000).rounded() / 10_000
+        return (expected == 0 ? 1 : (Double(found) / Double(expected) * 10_000).rounded() / 10_000, identical)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double { duration.seconds * 1000 }
+
+    /// The 1-minute load average (/proc/loadavg), to read each figure against.
+    static func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return -1 }
+        return Double(text.split(separator: " ").first ?? "") ?? -1
+    }
+
+    /// This process's resident memory in MB (/proc/self/status VmRSS).
+    static func residentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+        return (kilobytes / 1024).rounded()
+    }
+
+    /// The first match of the process, which loads the index.
+    struct Cold: Encodable {
+        var loadAverage: Double
+        var rssMBBefore: Double
+        var rssMBAfter: Double = 0
+        var firstMatchMs = 0.0
+        var indexLoadSeconds = 0.0
+        var indexExperiences = 0
+        var indexPostings = 0
+        var indexLexemes = 0
+    }
+
+    /// The import made after the index loaded and the first match after it (which catches up).
+    struct AfterImport: Encodable {
+        var imported: Int
+        var importSeconds: Double
+        var loadAverage: Double
+        var firstMatchMs: Double
+        var rssMB: Double
+        var catchUpMs = 0.0
+        var catchUpRows = 0
     }
 
     struct Line: Encodable {
@@ -206,8 +330,14 @@ struct BenchMatch: AsyncParsableCommand {
         var language: String
         var recallTop5: Double?
         var recallTop5Exhaustive: Double?
+        /// Requests whose matches equal the SQL exhaustive ranking's exactly.
+        var identicalToExhaustive: Int?
         var meanMatches: Double
         var loadSeconds: Double
+        /// The 1-minute load average before the warm-up.
+        var loadAverage: Double
+        var cold: Cold?
+        var afterImport: AfterImport?
     }
 }
 

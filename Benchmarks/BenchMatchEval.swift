@@ -37,7 +37,8 @@ enum BenchMatchEval {
             try await Migrator.bundled().migrate(scratch, logger: logger)
             return try await withPostgresClient(scratch, logger: logger) { client in
                 _ = try await ExperienceImporter.store(catalogue, client: client, logger: logger)
-                let matcher = Matcher(client: client, logger: logger, weights: weights, preselection: preselection)
+                let index = preselection == .automatic || preselection == .memory ? MatchIndex() : nil
+                let matcher = Matcher(client: client, logger: logger, weights: weights, preselection: preselection, index: index)
                 var samples: [Double] = []
                 var outcomes: [MatchEvaluation.Outcome] = []
                 for item in cases {

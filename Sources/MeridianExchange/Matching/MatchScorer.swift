@@ -78,7 +78,6 @@ public struct MatchScorer: Sendable {
     public func score(_ candidate: Candidate) -> Match {
         let experience = candidate.experience
         let shared = request.sectors.filter(experience.sectors.contains)
-        let textComponent = min(candidate.rank / max(bestRank ?? candidate.rank, weights.textReference), 1)
         let sectorComponent = request.sectors.isEmpty ? 0 : Double(shared.count) / Double(Set(request.sectors).count)
         let regionComponent: Double
         let regionReason: String
@@ -98,7 +97,7 @@ public struct MatchScorer: Sendable {
             : "\(experience.incomeGroup.rawValue) income, \(steps) step\(steps == 1 ? "" : "s") from \(request.incomeGroup.rawValue)"
         let outcome = outcomeComponent(experience, feedback: candidate.feedback)
         let parts = Match.ScoreParts(
-            text: Self.rounded(weights.text * textComponent),
+            text: textPart(rank: candidate.rank),
             sector: Self.rounded(weights.sector * sectorComponent),
             region: Self.rounded(weights.region * regionComponent),
             income: Self.rounded(weights.income * (1 - Double(steps) / 3)),
@@ -111,7 +110,7 @@ public struct MatchScorer: Sendable {
             countryName: experience.countryName,
             programme: experience.programme,
             years: experience.years,
-            score: Self.rounded(parts.total),
+            score: Self.total(parts),
             parts: parts,
             summary: summary.text,
             summaryLanguage: summary.language.rawValue,
@@ -127,6 +126,15 @@ public struct MatchScorer: Sendable {
             sources: experience.sources
         )
     }
+
+    /// The text part of a candidate's score: its rank relative to ``bestRank`` (or to itself,
+    /// scored alone), never above 1, times the text weight.
+    func textPart(rank: Double) -> Double {
+        Self.rounded(weights.text * min(rank / max(bestRank ?? rank, weights.textReference), 1))
+    }
+
+    /// The score of `parts`, as a match carries it.
+    static func total(_ parts: Match.ScoreParts) -> Double { rounded(parts.total) }
 
     /// The outcome component (0…1): the evidence, halved (``MatchingWeights/selfReportedFactor``)
     /// when self-reported, plus officials' feedback within its cap; and the reasons in words.

@@ -1,16 +1,19 @@
 import Logging
 import PostgresNIO
 
-/// Finds the five best-matching experiences of other countries for a request: the database
-/// finds and ranks candidates by the request's words, ``MatchScorer`` scores and picks.
+/// Finds the five best-matching experiences of other countries for a request: every
+/// experience holding a request word is ranked by text and scored by ``MatchScorer``, which
+/// picks — in memory (``MatchIndex``) when the matcher has an index, else in SQL.
 ///
 /// The engine's matching task calls ``match(_:)``; `meridian kb match` does the same.
 public struct Matcher: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     public var weights: MatchingWeights
-    /// How candidates are pre-selected (see ``Preselection``); ``Preselection/postings`` by default.
+    /// How candidates are pre-selected (see ``Preselection``); ``Preselection/automatic`` by default.
     public var preselection: Preselection
+    /// The process's in-memory index, which ``Preselection/automatic`` ranks with when given.
+    public var index: MatchIndex?
     /// With ``Preselection/searchIndex``: the rows the plan aims at (see ``CandidatePlan``).
     /// With ``Preselection/postings``: the pools' sizes are ``pools``.
     public var candidateBudget: Int
@@ -39,9 +42,12 @@ public struct Matcher: Sendable {
 
     /// Where a match's candidates come from.
     public enum Preselection: String, Sendable, CaseIterable {
-        /// ``exhaustive`` while the catalogue holds at most ``Matcher/exhaustiveLimit``
-        /// experiences (exact, and within the latency budget at that size), ``postings`` above.
+        /// ``memory`` when the matcher has an index; without one, ``exhaustive`` while the
+        /// catalogue holds at most ``Matcher/exhaustiveLimit`` experiences, ``postings`` above.
         case automatic
+        /// The exhaustive ranking, in memory (``MatchIndex``): the same matches and scores as
+        /// ``exhaustive``, in milliseconds at 100,000 experiences. Needs ``Matcher/index``.
+        case memory
         /// Three candidate pools (``Matcher/Pools``): the best rows by an approximate text score
         /// from the impact-ordered postings (`experience_postings`), those rows reordered with
         /// their profile's score parts, and the experiences of the best profiles holding one of
@@ -63,9 +69,10 @@ public struct Matcher: Sendable {
 
     public init(
         client: PostgresClient, logger: Logger, weights: MatchingWeights = .default,
-        preselection: Preselection = .automatic,
+        preselection: Preselection = .automatic, index: MatchIndex? = nil,
         candidateBudget: Int? = nil, rankedCandidates: Int = .max, candidateCap: Int? = nil
     ) {
+        self.index = index
         self.client = client
         self.logger = logger
         self.weights = weights
@@ -81,15 +88,25 @@ public struct Matcher: Sendable {
 
     /// The best-matching experiences of countries other than the requester's.
     /// - Throws: ``ExchangeError`` `.invalidArgument` for a request without words or with a
-    ///   malformed country code; database errors as they come.
+    ///   malformed country code, or ``Preselection/memory`` without an index;
+    ///   database errors as they come.
     public func match(_ request: MatchRequest) async throws -> MatchResult {
         try request.validate()
+        var preselection = preselection
+        if preselection == .automatic, index != nil { preselection = .memory }
+        let index = preselection == .memory ? index : nil
+        if preselection == .memory, index == nil {
+            throw ExchangeError(.invalidArgument, "the memory pre-selection needs a match index", hint: "give the Matcher a MatchIndex, or choose another pre-selection")
+        }
+        // The first match of a process loads the catalogue; later ones catch up below.
+        if let index, await index.position == nil { try await index.catchUp(client: client, logger: logger) }
         var logger = logger
         logger[metadataKey: "match.country"] = "\(request.countryCode)"
         let language = request.effectiveLanguage
         let concepts = try await recognisedConcepts(request.text, language: language, logger: logger)
         let expansion = concepts.map { vocabulary.concepts[$0.concept].terms(in: .english).joined(separator: "\n") }
-        let terms = try await requestTerms(request.text, language: language, expansion: expansion.joined(separator: "\n"), logger: logger)
+        let terms = try await requestTerms(
+            request.text, language: language, expansion: expansion.joined(separator: "\n"), since: await index?.position, logger: logger)
         var scorer = MatchScorer(
             request: request, weights: weights, language: language,
             concepts: concepts.map { "\($0.term) → \(vocabulary.concepts[$0.concept].terms(in: .english).first ?? vocabulary.concepts[$0.concept].id)" }
@@ -99,9 +116,16 @@ public struct Matcher: Sendable {
             return MatchResult(matches: [], candidatesRanked: 0, weights: weights, reasonIfNone: "the request's text has no searchable words (only stop words?); route it back to the program manager")
         }
         let factors = Self.factors(terms.terms, total: terms.total)
-        var preselection = preselection
         if preselection == .automatic { preselection = terms.total <= exhaustiveLimit ? .exhaustive : .postings }
         switch preselection {
+        case .memory:
+            guard let index else { preconditionFailure("checked above") }
+            if terms.changed { try await index.catchUp(client: client, logger: logger) }
+            let ranking = await index.catalogue.rank(terms: terms.terms, factors: factors, scorer: scorer)
+            var scaled = scorer
+            scaled.bestRank = ranking.bestRank
+            let matches = try await finish(ranking.candidates, scorer: scaled, logger: logger)
+            return MatchResult(matches: matches, candidatesRanked: ranking.ranked, weights: weights, language: language)
         case .automatic, .postings:
             let (matches, ranked) = try await postingsMatches(terms: terms.terms, factors: factors, scorer: scorer, logger: logger)
             return MatchResult(matches: matches, candidatesRanked: ranked, weights: weights, language: language)
@@ -146,9 +170,17 @@ public struct Matcher: Sendable {
     /// The request's lexemes (with the word each came from) and how many experiences hold each:
     /// the text's under its language's configuration, then the English terms of the concepts
     /// it names (`expansion`) under `english`.
+    ///
+    /// The document counts (`experience_terms`) and the total (the planner's row count) are
+    /// what every path's rarity factors come from, the in-memory index's and the SQL
+    /// exhaustive ranking's alike, so the two rank with the same numbers.
+    ///
+    /// `since`: the index's position; `changed` then says whether anything was written or
+    /// deleted since (migration 0020), asked in this statement so that a match whose index is
+    /// current makes no extra round trip.
     private func requestTerms(
-        _ text: String, language: Language, expansion: String, logger: Logger
-    ) async throws -> (terms: [CandidatePlan.Term], total: Int) {
+        _ text: String, language: Language, expansion: String, since: MatchIndex.Position?, logger: Logger
+    ) async throws -> (terms: [CandidatePlan.Term], total: Int, changed: Bool) {
         let own = language == .english ? SpellingVariants.expand(text) : text
         let rows = try await client.query(
             """
@@ -168,7 +200,18 @@ public struct Matcher: Sendable {
                    -- size that decides whether to rank exhaustively.
                    (SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::int8
                                 ELSE (SELECT count(*) FROM (SELECT 1 FROM experiences LIMIT \(exhaustiveLimit + 1)) AS x) END
-                    FROM pg_class c WHERE c.oid = 'experiences'::regclass) AS total
+                    FROM pg_class c WHERE c.oid = 'experiences'::regclass) AS total,
+                   coalesce(\(since?.snapshot)::text IS NOT NULL AND (
+                       (SELECT s.generation <> \(since?.generation ?? 0)
+                               OR coalesce(s.pruned_through >= pg_snapshot_xmin(\(since?.snapshot)::text::pg_snapshot), false)
+                        FROM experience_index_state s)
+                       OR EXISTS (SELECT 1 FROM experiences x
+                                  WHERE x.written_xid >= pg_snapshot_xmin(\(since?.snapshot)::text::pg_snapshot)
+                                    AND NOT pg_visible_in_snapshot(x.written_xid, \(since?.snapshot)::text::pg_snapshot))
+                       OR EXISTS (SELECT 1 FROM experience_tombstones t
+                                  WHERE t.deleted_xid >= pg_snapshot_xmin(\(since?.snapshot)::text::pg_snapshot)
+                                    AND NOT pg_visible_in_snapshot(t.deleted_xid, \(since?.snapshot)::text::pg_snapshot))
+                   ), false) AS changed
             FROM words w
             WHERE length(w.lexeme) >= 3
             ORDER BY w.lexeme, w.origin, length(w.word), w.word
@@ -177,11 +220,13 @@ public struct Matcher: Sendable {
         )
         var terms: [CandidatePlan.Term] = []
         var total = 0
-        for try await (lexeme, word, origin, documents, rows) in rows.decode((String, String, Int, Int, Int).self) {
+        var changed = false
+        for try await (lexeme, word, origin, documents, rows, written) in rows.decode((String, String, Int, Int, Int, Bool).self) {
             terms.append(CandidatePlan.Term(word: word, lexeme: lexeme, documents: documents, expanded: origin == 1))
             total = rows
+            changed = written
         }
-        return (terms, total)
+        return (terms, total, changed)
     }
 
     /// Each term's ``TermWeight`` factor, from the catalogue's term statistics.
@@ -250,9 +295,15 @@ public struct Matcher: Sendable {
             )
         }
         // The finalists are scored again below, relative to the best of all candidates.
-        let scorer = scorer.scaled(to: candidates)
+        return (try await finish(candidates, scorer: scorer.scaled(to: candidates), logger: logger), candidates.count)
+    }
+
+    /// Picks the matches among `candidates` with `scorer` (its ``MatchScorer/bestRank`` set
+    /// from all of the request's candidates) and reads only the chosen whole, for their
+    /// summaries, then picks again among them whole.
+    func finish(_ candidates: [MatchScorer.Candidate], scorer: MatchScorer, logger: Logger) async throws -> [Match] {
         let chosen = Set(scorer.select(candidates).map(\.experienceID))
-        guard !chosen.isEmpty else { return ([], candidates.count) }
+        guard !chosen.isEmpty else { return [] }
         let whole = try await client.query(
             "SELECT \(unescaped: ExperienceRow.columns) FROM experiences e WHERE e.id = ANY(\(Array(chosen)))",
             logger: logger
@@ -269,7 +320,7 @@ public struct Matcher: Sendable {
             whole.experience = experience
             return whole
         }
-        return (scorer.select(finalists), candidates.count)
+        return scorer.select(finalists)
     }
 
     /// One candidate row (id, country, region, income group, sectors, evidence, `search`,

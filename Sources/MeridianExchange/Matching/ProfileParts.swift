@@ -33,16 +33,7 @@ struct ProfileParts: Equatable {
     init(scorer: MatchScorer) {
         var seen: Set<Sector> = []
         let distinct = scorer.request.sectors.filter { seen.insert($0).inserted }
-        let blank = Experience(
-            id: 0, countryCode: "", countryName: "", region: scorer.request.region, incomeGroup: scorer.request.incomeGroup,
-            sectors: [], programme: "", startYear: 0, endYear: nil, problem: "", approach: "", outcomes: "",
-            outcomeStrength: .none, sources: []
-        )
-        func parts(_ change: (inout Experience) -> Void) -> Match.ScoreParts {
-            var experience = blank
-            change(&experience)
-            return scorer.score(MatchScorer.Candidate(experience: experience, rank: 0, matchedTerms: [])).parts
-        }
+        func parts(_ change: (inout Experience) -> Void) -> Match.ScoreParts { Self.parts(scorer, change) }
         let sector = (0...distinct.count).map { shared in parts { $0.sectors = Array(distinct.prefix(shared)) }.sector }
         let region = Dictionary(uniqueKeysWithValues: Region.allCases.map { value in (value, parts { $0.region = value }.region) })
         let income = Dictionary(uniqueKeysWithValues: IncomeGroup.allCases.map { value in (value, parts { $0.incomeGroup = value }.income) })
@@ -60,6 +51,18 @@ struct ProfileParts: Equatable {
         self.region = region
         self.income = income
         self.outcome = outcome
+    }
+
+    /// The parts ``MatchScorer`` gives a blank experience of the request's region and income
+    /// group, without sectors, evidence or feedback, after `change` (and with `feedback`).
+    static func parts(_ scorer: MatchScorer, feedback: FeedbackTally = .none, _ change: (inout Experience) -> Void) -> Match.ScoreParts {
+        var experience = Experience(
+            id: 0, countryCode: "", countryName: "", region: scorer.request.region, incomeGroup: scorer.request.incomeGroup,
+            sectors: [], programme: "", startYear: 0, endYear: nil, problem: "", approach: "", outcomes: "",
+            outcomeStrength: .none, sources: []
+        )
+        change(&experience)
+        return scorer.score(MatchScorer.Candidate(experience: experience, rank: 0, matchedTerms: [], feedback: feedback)).parts
     }
 
     /// Every (region, income group, evidence) combination, best first (ties in a fixed order).

@@ -26,9 +26,6 @@ struct TextRank {
         var rank: Double { Double(tenths) / 10 }
     }
 
-    /// Tenths of a position's weight, by the weight code in its two high bits (D, C, B, A).
-    static let tenthsByWeight = [1, 2, 4, 10]
-
     /// The request's lexemes by their length in bytes, each with its index: a vector's
     /// lexeme is compared only with those of its length, without copying it.
     private let byLength: [[(bytes: [UInt8], index: Int)]]
@@ -53,39 +50,21 @@ struct TextRank {
     /// - Throws: ``ExchangeError`` `.invalidData` when the bytes are not such a vector.
     func score(_ vector: ByteBuffer) throws -> Score {
         let score = vector.withUnsafeReadableBytes { bytes -> Score? in
-            func uint16(at offset: Int) -> Int {
-                let high = Int(bytes[offset]) << 8
-                return high | Int(bytes[offset + 1])
-            }
-            guard bytes.count >= 4 else { return nil }
-            let count = uint16(at: 0) << 16 | uint16(at: 2)
-            var offset = 4
             var tenths = 0
             var weighted = 0.0
             var matched: [Int] = []
-            for _ in 0..<count {
-                var end = offset
-                while end < bytes.count, bytes[end] != 0 { end += 1 }
-                guard end + 3 <= bytes.count else { return nil }
-                let length = end - offset
-                let positions = uint16(at: end + 1)
-                let first = end + 3
-                guard first + 2 * positions <= bytes.count else { return nil }
-                if length > 0, length < byLength.count,
-                   let found = byLength[length].first(where: { candidate in
-                       candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, bytes.baseAddress! + offset, length) == 0 }
-                   }) {
-                    matched.append(found.index)
-                    var own = 0
-                    for position in 0..<positions {
-                        own += Self.tenthsByWeight[uint16(at: first + 2 * position) >> 14]
-                    }
-                    tenths += own
-                    weighted += factors[found.index] * Self.saturated(own)
-                }
-                offset = first + 2 * positions
+            let valid = BinaryTSVector.forEachLexeme(bytes) { lexeme, positions in
+                let length = lexeme.count
+                guard length > 0, length < byLength.count,
+                      let found = byLength[length].first(where: { candidate in
+                          candidate.bytes.withUnsafeBytes { memcmp($0.baseAddress!, lexeme.baseAddress!, length) == 0 }
+                      }) else { return }
+                matched.append(found.index)
+                let own = positions.tenths
+                tenths += own
+                weighted += factors[found.index] * Self.saturated(own)
             }
-            guard offset == bytes.count else { return nil }
+            guard valid else { return nil }
             matched.sort()
             return Score(tenths: tenths, matched: matched, weighted: weighted)
         }

@@ -19,8 +19,10 @@ public enum ExchangeTasks {
     /// - Parameters:
     ///   - client: the database the tasks read and write.
     ///   - logger: for the matcher; each job also logs through the worker's logger.
-    public static func register(into tasks: inout TaskHandlers, client: PostgresClient, logger: Logger) {
-        let context = TaskContext(client: client, logger: logger)
+    ///   - matchIndex: the process's catalogue in memory for `match-experiences` (a new one,
+    ///     loaded by the first match, when left out).
+    public static func register(into tasks: inout TaskHandlers, client: PostgresClient, logger: Logger, matchIndex: MatchIndex = MatchIndex()) {
+        let context = TaskContext(client: client, logger: logger, matchIndex: matchIndex)
         tasks.register("match-experiences") { input, logger in
             try await MatchExperiencesTask.run(input, context: context, logger: logger)
         }
@@ -48,6 +50,8 @@ public enum ExchangeTasks {
 struct TaskContext: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The process's catalogue in memory, for matching.
+    let matchIndex: MatchIndex
 
     /// Runs `body` in one transaction, its own errors unwrapped.
     func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> sending Result) async throws -> Result {

@@ -15,7 +15,7 @@ enum MatchExperiencesTask {
         guard let region = request.region, let income = request.incomeGroup else {
             throw ExchangeError(.invalidData, "the stored request of \(id) has no region or income group")
         }
-        let matcher = Matcher(client: context.client, logger: logger)
+        let matcher = Matcher(client: context.client, logger: logger, index: context.matchIndex)
         let result = try await matcher.match(MatchRequest(text: request.matchText, sectors: request.sectors, countryCode: request.country,
                                                           region: region, incomeGroup: income))
         let count = min(result.matches.count, MatchResult.wanted)

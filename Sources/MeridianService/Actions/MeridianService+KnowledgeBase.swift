@@ -82,7 +82,7 @@ extension MeridianService {
             income = income ?? profile.incomeGroup
         }
         let request = MatchRequest(text: text, sectors: sectors, countryCode: country, region: region!, incomeGroup: income!, language: language)
-        return try await Matcher(client: client, logger: logger, weights: weights).match(request)
+        return try await Matcher(client: client, logger: logger, weights: weights, index: matchIndex).match(request)
     }
 
     /// An official's feedback on an experience her exchange was matched with (officials of the

@@ -21,10 +21,10 @@ public enum DomainPlugins {
         plugins.reduce(ContextGuards.registry) { $0.merging($1.registry) }
     }
 
-    static func tasks(client: PostgresClient, logger: Logger) -> TaskHandlers {
+    static func tasks(client: PostgresClient, logger: Logger, matchIndex: MatchIndex) -> TaskHandlers {
         var tasks = TaskHandlers()
         FundingTasks.register(into: &tasks, client: client, logger: logger)
-        ExchangeTasks.register(into: &tasks, client: client, logger: logger)
+        ExchangeTasks.register(into: &tasks, client: client, logger: logger, matchIndex: matchIndex)
         return tasks
     }
 }

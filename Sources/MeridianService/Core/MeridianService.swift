@@ -25,6 +25,9 @@ public struct MeridianService: Sendable {
     /// The tokens verified a moment ago, for a server (`meridian serve` runs its
     /// ``TokenCacheListener``); `nil` looks every token up, as the CLI and most tests do.
     public let tokenCache: TokenCache?
+    /// The catalogue in memory for matching (one per service, so one per process): `kb match`,
+    /// the API and the engine's matching task rank with it.
+    public let matchIndex: MatchIndex
 
     /// Assembles the engine over `client` with every domain's handlers.
     /// - Parameters:
@@ -38,7 +41,9 @@ public struct MeridianService: Sendable {
         self.tokenCache = tokenCache
         var configuration = engineConfiguration ?? WorkflowEngine.Configuration()
         for plugin in DomainPlugins.plugins { configuration.add(plugin) }
-        configuration.tasks = DomainPlugins.tasks(client: client, logger: logger)
+        let matchIndex = MatchIndex()
+        self.matchIndex = matchIndex
+        configuration.tasks = DomainPlugins.tasks(client: client, logger: logger, matchIndex: matchIndex)
         self.engine = try WorkflowEngine(client: client, configuration: configuration, logger: logger)
         self.exchanges = Exchanges(engine: engine, logger: logger)
     }
