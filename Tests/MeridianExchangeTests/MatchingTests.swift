@@ -86,6 +86,21 @@ struct MatchingTests {
         }
     }
 
+    @Test("a word too long for any search vector is left out, in every pre-selection (it was a PostgreSQL error, a 500 through the API)")
+    func aWordTooLongToIndex() async throws {
+        try await withKnowledgeBase { client, logger, _ in
+            _ = try await ExperienceImporter.store([sample("AAA", "Transfers A"), sample("BBB", "Transfers B")], client: client, logger: logger)
+            let request = MatchRequest(text: "cash transfers " + String(repeating: "x", count: 3_000), sectors: [.socialProtection],
+                                       countryCode: "CCC", region: .subSaharanAfrica, incomeGroup: .low)
+            let single = MatchRequest(text: String(repeating: "y", count: 9_000), sectors: [], countryCode: "CCC", region: .northAmerica, incomeGroup: .high)
+            for preselection in Matcher.Preselection.allCases {
+                let matcher = Matcher(client: client, logger: logger, preselection: preselection, index: MatchIndex())
+                #expect(try await matcher.match(request).matches.map(\.countryCode).sorted() == ["AAA", "BBB"], "\(preselection)")
+                #expect(try await matcher.match(single).matches.isEmpty, "\(preselection)")
+            }
+        }
+    }
+
     @Test("a request without text or with a malformed country code is refused")
     func invalidRequests() async throws {
         try await withKnowledgeBase { client, logger, _ in

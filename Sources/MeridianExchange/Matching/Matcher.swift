@@ -213,7 +213,9 @@ public struct Matcher: Sendable {
                                     AND NOT pg_visible_in_snapshot(t.deleted_xid, \(since?.snapshot)::text::pg_snapshot))
                    ), false) AS changed
             FROM words w
-            WHERE length(w.lexeme) >= 3
+            -- A lexeme over 2,047 bytes is in no search vector (to_tsvector leaves such words
+            -- out) and cannot be in a tsquery either: it would make the ranking statement fail.
+            WHERE length(w.lexeme) >= 3 AND octet_length(w.lexeme) < 2048
             ORDER BY w.lexeme, w.origin, length(w.word), w.word
             """,
             logger: logger
