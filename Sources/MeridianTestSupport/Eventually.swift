@@ -8,8 +8,12 @@ public func eventually(
     _ condition: () async throws -> Bool
 ) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
+    // The condition is asked once more after the last sleep: on a loaded host a sleeping test
+    // may wake after the deadline, and giving up then, unasked, failed tests whose condition
+    // had long been true.
+    while true {
         if try await condition() { return true }
+        if Date() >= deadline { break }
         try await Task.sleep(for: .milliseconds(50))
     }
     Issue.record("timed out after \(seconds) s waiting for: \(what)", sourceLocation: sourceLocation)
