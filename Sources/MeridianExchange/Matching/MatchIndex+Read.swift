@@ -44,7 +44,7 @@ extension MatchIndex {
             if try cells["kind"].decode(Int.self) == 0 {
                 position = Position(snapshot: try cells["snapshot"].decode(String.self), generation: try cells["generation"].decode(Int.self))
             } else {
-                try catalogue.insert(try Self.row(cells))
+                try catalogue.insert(try Catalogue.Row(cells))
             }
         }
         guard let position else { throw ExchangeError(.invalidData, "experience_index_state has no row: run `meridian db migrate`") }
@@ -98,14 +98,18 @@ extension MatchIndex {
                 changes.position = Position(snapshot: try cells["snapshot"].decode(String.self), generation: try cells["generation"].decode(Int.self))
                 changes.reload = try cells["reload"].decode(Bool.self)
             case 1: changes.deleted.append(try cells["id"].decode(Int.self))
-            default: changes.rows.append(try Self.row(cells))
+            default: changes.rows.append(try Catalogue.Row(cells))
             }
         }
         return changes
     }
+}
 
-    /// One experience row of ``load(client:logger:)`` or ``changes(since:client:logger:)``.
-    private static func row(_ cells: PostgresRandomAccessRow) throws -> Catalogue.Row {
+extension MatchIndex.Catalogue.Row {
+    /// One experience's scoring columns and binary `search` vector as matching reads them
+    /// (id, country, region, income group, sectors, evidence, self-reported, feedback counts):
+    /// the one decoder of the index's reads and of the SQL rankings' candidates.
+    init(_ cells: PostgresRandomAccessRow) throws {
         guard let search = cells["search"].bytes, cells["search"].format == .binary else {
             throw ExchangeError(.invalidData, "the database sent an experience without a binary search vector")
         }
@@ -115,7 +119,7 @@ extension MatchIndex {
               let strength = OutcomeStrength(rawValue: try cells["outcome_strength"].decode(Int.self)) else {
             throw ExchangeError(.invalidData, "experience row has a region, income group or outcome strength this build does not know")
         }
-        return Catalogue.Row(
+        self.init(
             id: try cells["id"].decode(Int.self), countryCode: try cells["country_code"].decode(String.self),
             region: region, income: income,
             sectors: try cells["sectors"].decode([String].self).compactMap(Sector.init(rawValue:)),

@@ -328,33 +328,12 @@ public struct Matcher: Sendable {
     /// One candidate row (id, country, region, income group, sectors, evidence, `search`,
     /// feedback counts) with its vector ranked; its texts are left empty until it is chosen.
     static func ranked(_ cells: PostgresRandomAccessRow, ranker: TextRank) throws -> Ranked {
-        guard let vector = cells["search"].bytes, cells["search"].format == .binary else {
-            throw ExchangeError(.invalidData, "the database sent an experience without a binary search vector")
-        }
-        let regionCode = try cells["region"].decode(String.self)
-        let incomeCode = try cells["income_group"].decode(String.self)
-        guard let region = Region(rawValue: regionCode), let income = IncomeGroup(rawValue: incomeCode),
-              let strength = OutcomeStrength(rawValue: try cells["outcome_strength"].decode(Int.self)) else {
-            throw ExchangeError(.invalidData, "experience row has a region, income group or outcome strength this build does not know")
-        }
+        let row = try MatchIndex.Catalogue.Row(cells)
         let experience = Experience(
-            id: try cells["id"].decode(Int.self),
-            countryCode: try cells["country_code"].decode(String.self),
-            countryName: "",
-            region: region,
-            incomeGroup: income,
-            sectors: try cells["sectors"].decode([String].self).compactMap(Sector.init(rawValue:)),
-            programme: "",
-            startYear: 0,
-            endYear: nil,
-            problem: "",
-            approach: "",
-            outcomes: "",
-            outcomeStrength: strength,
-            sources: [],
-            selfReported: try cells["self_reported"].decode(Bool.self)
+            id: row.id, countryCode: row.countryCode, countryName: "", region: row.region, incomeGroup: row.income,
+            sectors: row.sectors, programme: "", startYear: 0, endYear: nil, problem: "", approach: "", outcomes: "",
+            outcomeStrength: row.strength, sources: [], selfReported: row.selfReported
         )
-        let feedback = FeedbackTally(useful: try cells["useful"].decode(Int.self), notUseful: try cells["not_useful"].decode(Int.self))
-        return (experience, try ranker.score(vector), feedback)
+        return (experience, try ranker.score(row.search), row.feedback)
     }
 }
