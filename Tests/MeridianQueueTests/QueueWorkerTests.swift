@@ -32,10 +32,11 @@ import Testing
 
     func withWorker(
         _ database: TestDatabase, _ client: PostgresClient, _ handlers: JobHandlers, jobTimeout: Duration? = .seconds(300),
-        _ body: () async throws -> Void
+        followUpWindow: Duration? = nil, _ body: () async throws -> Void
     ) async throws {
         var configuration = QueueWorkerConfiguration()
         configuration.jobTimeout = jobTimeout
+        if let followUpWindow { configuration.followUpWindow = followUpWindow }
         configuration.queues = [.init(.default, concurrency: 4)]
         configuration.pollInterval = .seconds(5)
         configuration.retryPolicy = RetryPolicy(baseMilliseconds: 200, maximumMilliseconds: 1_000, jitter: .none)

@@ -110,8 +110,11 @@ extension QueueWorkerTests {
             let recorder = Recorder()
             var handlers = JobHandlers()
             handlers.register("quick") { job, _ in recorder.record(job) }
-            // The worker polls every 5 s.
-            try await withWorker(database, client, handlers) {
+            // The worker polls every 5 s. Its follow-up window is widened from 100 ms to 1 s: the
+            // second commit below comes 50 ms after the first, but on a loaded host the test's
+            // own sleep and commit can take longer than 100 ms, and then only the poll found the
+            // job (the test failed at 5.0 s). Without the follow-up look it still takes the poll.
+            try await withWorker(database, client, handlers, followUpWindow: .seconds(1)) {
                 let warmUp = try await store.enqueue(NewJob(kind: "quick"), on: client).id
                 try await eventually("the warm-up job ran", within: 10) { recorder.count(warmUp) == 1 }
                 try await Task.sleep(for: .milliseconds(500))
