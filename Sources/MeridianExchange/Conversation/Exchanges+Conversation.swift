@@ -74,7 +74,7 @@ extension Exchanges {
         }
     }
 
-    /// Refuses as ``postMessage(_:attachments:exchange:by:)`` would when `actor` takes no part
+    /// Refuses as ``postMessage(_:attachments:exchange:key:by:)`` would when `actor` takes no part
     /// in the conversation, before a front end reads a message's body (up to 15 MiB of
     /// attachments): a stranger is turned away without the server reading what she sends.
     /// - Throws: `.notFound` when the actor may not see the exchange; `.permissionDenied` when

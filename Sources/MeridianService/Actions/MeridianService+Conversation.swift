@@ -12,7 +12,7 @@ extension MeridianService {
         try await exchanges.postMessage(text, attachments: attachments, exchange: id, key: key, by: caller.exchangeActor)
     }
 
-    /// Refuses, as ``postMessage(_:attachments:exchange:by:)`` would, a caller who takes no part
+    /// Refuses, as ``postMessage(_:attachments:exchange:key:by:)`` would, a caller who takes no part
     /// in the exchange's conversation: front ends ask before reading a large message body.
     public func requireConversationWriter(exchange id: UUID, by caller: Caller) async throws {
         try await exchanges.requireConversationWriter(exchange: id, actor: caller.exchangeActor)
