@@ -377,6 +377,7 @@ let package = Package(
             name: "MeridianServiceTests",
             dependencies: [
                 "MeridianService",
+                "MeridianDomainTestSupport",
                 "MeridianHTTP",
                 "MeridianWeb",
                 "MeridianExchange",

@@ -88,7 +88,7 @@ struct TokenCacheTests {
             // (a minute here), and a revoke whose notification nobody hears is still refused.
             let cache = TokenCache(maximumAge: .seconds(600))
             let listener = TokenCacheListener(cache: cache, settings: database.settings, logger: database.logger, retryDelay: .seconds(60))
-            try await whileListening(listener) {
+            try await listener.whileListening {
                 try await eventually("the listener connects", within: 20) { cache.isListening }
                 let withCache = IdentityStore(client: store.client, logger: store.logger, tokenCache: cache)
                 _ = try await withCache.authenticate(token: issued.secret)
@@ -155,26 +155,11 @@ private func withListeningCache(
     try await withIdentity { store, database in
         let cache = TokenCache(maximumAge: .seconds(600))
         let listener = TokenCacheListener(cache: cache, settings: database.settings, logger: database.logger)
-        try await whileListening(listener) {
+        try await listener.whileListening {
             try await eventually("the listener connects", within: 20) { cache.isListening }
             try await body(store, IdentityStore(client: store.client, logger: store.logger, tokenCache: cache), cache, database)
         }
     }
-}
-
-/// Runs `body` while `listener` listens, and waits for it to stop (its connection closed)
-/// before the test's database is dropped.
-private func whileListening(_ listener: TokenCacheListener, _ body: () async throws -> Void) async throws {
-    let listening = Task { await listener.listen() }
-    do {
-        try await body()
-    } catch {
-        listening.cancel()
-        await listening.value
-        throw error
-    }
-    listening.cancel()
-    await listening.value
 }
 
 /// Runs `body` with a store on a client of its own, as another process would have.

@@ -35,6 +35,10 @@ import Testing
         let unknown = UUID().uuidString.lowercased()
         var longKey = filing("Lasting peace")
         longKey.headers["Idempotency-Key"] = String(repeating: "k", count: 500)
+        var longMessageKey = HTTPCall.post("\(e)/messages", #"{"text":"hello"}"#)
+        longMessageKey.headers["Idempotency-Key"] = String(repeating: "k", count: 500)
+        var flagText = HTTPCall.post("\(e)/messages", #"{"text":"🇺🇸"# + String(repeating: "*", count: 3_999) + #""}"#)
+        flagText.headers["Idempotency-Key"] = "flag-1"
         var entity = HTTPCall.post("/api/v1/payments/reconciliations", #"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "b">]><Document>&a;</Document>"#)
         entity.contentType = "application/xml"
         var notXML = HTTPCall.post("/api/v1/payments/reconciliations", "not xml at all")
@@ -54,6 +58,8 @@ import Testing
             Case(name: "an unknown field in a request", persona: .requestingOfficial, call: filing("Peace", replacing: #""country":"COD""#, with: #""country":"COD","colour":"red""#), status: 422, kind: "invalid-data"),
             Case(name: "a goal longer than any text may be", persona: .requestingOfficial, call: filing(String(repeating: "a", count: 30_000)), status: 422, kind: "invalid-data"),
             Case(name: "an idempotency key of 500 characters", persona: .requestingOfficial, call: longKey, status: 400, kind: "invalid-argument"),
+            Case(name: "a message's idempotency key of 500 characters", persona: .requestingOfficial, call: longMessageKey, status: 400, kind: "invalid-argument"),
+            Case(name: "a message of 4,000 characters but 4,001 code points", persona: .requestingOfficial, call: flagText, status: 422, kind: "invalid-data"),
             Case(name: "a body that is not JSON", persona: .requestingOfficial, call: .post("/api/v1/exchanges", "{\"country\":"), status: 422, kind: "invalid-data"),
             Case(name: "a partner for an unknown exchange", persona: .requestingOfficial, call: .post("/api/v1/exchanges/\(unknown)/partner", #"{"country":"GEO"}"#), status: 404, kind: "not-found"),
             Case(name: "an exchange id that is not one", persona: .programManager, call: .post("/api/v1/exchanges/12345/decisions", #"{"verb":"approve"}"#), status: 404, kind: "not-found"),

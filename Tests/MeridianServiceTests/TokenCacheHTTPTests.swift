@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MeridianHTTP
+import MeridianDomainTestSupport
 import MeridianIdentity
 import MeridianService
 import MeridianTestSupport
@@ -15,17 +16,9 @@ import Testing
         try await ServiceFixture.with { f in
             let cache = TokenCache(maximumAge: .seconds(600))
             let service = try MeridianService(client: f.client, logger: f.logger, tokenCache: cache)
-            let listening = Task { await TokenCacheListener(cache: cache, settings: f.database.settings, logger: f.logger).listen() }
-            do {
+            try await TokenCacheListener(cache: cache, settings: f.database.settings, logger: f.logger).whileListening {
                 try await exercise(f, service: service, cache: cache)
-            } catch {
-                listening.cancel()
-                await listening.value
-                throw error
             }
-            // Its connection closed before the fixture drops the database.
-            listening.cancel()
-            await listening.value
         }
     }
 

@@ -1,0 +1,18 @@
+import MeridianIdentity
+
+extension TokenCacheListener {
+    /// Runs `body` while this listener listens, then stops it and waits until its connection
+    /// is closed, so a test's database is never dropped under an open LISTEN connection.
+    public func whileListening(_ body: () async throws -> Void) async throws {
+        let listening = Task { await self.listen() }
+        do {
+            try await body()
+        } catch {
+            listening.cancel()
+            await listening.value
+            throw error
+        }
+        listening.cancel()
+        await listening.value
+    }
+}
