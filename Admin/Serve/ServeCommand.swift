@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MeridianEngine
+import MeridianExchange
 import MeridianHTTP
 import MeridianIdentity
 import MeridianPostgres
@@ -38,6 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body, in bytes.") var maxBodyBytes = 1 << 20
     @Option(help: "How long one request may take, in seconds.") var requestTimeout = 30
     @Option(help: "Requests per second each caller may make, sustained.") var rateLimit: Double = 200
+    @Option(help: ArgumentHelp(
+        "How old, in milliseconds, a view of one exchange kept in memory may be against other processes' commits (0: read every view from the database).",
+        discussion: "Writes made through this server are seen at once either way; see docs/http-api.md."))
+    var viewCacheStaleness = 50
     @Flag(help: "Browsers reach this server over TLS (a proxy terminates it): mark the web pages' cookies Secure. Also MERIDIAN_SECURE_COOKIES=1.")
     var secureCookies = false
 
@@ -47,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-body-bytes, --request-timeout and --rate-limit must be positive.")
         }
         if let connections, connections < 2 { throw ValidationError("--connections must be at least 2.") }
+        guard (0...60_000).contains(viewCacheStaleness) else { throw ValidationError("--view-cache-staleness must be 0 to 60000 milliseconds.") }
     }
 
     func run() async throws {
@@ -64,11 +70,15 @@ struct ServeCommand: AsyncParsableCommand {
             // Verified tokens are reused for a few seconds while the listener is connected;
             // any revoke or disable, from any process, empties the cache (`TokenCache`).
             let tokenCache = TokenCache()
-            let service = try MeridianService(client: client, logger: logger, tokenCache: tokenCache)
+            // Views of one exchange are answered from memory while its feed asks PostgreSQL,
+            // every few milliseconds, what changed (`ExchangeViewCache`).
+            let viewCache = viewCacheStaleness > 0 ? ExchangeViewCache(maximumStaleness: .milliseconds(viewCacheStaleness)) : nil
+            let service = try MeridianService(client: client, logger: logger, tokenCache: tokenCache, exchangeViewCache: viewCache)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
                 .init(service: TokenCacheListener(cache: tokenCache, settings: settings, logger: logger)),
                 .init(service: try MeridianServer.application(service: service, configuration: configuration, logger: logger)),
             ]
+            if let viewCache { services.append(.init(service: ExchangeViewChangeFeed(cache: viewCache, settings: settings, logger: logger))) }
             if runWorkers {
                 let handlers = service.workerHandlers(adding: BuiltinHandlers.make(diagnosticsDirectory: nil))
                 // The engine's timers and tasks are on their own queue (`engine`), beside `default`.

@@ -1,3 +1,4 @@
+import MeridianExchange
 import MeridianIdentity
 
 extension TokenCacheListener {
@@ -14,5 +15,22 @@ extension TokenCacheListener {
         }
         listening.cancel()
         await listening.value
+    }
+}
+
+extension ExchangeViewChangeFeed {
+    /// Runs `body` while this feed runs, then stops it and waits until its connection is
+    /// closed (as ``TokenCacheListener/whileListening(_:)``).
+    public func whileFeeding(_ body: () async throws -> Void) async throws {
+        let feeding = Task { await self.feed() }
+        do {
+            try await body()
+        } catch {
+            feeding.cancel()
+            await feeding.value
+            throw error
+        }
+        feeding.cancel()
+        await feeding.value
     }
 }

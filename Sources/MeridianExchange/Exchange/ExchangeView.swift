@@ -49,9 +49,7 @@ public struct ExchangeView: Sendable, Codable, Equatable {
         let request = try RequestStore.stored((country, name, region, income, goal, challenge, objective, sectors, instruments, indicators, filedBy, filedAt))
         let partners = try ChildRows.decode(Partner.Columns.self, from: partnerRows).map(\.partner)
         if let actor {
-            let partner = partners.last { $0.response != "declined" }?.country
-            try ExchangeRoles(actor: actor, requestingCountry: request.country, partnerCountry: partner)
-                .requireVisible(actor, exchange: id.uuidString.lowercased())
+            try requireVisible(to: actor, id: id, requestingCountry: request.country, partnerCountry: partners.last { $0.response != "declined" }?.country)
         }
         return ExchangeView(
             id: id, state: state, isFinal: isFinal, request: request,
@@ -92,6 +90,17 @@ public struct ExchangeView: Sendable, Codable, Equatable {
 
     /// The partner chosen and not declined.
     public var currentPartner: Partner? { partners.last { $0.response != "declined" } }
+
+    /// Refuses, as not found, unless `actor` may see this exchange: what ``read(_:visibleTo:on:logger:)``
+    /// decides, for a view kept from an earlier read (``ExchangeViewCache``).
+    public func requireVisible(to actor: ExchangeActor) throws {
+        try Self.requireVisible(to: actor, id: id, requestingCountry: request.country, partnerCountry: currentPartner?.country)
+    }
+
+    private static func requireVisible(to actor: ExchangeActor, id: UUID, requestingCountry: String, partnerCountry: String?) throws {
+        try ExchangeRoles(actor: actor, requestingCountry: requestingCountry, partnerCountry: partnerCountry)
+            .requireVisible(actor, exchange: id.uuidString.lowercased())
+    }
 }
 
 extension ExchangeView.Partner {

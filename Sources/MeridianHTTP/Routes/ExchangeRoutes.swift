@@ -40,7 +40,7 @@ struct ExchangeRoutes {
 
         api.get("exchanges/{id}") { request, context -> Response in
             let caller = try context.requireCaller()
-            return try .wireJSON(try await service.exchange(try request.uuid("id", context, what: "exchange"), by: caller))
+            return .wireJSON(document: try await service.exchangeDocument(try request.uuid("id", context, what: "exchange"), by: caller))
         }
         api.get("exchanges/{id}/status") { request, context -> Response in
             let caller = try context.requireCaller()

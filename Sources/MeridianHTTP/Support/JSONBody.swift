@@ -88,11 +88,11 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// `value` as ``json(_:status:headers:)`` writes it, byte for byte, by ``ServiceJSON/wire(_:)``'s
-    /// faster encoder: for the hottest answer, one exchange's view.
-    static func wireJSON(_ value: some Encodable) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try ServiceJSON.wire(value))))
+    /// A view as ``json(_:status:headers:)`` would write it, byte for byte, written already by
+    /// ``ServiceJSON/wire(_:)``'s faster encoder: for the hottest answer, one exchange's view
+    /// (kept encoded by the exchange view cache).
+    static func wireJSON(document: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     /// A document of another type (XML files, the OpenAPI document, metrics).

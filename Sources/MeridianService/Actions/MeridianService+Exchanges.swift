@@ -27,7 +27,29 @@ extension MeridianService {
 
     /// One exchange as the caller may see it.
     public func exchange(_ id: UUID, by caller: Caller) async throws -> ExchangeView {
-        try await exchanges.show(id, for: caller.exchangeActor)
+        guard let cache = exchangeViewCache else { return try await exchanges.show(id, for: caller.exchangeActor) }
+        return try await keptExchange(id, by: caller, cache: cache).view
+    }
+
+    /// The exchange's view as the API sends it (``ServiceJSON/wire(_:)``): from the server's
+    /// cache when it holds a view recent enough, encoded once per read of the database.
+    public func exchangeDocument(_ id: UUID, by caller: Caller) async throws -> [UInt8] {
+        guard let cache = exchangeViewCache else { return try ServiceJSON.wire(try await exchanges.show(id, for: caller.exchangeActor)) }
+        return try await keptExchange(id, by: caller, cache: cache).document
+    }
+
+    /// The kept view if there is one (visibility decided for this caller all the same), else
+    /// the database's, kept for the next reader unless it changed meanwhile.
+    private func keptExchange(_ id: UUID, by caller: Caller, cache: ExchangeViewCache) async throws -> ExchangeViewCache.Entry {
+        if let kept = cache.entry(id) {
+            try kept.view.requireVisible(to: caller.exchangeActor)
+            return kept
+        }
+        let ticket = cache.ticket()
+        let view = try await exchanges.show(id, for: caller.exchangeActor)
+        let entry = ExchangeViewCache.Entry(view: view, document: try ServiceJSON.wire(view))
+        if let ticket { cache.store(entry, for: id, ticket: ticket) }
+        return entry
     }
 
     /// Where an exchange stands, who acts next and until when.

@@ -25,6 +25,9 @@ public struct MeridianService: Sendable {
     /// The tokens verified a moment ago, for a server (`meridian serve` runs its
     /// ``TokenCacheListener``); `nil` looks every token up, as the CLI and most tests do.
     public let tokenCache: TokenCache?
+    /// Views of exchanges read a moment ago, for a server (`meridian serve` runs its
+    /// ``ExchangeViewChangeFeed``); `nil` reads every view from the database.
+    public let exchangeViewCache: ExchangeViewCache?
     /// The catalogue in memory for matching (one per service, so one per process): `kb match`,
     /// the API and the engine's matching task rank with it.
     public let matchIndex: MatchIndex
@@ -34,11 +37,13 @@ public struct MeridianService: Sendable {
     ///   - engineConfiguration: the clock and queue to use (a test's manual clock); every
     ///     domain's plugin is added to it and its task handlers replace any it had.
     ///   - tokenCache: verified tokens to reuse; whoever passes one runs its listener.
+    ///   - exchangeViewCache: views of exchanges to reuse; whoever passes one runs its feed.
     public init(client: PostgresClient, logger: Logger, engineConfiguration: WorkflowEngine.Configuration? = nil,
-                tokenCache: TokenCache? = nil) throws {
+                tokenCache: TokenCache? = nil, exchangeViewCache: ExchangeViewCache? = nil) throws {
         self.client = client
         self.logger = logger
         self.tokenCache = tokenCache
+        self.exchangeViewCache = exchangeViewCache
         var configuration = engineConfiguration ?? WorkflowEngine.Configuration()
         for plugin in DomainPlugins.plugins { configuration.add(plugin) }
         let matchIndex = MatchIndex()
