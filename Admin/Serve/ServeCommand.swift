@@ -56,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Request loggers get metadata on every request; it is formatted only for lines written.
+        LoggingSystem.bootstrap(ServerLogHandler.init(label:))
         var settings = try await database.connect()
         settings.maximumConnections = connections
         var logger = database.logger
