@@ -1,5 +1,6 @@
 import Foundation
 @testable import MeridianExchange
+import Synchronization
 import Testing
 
 /// The rules of the exchange view cache (issue 13), without a database: what is served, what
@@ -129,6 +130,30 @@ struct ExchangeViewCacheTests {
         try await Task.sleep(for: .milliseconds(50))
         cache.stopped()
         await stopping.value  // a stopped feed lets every writer go
+    }
+
+    @Test("a wake-up that comes before the feed waits is not lost")
+    func wakeBeforeWaiting() async throws {
+        let cache = ExchangeViewCache()
+        cache.state.withLock { $0.wakeFeed() }  // as a timer that fired early, or a read while not asking
+        #expect(await Self.endsUnaided { await cache.waitForWork(until: nil) }, "the wake-up before the wait was lost")
+        _ = cache.ticket()  // not asking: a read wakes the feed
+        #expect(await Self.endsUnaided { await cache.waitForWork(until: nil) })
+        #expect(await Self.endsUnaided { await cache.waitForWork(until: ContinuousClock().now.advanced(by: .milliseconds(20))) },
+                "the deadline alone ends a wait")
+    }
+
+    /// Whether `wait` returned by itself within 10 seconds (else it is cancelled).
+    static func endsUnaided(_ wait: @escaping @Sendable () async -> Void) async -> Bool {
+        let waiting = Task { await wait() }
+        let watchdog = Task { () -> Bool in
+            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
+            waiting.cancel()
+            return true
+        }
+        await waiting.value
+        watchdog.cancel()
+        return await !watchdog.value
     }
 
     @Test("the feed stops asking when nobody used the cache lately")

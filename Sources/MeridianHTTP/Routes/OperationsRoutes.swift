@@ -1,6 +1,7 @@
 import MeridianCodes
 import Foundation
 import Hummingbird
+import MeridianExchange
 import MeridianSchemas
 import MeridianService
 import Prometheus
@@ -39,6 +40,22 @@ struct OperationsRoutes {
             registry.makeGauge(descriptor: .init(namespace: "meridian", subsystem: "engine", metricName: "steps", unitName: "",
                                                  helpText: "Steps written to the history since the database's statistics were reset"))
                 .set(Double(figures.engineSteps))
+            if let cache = service.exchangeViewCache {
+                let kept = cache.figures
+                for (answer, value) in [("memory", kept.served), ("database", kept.missed)] {
+                    registry.makeGauge(descriptor: .init(namespace: "meridian", subsystem: "exchange_view_cache", metricName: "answers", unitName: "",
+                                                         helpText: "Views of one exchange asked for since the server started, by where they were answered from"),
+                                       labels: [("from", answer)]).set(Double(value))
+                }
+                registry.makeGauge(descriptor: .init(namespace: "meridian", subsystem: "exchange_view_cache", metricName: "not_kept", unitName: "",
+                                                     helpText: "Views read from the database and not kept: their exchange changed meanwhile, or the feed was not asking"))
+                    .set(Double(kept.notKept))
+                registry.makeGauge(descriptor: .init(namespace: "meridian", subsystem: "exchange_view_cache", metricName: "questions", unitName: "",
+                                                     helpText: "The feed's questions to PostgreSQL about what changed since the server started"))
+                    .set(Double(kept.questions))
+                registry.makeGauge(descriptor: .init(namespace: "meridian", subsystem: "exchange_view_cache", metricName: "views", unitName: "",
+                                                     helpText: "Views of one exchange kept in memory now")).set(Double(cache.count))
+            }
             return .text(registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("api/v1/openapi.yaml") { _, _ -> Response in

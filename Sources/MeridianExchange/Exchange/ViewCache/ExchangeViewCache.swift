@@ -63,8 +63,25 @@ public final class ExchangeViewCache: Sendable {
         var useCounter: UInt64 = 0
         /// Writers waiting for a question sent after their write (``catchUp()``).
         var waiters: [(after: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Never>)] = []
-        /// Whoever must learn that there is something to do now (the feed, when idle or between questions).
+        /// The feed, waiting (idle, or between questions) until there is something to do.
         var wake: CheckedContinuation<Void, Never>?
+        /// Something happened while the feed was not waiting: its next wait returns at once, so
+        /// no wake-up is lost between its decision to wait and its waiting.
+        var wakePending = false
+        var figures = Figures()
+    }
+
+    /// Counts since the server started, for `/metrics`.
+    public struct Figures: Sendable, Equatable {
+        /// Views asked for and answered from memory.
+        public var served = 0
+        /// Views asked for and not kept, or kept but not recent enough (then read from the database).
+        public var missed = 0
+        /// Views read from the database and not kept, because their exchange changed meanwhile
+        /// or the feed was not asking.
+        public var notKept = 0
+        /// Questions of the feed that came back.
+        public var questions = 0
     }
 
     let state = Mutex(State())
@@ -89,7 +106,11 @@ public final class ExchangeViewCache: Sendable {
             let woke = state.noteUse(at: now)
             defer { if woke { state.wakeFeed() } }
             guard let asked = state.lastQuestion, asked.duration(to: now) < maximumStaleness,
-                  let kept = state.entries[id] else { return nil }
+                  let kept = state.entries[id] else {
+                state.figures.missed += 1
+                return nil
+            }
+            state.figures.served += 1
             state.useCounter &+= 1
             state.entries[id]?.used = state.useCounter
             return kept.entry
@@ -114,7 +135,10 @@ public final class ExchangeViewCache: Sendable {
     public func store(_ entry: Entry, for id: UUID, ticket: Ticket) -> Bool {
         state.withLock { state in
             guard state.lastQuestion != nil, ticket.generation == state.generation, ticket.drops >= state.horizon,
-                  (state.dropped[id] ?? 0) <= ticket.drops else { return false }
+                  (state.dropped[id] ?? 0) <= ticket.drops else {
+                state.figures.notKept += 1
+                return false
+            }
             if state.entries[id] == nil, state.entries.count >= capacity { state.evictLeastRecentlyUsed(keeping: capacity * 9 / 10) }
             state.useCounter &+= 1
             state.entries[id] = (entry, state.useCounter)
@@ -140,6 +164,9 @@ public final class ExchangeViewCache: Sendable {
 
     /// How many views are kept (for tests and metrics).
     public var count: Int { state.withLock { $0.entries.count } }
+
+    /// What the cache did since it was made.
+    public var figures: Figures { state.withLock { $0.figures } }
 
     // MARK: The feed
 
@@ -177,7 +204,10 @@ public final class ExchangeViewCache: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if !state.waiters.isEmpty { return true }
+                    if state.wakePending || !state.waiters.isEmpty {
+                        state.wakePending = false
+                        return true
+                    }
                     state.wake = continuation
                     return false
                 }
@@ -227,6 +257,7 @@ public final class ExchangeViewCache: Sendable {
     private func finishQuestion(sentAt sent: ContinuousClock.Instant, _ apply: (inout State) -> Void) {
         let released = state.withLock { state in
             apply(&state)
+            state.figures.questions += 1
             state.lastQuestion = sent
             let (ready, waiting) = state.waiters.partitioned { $0.after <= sent }
             state.waiters = waiting
@@ -237,15 +268,20 @@ public final class ExchangeViewCache: Sendable {
 }
 
 extension ExchangeViewCache.State {
-    /// Records a use; whether the feed, idle, must be woken.
+    /// Records a use; whether the feed, not asking, must be woken.
     mutating func noteUse(at now: ContinuousClock.Instant) -> Bool {
         lastUse = now
-        return lastQuestion == nil && wake != nil
+        return lastQuestion == nil
     }
 
+    /// Wakes the feed now if it waits, else as soon as it next waits.
     mutating func wakeFeed() {
-        wake?.resume()
-        wake = nil
+        if let wake {
+            wake.resume()
+            self.wake = nil
+        } else {
+            wakePending = true
+        }
     }
 
     /// Forgets every view and refuses every ticket taken before.
