@@ -39,6 +39,7 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--port", type=int, default=18090)
     parser.add_argument("--interleave", type=int, default=0, help="rounds of GETs taking turns on one database")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of GETs, not measured, before each measured run (a server just started opens its pool's connections, and a cache fills)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench-api: wrk is missing (apt-get install wrk)")
@@ -106,10 +107,13 @@ def serve(binary, env, port, work):
     return server
 
 def get_one(args, token, exchange):
-    """wrk's report of GET one exchange at --connections for --duration."""
-    return subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-                           "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{args.port}/api/v1/exchanges/{exchange}"],
-                          capture_output=True, text=True).stdout
+    """wrk's report of GET one exchange at --connections for --duration, after --warmup seconds of the same."""
+    def wrk(seconds):
+        return subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{seconds}s", "--latency",
+                               "-H", f"Authorization: Bearer {token}", f"http://127.0.0.1:{args.port}/api/v1/exchanges/{exchange}"],
+                              capture_output=True, text=True).stdout
+    if args.warmup: wrk(args.warmup)
+    return wrk(args.duration)
 
 def interleaved(binaries, args):
     """The binaries take turns serving GETs, each on a database it loaded itself."""

@@ -38,8 +38,18 @@ public struct ExchangeViewChangeFeed: Service {
         }
     }
 
-    /// Asks until cancelled, connecting again after each loss.
+    /// Asks until cancelled, connecting again after each loss; prunes beside it, on a
+    /// connection of its own, so a long delete never holds a question back (a question late by
+    /// more than the cache's staleness bound sends every reader to the database at once).
     public func feed() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.pruneOldChanges() }
+            await self.askUntilCancelled()
+            group.cancelAll()
+        }
+    }
+
+    private func askUntilCancelled() async {
         while !Task.isCancelled {
             do {
                 try await withPostgresConnection(settings, logger: logger) { connection in
@@ -61,7 +71,6 @@ public struct ExchangeViewChangeFeed: Service {
         let clock = ContinuousClock()
         var snapshot: String?
         var lastSent: ContinuousClock.Instant?
-        var lastPruned: ContinuousClock.Instant?
         while !Task.isCancelled {
             switch cache.next(interval: interval, lastSent: lastSent) {
             case .idle:
@@ -82,11 +91,25 @@ public struct ExchangeViewChangeFeed: Service {
                     cache.started(questionSentAt: sent)
                 }
                 lastSent = sent
-                if lastPruned.map({ $0.duration(to: sent) >= Self.pruneEvery }) ?? true {
-                    try await Self.prune(on: connection, logger: logger)
-                    lastPruned = sent
-                }
             }
+        }
+    }
+
+    /// Prunes every ``pruneEvery`` until cancelled.
+    private func pruneOldChanges() async {
+        while !Task.isCancelled {
+            do {
+                try await withPostgresConnection(settings, logger: logger) { connection in
+                    while true {
+                        try await Self.prune(on: connection, logger: logger)
+                        try await Task.sleep(for: Self.pruneEvery)
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.notice("pruning exchange_view_changes failed; trying again later", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await Task.sleep(for: Self.pruneEvery)
         }
     }
 
