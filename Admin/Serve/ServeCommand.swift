@@ -52,7 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-body-bytes, --request-timeout and --rate-limit must be positive.")
         }
         if let connections, connections < 2 { throw ValidationError("--connections must be at least 2.") }
-        guard (0...60_000).contains(viewCacheStaleness) else { throw ValidationError("--view-cache-staleness must be 0 to 60000 milliseconds.") }
+        // The feed asks every 5 ms: a shorter bound would keep the cache but never serve from it.
+        guard viewCacheStaleness == 0 || (20...60_000).contains(viewCacheStaleness) else {
+            throw ValidationError("--view-cache-staleness must be 0 (off) or 20 to 60000 milliseconds.")
+        }
     }
 
     func run() async throws {
@@ -81,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: try MeridianServer.application(service: service, configuration: configuration, logger: logger)),
             ]
             if let viewCache { services.append(.init(service: ExchangeViewChangeFeed(cache: viewCache, settings: settings, logger: logger))) }
+            services.append(.init(service: ExchangeViewChangePruner(settings: settings, logger: logger)))
             if runWorkers {
                 let handlers = service.workerHandlers(adding: BuiltinHandlers.make(diagnosticsDirectory: nil))
                 // The engine's timers and tasks are on their own queue (`engine`), beside `default`.

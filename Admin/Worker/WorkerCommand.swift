@@ -2,6 +2,7 @@ import MeridianService
 import ArgumentParser
 import Foundation
 import Logging
+import MeridianExchange
 import MeridianPostgres
 import MeridianQueue
 import ServiceLifecycle
@@ -79,7 +80,8 @@ struct WorkerCommand: AsyncParsableCommand {
                     let worker = QueueWorker(client: client, listenSettings: settings, handlers: handlers, configuration: configuration, logger: logger)
                     let group = ServiceGroup(
                         configuration: .init(
-                            services: [.init(service: worker)],
+                            // Every change to an exchange logs a row for the servers' view caches; workers prune them too.
+                            services: [.init(service: worker), .init(service: ExchangeViewChangePruner(settings: settings, logger: logger))],
                             gracefulShutdownSignals: [.sigterm, .sigint],
                             logger: logger
                         )

@@ -14,8 +14,10 @@
 -- row here per change, no lock taken (an append, not an upsert, so two transactions on two
 -- exchanges never wait for each other). A TRUNCATE logs NULL: every exchange. The instance
 -- table logs only exchanges' instances (the view reads their state, whether final, and when
--- they last moved). `meridian serve` prunes rows older than a minute; a reader whose previous
--- snapshot may have missed pruned rows starts again from nothing.
+-- they last moved). `meridian serve` and `meridian worker` prune rows older than a minute
+-- whose transaction every snapshot sees as complete; a reader whose previous snapshot may have
+-- missed pruned rows starts again from nothing. Like every trigger, these do not fire under
+-- `session_replication_role = replica`: a session that sets it must not change exchanges.
 
 CREATE TABLE exchange_view_changes (
     exchange_id uuid,                                   -- NULL: every exchange (a TRUNCATE)
@@ -76,8 +78,11 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER engine_instances_exchange_changed AFTER UPDATE ON engine_instances
+CREATE TRIGGER engine_instances_exchange_inserted AFTER INSERT ON engine_instances
     FOR EACH ROW WHEN (NEW.workflow_id = 'knowledge-exchange') EXECUTE FUNCTION exchange_instance_changed();
+CREATE TRIGGER engine_instances_exchange_changed AFTER UPDATE ON engine_instances
+    FOR EACH ROW WHEN (OLD.workflow_id = 'knowledge-exchange' OR NEW.workflow_id = 'knowledge-exchange')
+    EXECUTE FUNCTION exchange_instance_changed();
 CREATE TRIGGER engine_instances_exchange_deleted AFTER DELETE ON engine_instances
     FOR EACH ROW WHEN (OLD.workflow_id = 'knowledge-exchange') EXECUTE FUNCTION exchange_instance_changed();
 CREATE TRIGGER engine_instances_views_truncated AFTER TRUNCATE ON engine_instances

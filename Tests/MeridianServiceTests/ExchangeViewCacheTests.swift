@@ -1,5 +1,6 @@
 import Foundation
 @testable import MeridianExchange
+import MeridianTestSupport
 import Synchronization
 import Testing
 
@@ -116,20 +117,22 @@ struct ExchangeViewCacheTests {
 
         let cache = started()
         let before = clock.now
+        let clock = self.clock
         let writer = Task { await cache.catchUp(); return clock.now }
-        try await Task.sleep(for: .milliseconds(50))
+        try await eventually("the writer waits", within: 10) { cache.state.withLock { !$0.waiters.isEmpty } }
         #expect(cache.next(interval: .seconds(60), lastSent: before) == .ask, "a waiting writer makes the feed ask at once")
         cache.changed([], everything: false, questionSentAt: before)
         try await Task.sleep(for: .milliseconds(50))
+        #expect(cache.state.withLock { $0.waiters.count } == 1, "the question sent before the write did not let the writer go")
         let answered = clock.now
         cache.changed([], everything: false, questionSentAt: clock.now)
         let released = await writer.value
-        #expect(released >= answered, "the question sent before the write did not let the writer go")
+        #expect(released >= answered)
 
         let stopping = Task { await cache.catchUp() }
-        try await Task.sleep(for: .milliseconds(50))
+        try await eventually("the writer waits", within: 10) { cache.state.withLock { !$0.waiters.isEmpty } }
         cache.stopped()
-        await stopping.value  // a stopped feed lets every writer go
+        #expect(await Self.endsUnaided { await stopping.value }, "a stopped feed lets every writer go")
     }
 
     @Test("a wake-up that comes before the feed waits is not lost")

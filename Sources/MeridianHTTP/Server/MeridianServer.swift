@@ -9,8 +9,8 @@ import Prometheus
 ///
 /// Every route calls the service and nothing below it. Around the routes, from the outside in:
 /// metrics, the access log, security headers, problem documents for every error, a refusal of
-/// control characters in paths and queries, a wait after writes until the exchange view cache
-/// knows of them, authentication by bearer token, and a rate limit per caller. Around the router, ``RequestTimeout`` answers a request that takes too long.
+/// control characters in paths and queries, authentication by bearer token, a rate limit per
+/// caller, and a wait after writes until the exchange view cache knows of them. Around the router, ``RequestTimeout`` answers a request that takes too long.
 public enum MeridianServer {
     /// The router with every route and middleware, without the timeout (``responder(service:configuration:registry:)``).
     /// - Throws: when the web pages' bundled templates or catalogues are missing (a broken build).
@@ -28,9 +28,9 @@ public enum MeridianServer {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: InputHygieneMiddleware())
-        router.add(middleware: ReadYourWritesMiddleware(cache: service.exchangeViewCache))
         router.add(middleware: AuthenticationMiddleware(service: service))
         router.add(middleware: RateLimitMiddleware(buckets: RateBuckets(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)))
+        router.add(middleware: ReadYourWritesMiddleware(cache: service.exchangeViewCache))
 
         OperationsRoutes(service: service, registry: registry).add(to: router)
         let api = router.group("api/v1")

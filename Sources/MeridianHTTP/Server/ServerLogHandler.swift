@@ -36,10 +36,15 @@ public struct ServerLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Hands `StreamLogHandler` the metadata merged as it merges its own: the logger's, then
+    /// the provider's over it, then the line's over both.
     public func log(event: LogEvent) {
         var event = event
         if !metadata.isEmpty {
-            event.metadata = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit }
+            var merged = metadata
+            if let provided = metadataProvider?.get(), !provided.isEmpty { merged.merge(provided) { _, provided in provided } }
+            merged.merge(event.metadata ?? [:]) { _, explicit in explicit }
+            event.metadata = merged
         }
         stream.log(event: event)
     }

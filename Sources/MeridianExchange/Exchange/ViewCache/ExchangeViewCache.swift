@@ -196,7 +196,7 @@ public final class ExchangeViewCache: Sendable {
     func waitForWork(until deadline: ContinuousClock.Instant?) async {
         let task = deadline.map { deadline in
             Task { [weak self] in
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }  // the wait ended first
                 self?.state.withLock { $0.wakeFeed() }
             }
         }
@@ -259,8 +259,8 @@ public final class ExchangeViewCache: Sendable {
             apply(&state)
             state.figures.questions += 1
             state.lastQuestion = sent
-            let (ready, waiting) = state.waiters.partitioned { $0.after <= sent }
-            state.waiters = waiting
+            let ready = state.waiters.filter { $0.after <= sent }
+            state.waiters.removeAll { $0.after <= sent }
             return ready
         }
         for waiter in released { waiter.continuation.resume() }
@@ -295,14 +295,5 @@ extension ExchangeViewCache.State {
     mutating func evictLeastRecentlyUsed(keeping kept: Int) {
         let oldest = entries.sorted { $0.value.used < $1.value.used }.prefix(max(0, entries.count - kept))
         for (id, _) in oldest { entries[id] = nil }
-    }
-}
-
-extension Array {
-    /// The elements that satisfy `belongs`, and the others, each in order.
-    fileprivate func partitioned(by belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
-        var matching: [Element] = [], others: [Element] = []
-        for element in self { if belongs(element) { matching.append(element) } else { others.append(element) } }
-        return (matching, others)
     }
 }

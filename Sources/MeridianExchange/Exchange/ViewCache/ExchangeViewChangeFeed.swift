@@ -19,10 +19,6 @@ public struct ExchangeViewChangeFeed: Service {
     public let interval: Duration
     private let retryDelay: Duration
 
-    /// Rows older than this are pruned, every ``pruneEvery``.
-    static let keepChanges = "1 minute"
-    static let pruneEvery: Duration = .seconds(30)
-
     public init(cache: ExchangeViewCache, settings: ConnectionSettings, logger: Logger,
                 interval: Duration = .milliseconds(5), retryDelay: Duration = .seconds(1)) {
         self.cache = cache
@@ -38,18 +34,12 @@ public struct ExchangeViewChangeFeed: Service {
         }
     }
 
-    /// Asks until cancelled, connecting again after each loss; prunes beside it, on a
-    /// connection of its own, so a long delete never holds a question back (a question late by
-    /// more than the cache's staleness bound sends every reader to the database at once).
-    public func feed() async {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.pruneOldChanges() }
-            await self.askUntilCancelled()
-            group.cancelAll()
-        }
-    }
+    /// A question that takes longer fails, so the cache stops serving (and lets waiting
+    /// writers go) rather than waiting on a stalled connection.
+    static let questionTimeout = "5s"
 
-    private func askUntilCancelled() async {
+    /// Asks until cancelled, connecting again after each loss.
+    public func feed() async {
         while !Task.isCancelled {
             do {
                 try await withPostgresConnection(settings, logger: logger) { connection in
@@ -68,6 +58,7 @@ public struct ExchangeViewChangeFeed: Service {
     }
 
     private func ask(on connection: PostgresConnection) async throws {
+        try await connection.query("SET statement_timeout = '\(unescaped: Self.questionTimeout)'", logger: logger)
         let clock = ContinuousClock()
         var snapshot: String?
         var lastSent: ContinuousClock.Instant?
@@ -95,24 +86,6 @@ public struct ExchangeViewChangeFeed: Service {
         }
     }
 
-    /// Prunes every ``pruneEvery`` until cancelled.
-    private func pruneOldChanges() async {
-        while !Task.isCancelled {
-            do {
-                try await withPostgresConnection(settings, logger: logger) { connection in
-                    while true {
-                        try await Self.prune(on: connection, logger: logger)
-                        try await Task.sleep(for: Self.pruneEvery)
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.notice("pruning exchange_view_changes failed; trying again later", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: Self.pruneEvery)
-        }
-    }
-
     /// What a question learned.
     struct Answer {
         /// Its own snapshot, for the next question.
@@ -130,7 +103,10 @@ public struct ExchangeViewChangeFeed: Service {
     }
 
     /// The exchanges written by transactions `since` did not see as complete, and the snapshot
-    /// of the statement that found them: one statement, so one snapshot.
+    /// of the statement that found them: one statement, so one snapshot. "Not complete in
+    /// `since`" is written as its two index ranges — begun at or after its `xmax`, or among its
+    /// transactions in progress — rather than as `NOT pg_visible_in_snapshot(…)` over everything
+    /// since its `xmin`, which a writing transaction left open would keep far behind.
     static func changes(since: String, on connection: PostgresConnection, logger: Logger) async throws -> Answer {
         for try await (snapshot, everything, exchanges) in try await connection.execute(ChangesStatement(since: since), logger: logger) {
             return Answer(snapshot: snapshot, exchanges: exchanges, everything: everything)
@@ -147,8 +123,8 @@ public struct ExchangeViewChangeFeed: Service {
                  LATERAL (SELECT array_agg(DISTINCT v.exchange_id) FILTER (WHERE v.exchange_id IS NOT NULL) AS exchanges,
                                  bool_or(v.exchange_id IS NULL) AS everything
                           FROM exchange_view_changes v
-                          WHERE v.written_xid >= pg_snapshot_xmin($1::text::pg_snapshot)
-                            AND NOT pg_visible_in_snapshot(v.written_xid, $1::text::pg_snapshot)) AS c
+                          WHERE v.written_xid >= pg_snapshot_xmax($1::text::pg_snapshot)
+                             OR v.written_xid IN (SELECT pg_snapshot_xip($1::text::pg_snapshot))) AS c
             """
         typealias Row = (String, Bool, [UUID])
         var since: String
@@ -160,18 +136,5 @@ public struct ExchangeViewChangeFeed: Service {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
-    }
-
-    /// Deletes rows older than ``keepChanges`` and remembers the newest transaction deleted, so
-    /// a reader whose last snapshot may not have seen it starts again.
-    static func prune(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            WITH pruned AS (
-                DELETE FROM exchange_view_changes WHERE written_at < now() - interval '\(unescaped: keepChanges)' RETURNING written_xid
-            ), newest AS (
-                SELECT written_xid FROM pruned ORDER BY written_xid DESC LIMIT 1
-            )
-            UPDATE exchange_view_state s SET pruned_through = greatest(s.pruned_through, n.written_xid) FROM newest n
-            """, logger: logger)
     }
 }
