@@ -39,6 +39,7 @@ def main():
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--port", type=int, default=18090)
     parser.add_argument("--interleave", type=int, default=0, help="rounds of GETs taking turns on one database")
+    parser.add_argument("--serve-arg", action="append", default=[], help="an argument for `meridian serve` (repeat), e.g. --serve-arg=--view-cache-staleness=0")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of GETs, not measured, before each measured run (a server just started opens its pool's connections, and a cache fills)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -77,7 +78,7 @@ def prepare(m, binary, env, work, args):
     official = m("token", "create", "--user", "amani").strip().splitlines()[-1]
     manager = m("token", "create", "--user", "pat").strip().splitlines()[-1]
     del env["MERIDIAN_TOKEN"]
-    server = serve(binary, env, args.port, work)
+    server = serve(binary, env, args.port, work, args.serve_arg)
 
     body = json.dumps({"country": "COD", "country_name": "DR Congo", "region": "sub-saharan-africa", "income_group": "low", "development_goal": "Lasting peace in the east", "institutional_challenge": "Reintegrating ex-combatants",
                        "change_objective": "A community-based programme", "sectors": ["demobilisation-reintegration"],
@@ -94,9 +95,9 @@ def prepare(m, binary, env, work, args):
           f"({len(ids) / (time.time() - started):.0f}/s, one connection)")
     return official, manager, server, ids
 
-def serve(binary, env, port, work):
-    """`meridian serve` on `port`, once it answers /readyz."""
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--rate-limit", "1000000"], env=env,
+def serve(binary, env, port, work, extra=()):
+    """`meridian serve` on `port` (with `extra` arguments), once it answers /readyz."""
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--rate-limit", "1000000", *extra], env=env,
                               stdout=subprocess.DEVNULL, stderr=open(f"{work}/serve.log", "a"))
     for _ in range(200):
         try:
@@ -133,7 +134,7 @@ def interleaved(binaries, args):
             setups[-1] += (official, one)
         for round in range(args.interleave):
             for binary, work, env, m, official, one in setups:
-                server = serve(binary, env, args.port, work)
+                server = serve(binary, env, args.port, work, args.serve_arg)
                 load = open('/proc/loadavg').read().split()[0]
                 out = get_one(args, official, one)
                 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
