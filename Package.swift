@@ -132,6 +132,7 @@ let package = Package(
             dependencies: [
                 "MeridianCodes",
                 "MeridianPostgres",
+                "MeridianQueue",
                 "MeridianEngine",
                 "MeridianFunding",
                 "MeridianWorkflow",

@@ -1,36 +1,32 @@
 import MeridianExchange
 import MeridianIdentity
 
+/// Runs `body` while `work` (a cache's listener or feed) runs in a task of its own, then cancels
+/// it and waits until it has ended, so a test's database is never dropped under its open
+/// connection.
+private func whileRunning(_ work: @escaping @Sendable () async -> Void, _ body: () async throws -> Void) async throws {
+    let running = Task { await work() }
+    do {
+        try await body()
+    } catch {
+        running.cancel()
+        await running.value
+        throw error
+    }
+    running.cancel()
+    await running.value
+}
+
 extension TokenCacheListener {
-    /// Runs `body` while this listener listens, then stops it and waits until its connection
-    /// is closed, so a test's database is never dropped under an open LISTEN connection.
+    /// Runs `body` while this listener listens.
     public func whileListening(_ body: () async throws -> Void) async throws {
-        let listening = Task { await self.listen() }
-        do {
-            try await body()
-        } catch {
-            listening.cancel()
-            await listening.value
-            throw error
-        }
-        listening.cancel()
-        await listening.value
+        try await whileRunning({ await self.listen() }, body)
     }
 }
 
 extension ExchangeViewChangeFeed {
-    /// Runs `body` while this feed runs, then stops it and waits until its connection is
-    /// closed (as ``TokenCacheListener/whileListening(_:)``).
+    /// Runs `body` while this feed asks.
     public func whileFeeding(_ body: () async throws -> Void) async throws {
-        let feeding = Task { await self.feed() }
-        do {
-            try await body()
-        } catch {
-            feeding.cancel()
-            await feeding.value
-            throw error
-        }
-        feeding.cancel()
-        await feeding.value
+        try await whileRunning({ await self.feed() }, body)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MeridianExchange
+import MeridianQueue
 import MeridianTestSupport
 import Synchronization
 import Testing
@@ -138,7 +139,7 @@ struct ExchangeViewCacheTests {
     @Test("a wake-up that comes before the feed waits is not lost")
     func wakeBeforeWaiting() async throws {
         let cache = ExchangeViewCache()
-        cache.state.withLock { $0.wakeFeed() }  // as a timer that fired early, or a read while not asking
+        cache.wakeUps.signal()  // as a read while the feed is not asking, before it waits
         #expect(await Self.endsUnaided { await cache.waitForWork(until: nil) }, "the wake-up before the wait was lost")
         _ = cache.ticket()  // not asking: a read wakes the feed
         #expect(await Self.endsUnaided { await cache.waitForWork(until: nil) })

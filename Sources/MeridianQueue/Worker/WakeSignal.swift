@@ -1,8 +1,10 @@
 import Synchronization
 
 /// A coalescing wake-up: any number of signals while nobody waits leave one pending wake-up,
-/// so a burst of notifications costs one claim, not one per notification.
-final class WakeSignal: Sendable {
+/// so a burst of notifications costs one claim, not one per notification. Also the exchange
+/// view cache's feed's (a read while it is idle, a writer waiting), so no wake-up that comes
+/// before a wait is lost.
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,10 +13,10 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// Wakes the waiter, or leaves a wake-up pending for the next wait.
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -29,7 +31,7 @@ final class WakeSignal: Sendable {
     /// Returns at the next signal (at once if one is pending), after `timeout`, or when the
     /// task is cancelled, whichever comes first: `true` when a signal ended the wait.
     @discardableResult
-    func wait(timeout: Duration) async -> Bool {
+    public func wait(timeout: Duration) async -> Bool {
         let consumed = state.withLock { state -> Bool in
             guard state.pending else { return false }
             state.pending = false

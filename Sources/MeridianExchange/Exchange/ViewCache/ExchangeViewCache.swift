@@ -1,4 +1,5 @@
 import Foundation
+import MeridianQueue
 import Synchronization
 
 /// Views of exchanges read a moment ago, for a server: `GET /api/v1/exchanges/{id}` answered
@@ -63,11 +64,6 @@ public final class ExchangeViewCache: Sendable {
         var useCounter: UInt64 = 0
         /// Writers waiting for a question sent after their write (``catchUp()``).
         var waiters: [(after: ContinuousClock.Instant, continuation: CheckedContinuation<Void, Never>)] = []
-        /// The feed, waiting (idle, or between questions) until there is something to do.
-        var wake: CheckedContinuation<Void, Never>?
-        /// Something happened while the feed was not waiting: its next wait returns at once, so
-        /// no wake-up is lost between its decision to wait and its waiting.
-        var wakePending = false
         var figures = Figures()
     }
 
@@ -86,6 +82,9 @@ public final class ExchangeViewCache: Sendable {
 
     let state = Mutex(State())
     let clock = ContinuousClock()
+    /// Wakes the feed when there is something to do now: a read while it is not asking, a
+    /// writer waiting. One that comes before the feed waits is kept for its next wait.
+    let wakeUps = WakeSignal()
 
     /// - Parameters:
     ///   - maximumStaleness: the bound on a served view's age against other processes' commits.
@@ -102,31 +101,33 @@ public final class ExchangeViewCache: Sendable {
     /// The view of `id` if it is kept and the feed's last question is recent enough.
     public func entry(_ id: UUID) -> Entry? {
         let now = clock.now
-        return state.withLock { state in
-            let woke = state.noteUse(at: now)
-            defer { if woke { state.wakeFeed() } }
+        let (kept, asking) = state.withLock { state -> (Entry?, Bool) in
+            state.lastUse = now
             guard let asked = state.lastQuestion, asked.duration(to: now) < maximumStaleness,
                   let kept = state.entries[id] else {
                 state.figures.missed += 1
-                return nil
+                return (nil, state.lastQuestion != nil)
             }
             state.figures.served += 1
             state.useCounter &+= 1
             state.entries[id]?.used = state.useCounter
-            return kept.entry
+            return (kept.entry, true)
         }
+        if !asking { wakeUps.signal() }
+        return kept
     }
 
     /// A ticket for a read that begins now, or `nil` when what it reads may not be stored
     /// (the feed is not asking).
     public func ticket() -> Ticket? {
         let now = clock.now
-        return state.withLock { state in
-            let woke = state.noteUse(at: now)
-            defer { if woke { state.wakeFeed() } }
+        let ticket = state.withLock { state -> Ticket? in
+            state.lastUse = now
             guard state.lastQuestion != nil else { return nil }
             return Ticket(generation: state.generation, drops: state.drops)
         }
+        if ticket == nil { wakeUps.signal() }
+        return ticket
     }
 
     /// Keeps `entry` for `id` unless something changed the exchange since `ticket` was taken.
@@ -155,10 +156,9 @@ public final class ExchangeViewCache: Sendable {
             let waiting = state.withLock { state -> Bool in
                 guard state.lastQuestion != nil else { return false }
                 state.waiters.append((now, continuation))
-                state.wakeFeed()
                 return true
             }
-            if !waiting { continuation.resume() }
+            if waiting { wakeUps.signal() } else { continuation.resume() }
         }
     }
 
@@ -192,30 +192,10 @@ public final class ExchangeViewCache: Sendable {
         }
     }
 
-    /// Suspends the feed until something happens (a use while idle, a writer waiting) or `deadline`.
+    /// Suspends the feed until something happens (a use while idle, a writer waiting), until
+    /// `deadline`, or until it is cancelled. Idle (no deadline), it looks again every minute.
     func waitForWork(until deadline: ContinuousClock.Instant?) async {
-        let task = deadline.map { deadline in
-            Task { [weak self] in
-                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }  // the wait ended first
-                self?.state.withLock { $0.wakeFeed() }
-            }
-        }
-        defer { task?.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.wakePending || !state.waiters.isEmpty {
-                        state.wakePending = false
-                        return true
-                    }
-                    state.wake = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.wakeFeed() }
-        }
+        await wakeUps.wait(timeout: deadline.map { clock.now.duration(to: $0) } ?? .seconds(60))
     }
 
     /// The feed's first question came back: serving may begin, from an empty cache.
@@ -268,22 +248,6 @@ public final class ExchangeViewCache: Sendable {
 }
 
 extension ExchangeViewCache.State {
-    /// Records a use; whether the feed, not asking, must be woken.
-    mutating func noteUse(at now: ContinuousClock.Instant) -> Bool {
-        lastUse = now
-        return lastQuestion == nil
-    }
-
-    /// Wakes the feed now if it waits, else as soon as it next waits.
-    mutating func wakeFeed() {
-        if let wake {
-            wake.resume()
-            self.wake = nil
-        } else {
-            wakePending = true
-        }
-    }
-
     /// Forgets every view and refuses every ticket taken before.
     mutating func startAgain() {
         entries = [:]
