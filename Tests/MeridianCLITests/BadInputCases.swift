@@ -87,6 +87,10 @@ extension BadInput {
         add(64, nil, "frobnicate")
         add(64, nil, "exchange", "frobnicate")
         add(64, nil, "kb", "list", "--no-such-flag")
+        // The exchange view cache's bound: 0 (off) or 20 to 60,000 ms, refused before anything starts.
+        add(64, nil, "serve", "--view-cache-staleness", "5")
+        add(64, nil, "serve", "--view-cache-staleness", "60001")
+        add(64, nil, "serve", "--view-cache-staleness", "-1")
         add(64, "ada", "token", "revoke", "abc")
         add(64, "ada", "token", "revoke")
         add(64, "pm", "kb", "show", "abc")
